@@ -1,0 +1,1 @@
+"""Output: the atomic, streaming file writer and the on-disk report."""

@@ -1,0 +1,1 @@
+"""Providers: what writes a unit's files (template today; LLM providers later)."""

@@ -1,0 +1,146 @@
+"""The validated input: a Project with tables, fields, endpoints and options.
+
+These pydantic models are the contract between the loaders (which turn any
+input format into a Project) and everything downstream. Cross-field rules that
+need the whole project (references, duplicates, cycles) live in `checks.py`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field as PField, model_validator
+
+
+class FieldType(StrEnum):
+    STRING = "string"
+    TEXT = "text"
+    INTEGER = "integer"
+    BIGINT = "bigint"
+    DECIMAL = "decimal"
+    FLOAT = "float"
+    BOOLEAN = "boolean"
+    DATE = "date"
+    DATETIME = "datetime"
+    UUID = "uuid"
+    JSON = "json"
+    ENUM = "enum"
+
+
+class OnDelete(StrEnum):
+    CASCADE = "cascade"
+    SET_NULL = "set_null"
+    RESTRICT = "restrict"
+    NO_ACTION = "no_action"
+
+
+HttpMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
+Scalar = str | int | float | bool
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Field(_Model):
+    name: str = PField(min_length=1)
+    type: FieldType
+    description: str | None = None
+    max_length: int | None = PField(default=None, gt=0)
+    precision: int | None = PField(default=None, gt=0, le=1000)
+    scale: int | None = PField(default=None, ge=0)
+    values: tuple[str, ...] | None = None
+    primary_key: bool = False
+    auto_increment: bool = False
+    required: bool = False
+    unique: bool = False
+    default: Scalar | None = None
+    min: float | None = None
+    max: float | None = None
+    references: str | None = None
+    on_delete: OnDelete | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Field:
+        if self.type is FieldType.ENUM and not self.values:
+            raise ValueError("an enum field needs 'values' (a non-empty list)")
+        if self.values is not None and self.type is not FieldType.ENUM:
+            raise ValueError(f"'values' only applies to enum fields, not {self.type.value}")
+        if self.values is not None and len(set(self.values)) != len(self.values):
+            raise ValueError("enum 'values' contain a duplicate")
+        if self.auto_increment and self.type not in (FieldType.INTEGER, FieldType.BIGINT):
+            raise ValueError("auto_increment needs type integer or bigint")
+        if self.scale is not None and self.precision is not None and self.scale > self.precision:
+            raise ValueError("scale must not exceed precision")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError("min must not exceed max")
+        if self.on_delete is not None and self.references is None:
+            raise ValueError("on_delete needs 'references'")
+        if self.references is not None and self.references.count(".") != 1:
+            raise ValueError("references must look like 'table.field'")
+        if self.type is FieldType.ENUM and self.default is not None and self.default not in self.values:
+            raise ValueError(f"default {self.default!r} is not one of the enum values")
+        return self
+
+    @property
+    def ref_table(self) -> str | None:
+        return self.references.split(".", 1)[0] if self.references else None
+
+    @property
+    def ref_field(self) -> str | None:
+        return self.references.split(".", 1)[1] if self.references else None
+
+    @property
+    def generated(self) -> bool:
+        """True when the database fills the value (auto increment, uuid primary key)."""
+        return self.auto_increment or (self.primary_key and self.type is FieldType.UUID)
+
+
+class Table(_Model):
+    name: str = PField(min_length=1)
+    description: str | None = None
+    timestamps: bool = False
+    fields: tuple[Field, ...] = PField(min_length=1)
+
+    @property
+    def primary_key(self) -> tuple[Field, ...]:
+        return tuple(f for f in self.fields if f.primary_key)
+
+    def field(self, name: str) -> Field | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+
+class Endpoint(_Model):
+    method: HttpMethod
+    path: str = PField(min_length=1)
+    table: str | None = None
+    summary: str | None = None
+    auth: bool = False
+    name: str | None = None
+
+
+class Options(_Model):
+    auth: bool = False
+    tests: bool = True
+    docker: bool = True
+    terraform: bool = False
+    api_prefix: str = "/api/v1"
+
+
+class Database(_Model):
+    engine: Literal["postgresql"] = "postgresql"
+    name: str | None = None
+
+
+class Project(_Model):
+    name: str = PField(min_length=1)
+    description: str | None = None
+    stack: str = "express-js"
+    database: Database = Database()
+    options: Options = Options()
+    tables: tuple[Table, ...] = PField(min_length=1)
+    endpoints: tuple[Endpoint, ...] = ()
+
+    def table(self, name: str) -> Table | None:
+        return next((t for t in self.tables if t.name == name), None)

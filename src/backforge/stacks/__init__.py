@@ -1,0 +1,38 @@
+"""Stacks: one subpackage per target (module table, naming rules, Jinja2 templates).
+
+A stack is data plus templates; adding one must not touch the engine.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from backforge.engine.protocols import Generation
+from backforge.errors import UnknownStackError
+from backforge.plan.model import ModuleDef, Plan, Unit, UnitFiles
+from backforge.spec.model import Project
+from backforge.spec.names import Names
+
+
+class Stack(Protocol):
+    name: str
+    modules: tuple[ModuleDef, ...]
+
+    def unit_files(self, module: str, table: str | None, project: Project,
+                   names: Names) -> UnitFiles: ...
+
+    def render(self, unit: Unit, plan: Plan) -> Generation:
+        """The template output for one unit: deterministic, byte-identical per spec."""
+        ...
+
+
+def get_stack(name: str) -> Stack:
+    if name == "express-js":
+        from backforge.stacks.express_js import STACK
+
+        return STACK
+    raise UnknownStackError(name, known_stacks())
+
+
+def known_stacks() -> list[str]:
+    return ["express-js"]

@@ -1,0 +1,1 @@
+"""Verify: run a generated project for real (install, PostgreSQL, migrate, boot, checks)."""
