@@ -1,0 +1,85 @@
+"""Write generated files into the output folder: streamed per unit, atomic per file.
+
+A folder is ours when it holds `.backforge/` (written by an earlier run). A
+non-empty folder that is not ours is refused unless `force` is given, and the
+check happens before anything is written.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path, PurePosixPath
+from typing import Any, Sequence
+
+from backforge.engine.protocols import GeneratedFile
+from backforge.errors import OutputError
+from backforge.plan.model import Unit
+
+MARKER_DIR = ".backforge"
+EXECUTABLE_SUFFIXES = (".sh",)
+
+
+def check_output_dir(root: Path, *, force: bool = False) -> None:
+    """Refuse a folder that is a file, or non-empty and not created by backforge."""
+    if root.exists() and not root.is_dir():
+        raise OutputError(str(root), "exists and is not a folder", "choose another --output path")
+    if not root.exists() or force or (root / MARKER_DIR).is_dir():
+        return
+    if any(root.iterdir()):
+        raise OutputError(str(root), "is not empty and was not created by backforge",
+                          "choose an empty folder, or pass --force to write into it")
+
+
+def safe_relative(path: str) -> PurePosixPath:
+    """A generated path must stay inside the output folder."""
+    rel = PurePosixPath(path)
+    if rel.is_absolute() or ".." in rel.parts or not rel.parts:
+        raise ValueError(f"unsafe generated path {path!r}")
+    return rel
+
+
+def write_atomic(target: Path, content: str | bytes) -> None:
+    """Write to a temp file beside the target, then rename: readers never see half a file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    data = content.encode() if isinstance(content, str) else content
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        mode = 0o755 if target.suffix in EXECUTABLE_SUFFIXES else 0o644
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class DirectoryWriter:
+    """The engine's Sink for a folder on disk; records what it wrote."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.written: list[str] = []
+
+    def write(self, unit: Unit, files: Sequence[GeneratedFile]) -> None:
+        for f in files:
+            write_atomic(self.root / safe_relative(f.path), f.content)
+            self.written.append(f.path)
+
+    def write_meta(self, name: str, data: Any) -> Path:
+        target = self.root / MARKER_DIR / name
+        write_atomic(target, json.dumps(data, indent=2, sort_keys=False) + "\n")
+        return target
+
+
+class MemorySink:
+    """A Sink that keeps files in memory (library use without an output folder)."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, str] = {}
+
+    def write(self, unit: Unit, files: Sequence[GeneratedFile]) -> None:
+        for f in files:
+            self.files[str(safe_relative(f.path))] = f.content
