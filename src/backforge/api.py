@@ -16,7 +16,7 @@ from typing import Any, Callable, Mapping
 from backforge import plan as planner
 from backforge.engine.events import Event
 from backforge.engine.protocols import Issue
-from backforge.engine.scheduler import EngineOptions, run
+from backforge.engine import EngineOptions, run_sync
 from backforge.output.writer import DirectoryWriter, MemorySink, check_output_dir
 from backforge.providers.template import TemplateProvider
 from backforge.spec import load as load_spec
@@ -98,7 +98,7 @@ def generate(spec: str | Path | Mapping[str, Any] | LoadedSpec,
     if root is not None:
         check_output_dir(root, force=options.force)
     sink = DirectoryWriter(root) if root is not None else MemorySink()
-    result = run(the_plan, provider, UnitValidator(), sink, options.engine_options(),
+    result = run_sync(the_plan, provider, UnitValidator(), sink, options.engine_options(),
                  on_event=on_event)
     project_issues = tuple(validate_tree(result.files, _package_json(result.files)))
     success = result.report.success and not any(i.severity == "error" for i in project_issues)

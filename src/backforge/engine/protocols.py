@@ -6,9 +6,10 @@ concrete one. Everything here is a frozen dataclass or an enum.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Mapping, Protocol, Sequence
+from typing import Protocol
 
 from backforge.errors import BackforgeError
 from backforge.plan.model import Plan, Unit

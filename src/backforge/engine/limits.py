@@ -1,0 +1,106 @@
+"""Limits on provider calls: the concurrency gate, the requests-per-minute window, retry delays."""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import itertools
+import random
+from collections import deque
+
+from backforge.engine.clock import Clock
+from backforge.engine.options import EngineOptions
+from backforge.engine.protocols import ProviderError, ProviderTimeout
+
+
+class PriorityGate:
+    """At most `limit` holders at once; waiters are admitted lowest key first, then FIFO.
+
+    The engine keys units by how long a chain of units still depends on them, so
+    when calls queue up the critical path goes first.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self._free = limit
+        self._waiters: list[tuple[tuple[int, ...], int, asyncio.Future[None]]] = []
+        self._seq = itertools.count()
+        self.in_use = 0
+        self.peak = 0  # the most holders seen at once
+
+    async def acquire(self, key: tuple[int, ...]) -> None:
+        if self._free > 0 and not self._waiters:
+            self._take()
+            return
+        fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._waiters, (key, next(self._seq), fut))
+        try:
+            await fut
+        except asyncio.CancelledError:
+            if fut.done() and not fut.cancelled():
+                self.release()  # the slot was handed over just as we were cancelled
+            raise
+
+    def release(self) -> None:
+        self.in_use -= 1
+        self._free += 1
+        while self._free > 0 and self._waiters:
+            _, _, fut = heapq.heappop(self._waiters)
+            if fut.done():  # its waiter was cancelled
+                continue
+            self._take()
+            fut.set_result(None)
+
+    def _take(self) -> None:
+        self._free -= 1
+        self.in_use += 1
+        self.peak = max(self.peak, self.in_use)
+
+
+class RateLimiter:
+    """At most `per_minute` call starts in any 60 s window, shared by every caller.
+
+    Each caller reserves its start time synchronously (no await between reading
+    and updating), so concurrent callers can never take the same slot.
+    """
+
+    WINDOW = 60.0
+
+    def __init__(self, per_minute: int | None, clock: Clock) -> None:
+        self._limit = per_minute
+        self._clock = clock
+        self._starts: deque[float] = deque()
+
+    async def acquire(self) -> None:
+        if self._limit is None:
+            return
+        now = self._clock.now()
+        slot = now
+        if len(self._starts) >= self._limit:
+            slot = max(now, self._starts[-self._limit] + self.WINDOW)
+        self._starts.append(slot)
+        while len(self._starts) > self._limit:
+            self._starts.popleft()
+        if slot > now:
+            await self._clock.sleep(slot - now)
+
+
+class RetryPolicy:
+    """How long to wait before the next attempt after a failed one."""
+
+    def __init__(self, options: EngineOptions) -> None:
+        self._options = options
+        self._rng = random.Random(options.seed)
+
+    def backoff(self, failed_attempt: int) -> float:
+        """3 s, 6 s, 12 s ... (base * factor^(n-1)), each +- jitter."""
+        o = self._options
+        base = o.backoff_base * o.backoff_factor ** (failed_attempt - 1)
+        return base * (1.0 + self._rng.uniform(-o.jitter, o.jitter))
+
+    def delay(self, failed_attempt: int, error: BaseException | None) -> float:
+        """0 after a timeout or a validation failure; the provider's retry_after wins over backoff."""
+        if error is None or isinstance(error, ProviderTimeout):
+            return 0.0
+        if isinstance(error, ProviderError) and error.retry_after is not None:
+            return max(0.0, float(error.retry_after))
+        return self.backoff(failed_attempt)

@@ -1,0 +1,50 @@
+"""Engine options: every number of the engine rules, with the documented defaults."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from backforge.errors import InputError
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    concurrency: int = 8  # provider calls in flight at once
+    requests_per_minute: int | None = None  # shared by all calls; None = no limit
+    call_timeout: float = 45.0  # seconds per provider call
+    max_retries: int = 3  # retries per unit, so max_retries + 1 attempts
+    backoff_base: float = 3.0  # seconds before the first retry of an error
+    backoff_factor: float = 2.0  # 3 s, 6 s, 12 s
+    jitter: float = 0.1  # +- fraction of each backoff delay
+    seed: int | None = None  # for the jitter; set it for reproducible schedules
+    deadline: float = 300.0  # seconds for the whole run
+    required_ratio: float = 0.9  # share of a unit's required files that must be present
+    success_ratio: float = 0.95  # share of modules that must validate for a successful run
+    write_partial: bool = False  # also hand files of partial units to the sink
+    cancel_grace: float = 5.0  # seconds a cancelled call gets to clean up
+
+    def __post_init__(self) -> None:
+        problems = []
+        if self.concurrency < 1:
+            problems.append("concurrency must be at least 1")
+        if self.requests_per_minute is not None and self.requests_per_minute < 1:
+            problems.append("requests_per_minute must be at least 1 (or None for no limit)")
+        if self.max_retries < 0:
+            problems.append("max_retries must not be negative")
+        for name in ("call_timeout", "deadline"):
+            if getattr(self, name) <= 0:
+                problems.append(f"{name} must be positive")
+        for name in ("backoff_base", "cancel_grace"):
+            if getattr(self, name) < 0:
+                problems.append(f"{name} must not be negative")
+        if self.backoff_factor < 1:
+            problems.append("backoff_factor must be at least 1")
+        for name in ("jitter", "required_ratio", "success_ratio"):
+            if not 0 <= getattr(self, name) <= 1:
+                problems.append(f"{name} must be between 0 and 1")
+        if problems:
+            raise InputError("invalid engine options: " + "; ".join(problems))
+
+    @property
+    def max_attempts(self) -> int:
+        return self.max_retries + 1

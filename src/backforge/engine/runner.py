@@ -1,0 +1,268 @@
+"""One unit's life: attempts, per-call timeout, validation, retries, and the final verdict.
+
+The scheduler decides *when* a unit runs; this module decides what one run of
+it does. Unit state is mutable here (the engine's own bookkeeping) and turns
+into a frozen `UnitReport` at the end.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from backforge.engine.checks import Registry, errors_in, path_issues, presence_issues
+from backforge.engine.clock import Clock
+from backforge.engine.events import Emitter, EventKind
+from backforge.engine.limits import PriorityGate, RateLimiter, RetryPolicy
+from backforge.engine.options import EngineOptions
+from backforge.engine.protocols import (
+    Generation,
+    Issue,
+    PermanentError,
+    Provider,
+    ProviderError,
+    ProviderTimeout,
+    Sink,
+    UnitContext,
+    Validator,
+)
+from backforge.engine.report import AttemptOutcome, AttemptRecord, UnitReport, UnitStatus
+from backforge.plan.model import Plan, Unit
+
+log = logging.getLogger("backforge.engine")
+
+# Outcomes after which another attempt cannot help.
+_FINAL = (AttemptOutcome.VALIDATED, AttemptOutcome.PERMANENT, AttemptOutcome.CRASHED,
+          AttemptOutcome.WRITE_FAILED)
+
+
+@dataclass
+class UnitState:
+    unit: Unit
+    status: UnitStatus = UnitStatus.PENDING
+    reason: str | None = None
+    attempts: list[AttemptRecord] = field(default_factory=list)
+    previous: Generation | None = None  # the last generation, handed to the next attempt
+    issues: tuple[Issue, ...] = ()  # its issues
+    kept: Generation | None = None  # the written generation, or the last one with files
+    kept_issues: tuple[Issue, ...] = ()
+    root_cause: str | None = None  # for a blocked unit: the unit that did not validate
+
+    def finish(self, status: UnitStatus, reason: str | None) -> None:
+        self.status, self.reason = status, reason
+
+    def report(self) -> UnitReport:
+        files = tuple(f.path for f in self.kept.files) if self.kept else ()
+        u = self.unit
+        return UnitReport(u.id, u.module, u.table, self.status, self.reason,
+                          tuple(self.attempts), files)
+
+
+@dataclass(frozen=True)
+class RunEnv:
+    """Everything a unit run needs, shared by all units of one engine run."""
+
+    plan: Plan
+    provider: Provider
+    validator: Validator
+    sink: Sink
+    options: EngineOptions
+    clock: Clock
+    emitter: Emitter
+    registry: Registry
+    gate: PriorityGate
+    limiter: RateLimiter
+    policy: RetryPolicy
+    priority: Mapping[str, tuple[int, ...]]
+    abandoned: list[str] = field(default_factory=list)  # units whose call ignored cancellation
+
+
+async def settle(tasks: Iterable[asyncio.Future], clock: Clock, grace: float) -> set[asyncio.Future]:
+    """Wait until `tasks` are done or `grace` seconds passed; return those still pending."""
+    pending = {t for t in tasks if not t.done()}
+    if not pending:
+        return pending
+    timer = asyncio.ensure_future(clock.sleep(grace))
+    try:
+        while pending and not timer.done():
+            done, _ = await asyncio.wait(pending | {timer}, return_when=asyncio.FIRST_COMPLETED)
+            pending -= done
+    finally:
+        timer.cancel()
+    return pending
+
+
+def _outcome_of(exc: BaseException) -> AttemptOutcome:
+    if isinstance(exc, (ProviderTimeout, TimeoutError)):
+        return AttemptOutcome.TIMEOUT
+    if isinstance(exc, PermanentError) or (isinstance(exc, ProviderError) and not exc.retryable):
+        return AttemptOutcome.PERMANENT
+    if isinstance(exc, ProviderError):
+        return AttemptOutcome.ERROR
+    return AttemptOutcome.CRASHED
+
+
+def _issue_summary(issues: tuple[Issue, ...]) -> str:
+    errors = errors_in(issues)
+    if not errors:
+        return "no errors"
+    more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
+    return f"{len(errors)} error(s), first {errors[0]}{more}"
+
+
+class UnitRunner:
+    def __init__(self, env: RunEnv) -> None:
+        self.env = env
+
+    async def run(self, state: UnitState) -> None:
+        """Attempt the unit until it validates, fails for good, or attempts run out."""
+        env = self.env
+        state.status = UnitStatus.RUNNING
+        for attempt in range(1, env.options.max_attempts + 1):
+            outcome, error = await self._attempt(state, attempt)
+            if outcome in _FINAL or attempt == env.options.max_attempts:
+                break
+            delay = env.policy.delay(attempt, error)
+            state.attempts[-1] = dataclasses.replace(state.attempts[-1], retry_delay=delay)
+            why = f"{outcome.value}: {error}" if error else \
+                f"{outcome.value}: {_issue_summary(state.issues)}"
+            env.emitter.emit(EventKind.UNIT_RETRIED, state.unit.id, attempt,
+                             f"attempt {attempt} {why}; retrying in {delay:.1f} s",
+                             outcome=outcome.value, reason=why, delay=round(delay, 3))
+            if delay > 0:
+                await env.clock.sleep(delay)
+        if state.status is not UnitStatus.VALIDATED:
+            self._give_up(state)
+
+    async def _attempt(self, state: UnitState,
+                       attempt: int) -> tuple[AttemptOutcome, BaseException | None]:
+        env, unit = self.env, state.unit
+        await env.gate.acquire(env.priority[unit.id])
+        try:
+            await env.limiter.acquire()
+            # Built only now, so it holds every file validated while this unit queued.
+            ctx = UnitContext(env.plan, attempt, env.registry.files,
+                              env.registry.all_dependencies, state.previous, state.issues)
+            started = env.emitter.elapsed()
+            env.emitter.emit(EventKind.UNIT_STARTED, unit.id, attempt,
+                             f"attempt {attempt} of {unit.id}")
+            try:
+                generation = await self._call(unit, ctx)
+            except asyncio.CancelledError:
+                state.attempts.append(AttemptRecord(attempt, started, env.emitter.elapsed()
+                                                    - started, AttemptOutcome.CANCELLED))
+                raise
+            except Exception as exc:  # every provider failure is recorded, none kills the run
+                outcome = _outcome_of(exc)
+                if outcome is AttemptOutcome.CRASHED:
+                    log.error("provider crashed on %s", unit.id, exc_info=exc)
+                error = f"{type(exc).__name__}: {exc}" if outcome is AttemptOutcome.CRASHED \
+                    else str(exc)
+                state.attempts.append(AttemptRecord(attempt, started, env.emitter.elapsed()
+                                                    - started, outcome, error))
+                return outcome, exc
+        finally:
+            env.gate.release()
+        return self._judge(state, attempt, started, generation, ctx), None
+
+    async def _call(self, unit: Unit, ctx: UnitContext) -> Generation:
+        """The provider call, bounded by call_timeout on the engine's clock."""
+        env = self.env
+        call = asyncio.ensure_future(env.provider.generate(unit, ctx))
+        timer = asyncio.ensure_future(env.clock.sleep(env.options.call_timeout))
+        timed_out = False
+        try:
+            await asyncio.wait({call, timer}, return_when=asyncio.FIRST_COMPLETED)
+            timed_out = not call.done()
+        finally:
+            timer.cancel()
+            if not call.done():
+                call.cancel()
+                if await settle({call}, env.clock, env.options.cancel_grace):
+                    log.warning("the provider call for %s ignored cancellation", unit.id)
+                    env.abandoned.append(unit.id)
+        if timed_out:
+            raise ProviderTimeout(f"no answer within {env.options.call_timeout:g} s")
+        generation = call.result()
+        if not isinstance(generation, Generation):
+            raise TypeError(f"provider returned {type(generation).__name__}, not a Generation")
+        return generation
+
+    def _validate(self, unit: Unit, generation: Generation, ctx: UnitContext) -> list[Issue]:
+        env = self.env
+        issues = path_issues(generation.files, env.registry.owners, unit.id)
+        issues += presence_issues(unit, generation.files, env.options.required_ratio)
+        try:
+            issues += env.validator.validate(unit, generation, ctx)
+        except Exception as exc:  # a validator bug must show up as an issue, not end the run
+            log.error("validator crashed on %s", unit.id, exc_info=exc)
+            issues.append(Issue("validator-crashed", f"{type(exc).__name__}: {exc}"))
+        return issues
+
+    def _judge(self, state: UnitState, attempt: int, started: float, generation: Generation,
+               ctx: UnitContext) -> AttemptOutcome:
+        env, unit = self.env, state.unit
+        issues = tuple(self._validate(unit, generation, ctx))
+        state.previous, state.issues = generation, issues
+        if generation.files:
+            state.kept, state.kept_issues = generation, issues
+        paths = tuple(f.path for f in generation.files)
+
+        def record(outcome: AttemptOutcome, error: str | None = None) -> AttemptOutcome:
+            state.attempts.append(AttemptRecord(attempt, started, env.emitter.elapsed() - started,
+                                                outcome, error, issues, paths, generation.usage))
+            return outcome
+
+        if errors_in(issues):
+            return record(AttemptOutcome.INVALID)
+        try:
+            env.sink.write(unit, generation.files)
+        except Exception as exc:  # e.g. OutputError: disk full, permission denied
+            log.error("could not write the files of %s", unit.id, exc_info=exc)
+            return record(AttemptOutcome.WRITE_FAILED, f"{type(exc).__name__}: {exc}")
+        record(AttemptOutcome.VALIDATED)
+        env.registry.add(unit, generation)
+        state.finish(UnitStatus.VALIDATED, None)
+        env.emitter.emit(EventKind.UNIT_VALIDATED, unit.id, attempt,
+                         f"{unit.id} validated on attempt {attempt}", files=len(paths),
+                         warnings=len(issues))
+        self._announce_written(unit, generation)
+        return AttemptOutcome.VALIDATED
+
+    def _announce_written(self, unit: Unit, generation: Generation) -> None:
+        for f in generation.files:
+            self.env.emitter.emit(EventKind.FILE_WRITTEN, unit.id, None, f.path, path=f.path,
+                                  bytes=len(f.content.encode()))
+
+    def _give_up(self, state: UnitState) -> None:
+        env, unit = self.env, state.unit
+        n = len(state.attempts)
+        last = state.attempts[-1]
+        if last.outcome is AttemptOutcome.INVALID:
+            cause = _issue_summary(last.issues)
+        else:
+            cause = f"{last.outcome.value}: {last.error}"
+        if state.kept is None:
+            state.finish(UnitStatus.FAILED, f"nothing usable after {n} attempt(s); last {cause}")
+            env.emitter.emit(EventKind.UNIT_FAILED, unit.id, n, state.reason or "")
+            return
+        if last.outcome is not AttemptOutcome.INVALID:
+            cause += f"; the kept files had {_issue_summary(state.kept_issues)}"
+        state.finish(UnitStatus.PARTIAL, f"not validated after {n} attempt(s): {cause}")
+        env.emitter.emit(EventKind.UNIT_PARTIAL, unit.id, n, state.reason or "",
+                         files=len(state.kept.files))
+        if env.options.write_partial:
+            self._write_partial(state)
+
+    def _write_partial(self, state: UnitState) -> None:
+        assert state.kept is not None
+        try:
+            self.env.sink.write(state.unit, state.kept.files)
+        except Exception as exc:
+            log.error("could not write partial files of %s", state.unit.id, exc_info=exc)
+            state.reason = f"{state.reason}; writing its partial files failed: {exc}"
+            return
+        self._announce_written(state.unit, state.kept)

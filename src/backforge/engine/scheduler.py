@@ -1,0 +1,238 @@
+"""The scheduler: runs the unit DAG with `graphlib.TopologicalSorter` and `asyncio.wait`.
+
+A unit starts the moment every unit it depends on is validated; a unit whose
+dependency did not validate is marked blocked (and `done` in the sorter, so the
+loop still terminates). The overall deadline is one more task in the same
+`asyncio.wait`: when it fires, in-flight units are cancelled, validated files
+stay where the sink put them, and every unfinished unit gets a reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from graphlib import CycleError, TopologicalSorter
+
+from backforge.engine.checks import Registry
+from backforge.engine.clock import Clock, LoopClock
+from backforge.engine.events import Emitter, Event, EventCallback, EventKind
+from backforge.engine.limits import PriorityGate, RateLimiter, RetryPolicy
+from backforge.engine.options import EngineOptions
+from backforge.engine.protocols import Provider, Sink, Usage, Validator
+from backforge.engine.report import (
+    AttemptOutcome,
+    ModuleReport,
+    RunReport,
+    UnitStatus,
+    module_status,
+    run_success,
+)
+from backforge.engine.runner import RunEnv, UnitRunner, UnitState, settle
+from backforge.errors import BackforgeError
+from backforge.plan.model import Plan
+
+
+@dataclass(frozen=True)
+class RunResult:
+    report: RunReport
+    files: Mapping[str, str]  # every validated file, path -> content (all written to the sink)
+    partial_files: Mapping[str, str] = field(default_factory=dict)  # kept, not written by default
+    dependencies: Mapping[str, str] = field(default_factory=dict)  # npm deps of validated units
+    dev_dependencies: Mapping[str, str] = field(default_factory=dict)
+    events: tuple[Event, ...] = ()
+
+    @property
+    def success(self) -> bool:
+        return self.report.success
+
+
+def check_plan(plan: Plan) -> None:
+    """A plan built by hand (or by a buggy stack) must name real units and have no cycle."""
+    for uid, unit in plan.units.items():
+        unknown = [d for d in unit.deps if d not in plan.units]
+        if unknown:
+            raise BackforgeError(f"plan: unit {uid} depends on unknown unit(s) {unknown}")
+    try:
+        TopologicalSorter(plan.graph()).prepare()
+    except CycleError as exc:
+        raise BackforgeError(f"plan: dependency cycle {exc.args[1]}") from exc
+
+
+def priorities(plan: Plan) -> dict[str, tuple[int, int]]:
+    """Key per unit: the longest chain of units still waiting on it goes first, then plan order."""
+    children: dict[str, list[str]] = {uid: [] for uid in plan.units}
+    for uid, unit in plan.units.items():
+        for dep in unit.deps:
+            children[dep].append(uid)
+    height: dict[str, int] = {}
+    for uid in reversed(list(TopologicalSorter(plan.graph()).static_order())):
+        height[uid] = 1 + max((height[c] for c in children[uid]), default=0)
+    return {uid: (-height[uid], i) for i, uid in enumerate(plan.units)}
+
+
+def _cancelled_when(state: UnitState) -> str:
+    if not state.attempts:
+        return "before it started"
+    last = state.attempts[-1]
+    if last.outcome is AttemptOutcome.CANCELLED:
+        return f"during attempt {last.attempt}"
+    return f"while waiting to retry after attempt {last.attempt}"
+
+
+class _Engine:
+    def __init__(self, plan: Plan, provider: Provider, validator: Validator, sink: Sink,
+                 options: EngineOptions, on_event: EventCallback | None, clock: Clock) -> None:
+        self.plan, self.options, self.clock = plan, options, clock
+        self.emitter = Emitter(on_event, clock, clock.now())
+        self.registry = Registry()
+        self.states = {uid: UnitState(u) for uid, u in plan.units.items()}
+        self.env = RunEnv(plan, provider, validator, sink, options, clock, self.emitter,
+                          self.registry, PriorityGate(options.concurrency),
+                          RateLimiter(options.requests_per_minute, clock), RetryPolicy(options),
+                          priorities(plan))
+        self.runner = UnitRunner(self.env)
+        self.deadline_hit = False
+
+    async def execute(self) -> RunResult:
+        provider = getattr(self.env.provider, "name", type(self.env.provider).__name__)
+        self.emitter.emit(EventKind.RUN_STARTED, None, None,
+                          f"{len(self.plan.units)} units in {len(self.plan.modules)} modules",
+                          units=len(self.plan.units), modules=len(self.plan.modules),
+                          stack=self.plan.stack, provider=provider)
+        sorter = TopologicalSorter(self.plan.graph())
+        sorter.prepare()
+        deadline = asyncio.ensure_future(self.clock.sleep(self.options.deadline))
+        tasks: dict[asyncio.Future[None], str] = {}
+        try:
+            await self._loop(sorter, tasks, deadline)
+        finally:
+            deadline.cancel()
+            if tasks:  # only when the run itself is cancelled or an engine bug surfaced
+                for task in tasks:
+                    task.cancel()
+                await settle(tasks, self.clock, self.options.cancel_grace)
+        return self._finish()
+
+    async def _loop(self, sorter: TopologicalSorter, tasks: dict[asyncio.Future[None], str],
+                    deadline: asyncio.Future[None]) -> None:
+        while sorter.is_active():
+            self._start_ready(sorter, tasks)
+            if not tasks:
+                return  # cannot happen for a checked plan; unfinished units are reported
+            done, _ = await asyncio.wait({*tasks, deadline}, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                if task is not deadline:
+                    uid = tasks.pop(task)
+                    task.result()  # an engine bug must surface, not hide in a task
+                    sorter.done(uid)
+            if deadline in done:
+                await self._stop_at_deadline(tasks)
+                return
+
+    def _start_ready(self, sorter: TopologicalSorter,
+                     tasks: dict[asyncio.Future[None], str]) -> None:
+        while ready := sorter.get_ready():
+            # Start in priority order: a free slot goes to the longest remaining chain.
+            for uid in sorted(ready, key=self.env.priority.__getitem__):
+                state = self.states[uid]
+                failed = [d for d in state.unit.deps
+                          if self.states[d].status is not UnitStatus.VALIDATED]
+                if failed:
+                    self._block(state, failed[0])
+                    sorter.done(uid)  # so its own dependents become ready (and get blocked)
+                else:
+                    tasks[asyncio.ensure_future(self.runner.run(state))] = uid
+
+    def _block(self, state: UnitState, dep: str) -> None:
+        dep_state = self.states[dep]
+        root = dep_state.root_cause or dep
+        reason = f"not attempted: dependency {dep} is {dep_state.status.value}"
+        if root != dep:
+            reason += f" (root cause: {root} is {self.states[root].status.value})"
+        state.root_cause = root
+        state.finish(UnitStatus.BLOCKED, reason)
+        self.emitter.emit(EventKind.UNIT_BLOCKED, state.unit.id, None, reason, by=dep, root=root)
+
+    async def _stop_at_deadline(self, tasks: dict[asyncio.Future[None], str]) -> None:
+        self.deadline_hit = True
+        for task in tasks:
+            task.cancel()
+        # Each unit gives its provider call cancel_grace; allow a little more on top.
+        await settle(tasks, self.clock, 2 * self.options.cancel_grace)
+        limit = f"deadline reached ({self.options.deadline:g} s)"
+        for uid in tasks.values():
+            state = self.states[uid]
+            if state.status.is_terminal():
+                continue
+            self._cancel(state, f"{limit} {_cancelled_when(state)}")
+        tasks.clear()
+
+    def _cancel(self, state: UnitState, reason: str) -> None:
+        state.finish(UnitStatus.CANCELLED, reason)
+        self.emitter.emit(EventKind.UNIT_CANCELLED, state.unit.id, len(state.attempts) or None,
+                          reason)
+
+    def _cancel_unreached(self) -> None:
+        for state in self.states.values():
+            if state.status.is_terminal():
+                continue
+            waiting = [d for d in state.unit.deps
+                       if self.states[d].status is not UnitStatus.VALIDATED]
+            head = (f"deadline reached ({self.options.deadline:g} s) before it started"
+                    if self.deadline_hit else "not reached")
+            self._cancel(state, head + (f" (waiting for {', '.join(waiting)})" if waiting else ""))
+
+    def _finish(self) -> RunResult:
+        self._cancel_unreached()
+        report = self._report()
+        self.emitter.emit(EventKind.RUN_FINISHED, None, None,
+                          "run succeeded" if report.success else "run failed",
+                          success=report.success, success_rate=round(report.success_rate, 4),
+                          duration=round(report.duration, 3), counts=report.counts())
+        report = report.with_notes(*self.emitter.notes())
+        partial: dict[str, str] = {}
+        for state in self.states.values():
+            if state.status is not UnitStatus.VALIDATED and state.kept is not None:
+                partial.update(state.kept.file_map())
+        return RunResult(report, dict(self.registry.files), partial,
+                         self.registry.dependencies(), self.registry.dev_dependencies(),
+                         tuple(self.emitter.events))
+
+    def _report(self) -> RunReport:
+        units = {uid: s.report() for uid, s in self.states.items()}
+        modules = tuple(
+            ModuleReport(m.name, module_status(units[u.id] for u in self.plan.units_of(m.name)),
+                         m.critical, tuple(u.id for u in self.plan.units_of(m.name)))
+            for m in self.plan.modules)
+        success, rate = run_success(modules, self.options.success_ratio)
+        notes: list[str] = []
+        if self.env.abandoned:
+            notes.append(f"provider calls ignored cancellation for {self.options.cancel_grace:g} s "
+                         f"and were abandoned: {', '.join(self.env.abandoned)}")
+        if self.deadline_hit:
+            unfinished = sum(s.status is UnitStatus.CANCELLED for s in self.states.values())
+            notes.insert(0, f"deadline of {self.options.deadline:g} s reached: "
+                            f"{unfinished} unit(s) cancelled; validated files were kept")
+        prompt = sum(a.usage.prompt_tokens for u in units.values() for a in u.attempts)
+        completion = sum(a.usage.completion_tokens for u in units.values() for a in u.attempts)
+        return RunReport(success, rate, self.emitter.elapsed(), modules, tuple(units.values()),
+                         Usage(prompt, completion), tuple(notes))
+
+
+async def run(plan: Plan, provider: Provider, validator: Validator, sink: Sink,
+              options: EngineOptions | None = None, on_event: EventCallback | None = None,
+              clock: Clock | None = None) -> RunResult:
+    """Generate every unit of `plan`: validated files go to `sink` as they validate."""
+    check_plan(plan)
+    engine = _Engine(plan, provider, validator, sink, options or EngineOptions(), on_event,
+                     clock or LoopClock())
+    return await engine.execute()
+
+
+def run_sync(plan: Plan, provider: Provider, validator: Validator, sink: Sink,
+             options: EngineOptions | None = None, on_event: EventCallback | None = None,
+             clock: Clock | None = None) -> RunResult:
+    """`run` on a fresh event loop (asyncio.run): for callers that are not async."""
+    return asyncio.run(run(plan, provider, validator, sink, options, on_event, clock))
+
