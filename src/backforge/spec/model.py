@@ -10,7 +10,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field as PField, model_validator
+from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import Field as PField
 
 
 class FieldType(StrEnum):
@@ -79,7 +80,8 @@ class Field(_Model):
             raise ValueError("on_delete needs 'references'")
         if self.references is not None and self.references.count(".") != 1:
             raise ValueError("references must look like 'table.field'")
-        if self.type is FieldType.ENUM and self.default is not None and self.default not in self.values:
+        if (self.type is FieldType.ENUM and self.default is not None
+                and self.default not in self.values):
             raise ValueError(f"default {self.default!r} is not one of the enum values")
         return self
 

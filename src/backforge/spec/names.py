@@ -7,20 +7,25 @@ after sanitizing, and lists every rename so the report can show it.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Mapping
 
 from backforge.errors import SpecError
-from backforge.spec.model import Project
+from backforge.spec.model import Project, Table
 from backforge.spec.naming import (
+    JS_PROTOTYPE_KEYS,
+    JS_RESERVED,
+    SQL_MAX_BYTES,
     js_identifier,
     kebab,
     pascal,
     singular,
+    snake,
     sql_identifier,
     url_segment,
 )
+from backforge.spec.problems import Problem, render_all
 
 
 @dataclass(frozen=True)
@@ -65,72 +70,130 @@ class Names:
         return self.tables[table].fields[field]
 
 
-def _reason(original: str, renamed: str) -> str:
+def _reason(original: str, renamed: str, target: str) -> str:
+    if target == "js" and (original in JS_RESERVED or original in JS_PROTOTYPE_KEYS):
+        return "JavaScript reserved word or prototype key"
+    if target == "sql" and len(snake(original).encode()) > SQL_MAX_BYTES:
+        return "longer than 63 bytes: truncated with a hash suffix"
     if not original.isascii():
         return "non-ASCII letters"
-    if len(original.encode()) > 63 and len(renamed.encode()) <= 63:
-        return "longer than 63 bytes"
-    if renamed.endswith("Value") and not original.endswith("Value"):
-        return "reserved word or JavaScript prototype key"
-    if " " in original or "-" in original:
+    if original[:1].isdigit():
+        return "starts with a digit"
+    if any(not (c.isalnum() or c == "_") for c in original):
         return "spaces or punctuation"
-    return "naming convention"
+    return "snake_case for SQL" if target == "sql" else "naming convention"
 
 
-def _collisions(kind: str, where: str, names: dict[str, list[str]]) -> list[str]:
+# (index in its list, the user's name, the safe identifier it becomes)
+_Named = tuple[int, str, str]
+
+
+def _collisions(items: list[_Named], what: str, where: Callable[[int], str],
+                reported: set[frozenset[int]]) -> list[Problem]:
+    """One problem per group of different names that become the same identifier."""
+    if len({safe for _, _, safe in items}) == len(items):
+        return []  # the common case: every identifier is distinct
+    groups: dict[str, list[_Named]] = {}
+    for item in items:
+        groups.setdefault(item[2], []).append(item)
     problems = []
-    for safe, originals in names.items():
-        if len(originals) > 1:
-            joined = ", ".join(repr(o) for o in originals)
-            problems.append(f"{where}: {kind} names {joined} all become '{safe}'; rename one of them")
+    for safe, group in groups.items():
+        indices = frozenset(index for index, _, _ in group)
+        if len({original for _, original, _ in group}) < 2 or indices in reported:
+            continue  # identical names are duplicates, which checks.py reports
+        reported.add(indices)
+        listed = " and ".join(f"'{original}' ({where(index)})" for index, original, _ in group)
+        verb = "both become" if len(group) == 2 else "all become"
+        problems.append(Problem(f"{where(group[-1][0])}.name",
+                                f"{listed} {verb} the {what} '{safe}'",
+                                "rename one of them"))
     return problems
 
 
-def resolve(project: Project) -> Names:
+def _field_names(ti: int, table: Table) -> tuple[dict[str, FieldNames], list[Rename],
+                                                 list[Problem]]:
+    fields: dict[str, FieldNames] = {}
     renames: list[Rename] = []
-    problems: list[str] = []
+    sqls: list[_Named] = []
+    props: list[_Named] = []
+    for fi, field in enumerate(table.fields):
+        fn = FieldNames(field.name, sql_identifier(field.name), js_identifier(field.name))
+        fields.setdefault(field.name, fn)
+        sqls.append((fi, field.name, fn.sql))
+        props.append((fi, field.name, fn.prop))
+        for target, value in (("sql", fn.sql), ("js", fn.prop)):
+            if value != field.name:
+                renames.append(Rename(f"tables[{ti}].fields[{fi}]", field.name, value, target,
+                                      _reason(field.name, value, target)))
+    reported: set[frozenset[int]] = set()
+
+    def where(fi: int) -> str:
+        return f"tables[{ti}].fields[{fi}]"
+
+    problems = _collisions(sqls, "SQL column name", where, reported)
+    problems += _collisions(props, "API property name", where, reported)
+    return fields, renames, problems
+
+
+def _table_names(table: Table, fields: dict[str, FieldNames]) -> TableNames:
+    singular_name = _js_type_name(pascal(singular(table.name))) or "Item"
+    plural_name = _js_type_name(pascal(table.name)) or "Items"
+    if singular_name == plural_name:
+        # "news", "series": keep list/get function names distinct.
+        plural_name = f"{plural_name}List"
+    return TableNames(
+        name=table.name,
+        sql=sql_identifier(table.name),
+        url=url_segment(table.name),
+        file=kebab(table.name) or "table",
+        singular=singular_name,
+        plural=plural_name,
+        fields=MappingProxyType(fields),
+    )
+
+
+def _js_type_name(name: str) -> str:
+    """PascalCase names become parts of identifiers; they must not start with a digit."""
+    return f"T{name}" if name[:1].isdigit() else name
+
+
+def resolve_with_problems(project: Project) -> tuple[Names, list[Problem]]:
+    """Names for every table and field, plus every collision found (not raised)."""
+    renames: list[Rename] = []
+    problems: list[Problem] = []
     tables: dict[str, TableNames] = {}
-    by_sql: dict[str, list[str]] = {}
-    by_url: dict[str, list[str]] = {}
+    sqls: list[_Named] = []
+    urls: list[_Named] = []
+    types: list[_Named] = []
     for ti, table in enumerate(project.tables):
-        where = f"tables[{ti}]"
-        fields: dict[str, FieldNames] = {}
-        f_sql: dict[str, list[str]] = {}
-        f_prop: dict[str, list[str]] = {}
-        for fi, field in enumerate(table.fields):
-            fn = FieldNames(field.name, sql_identifier(field.name), js_identifier(field.name))
-            fields[field.name] = fn
-            f_sql.setdefault(fn.sql, []).append(field.name)
-            f_prop.setdefault(fn.prop, []).append(field.name)
-            for target, value in (("sql", fn.sql), ("js", fn.prop)):
-                if value != field.name:
-                    renames.append(Rename(f"{where}.fields[{fi}]", field.name, value, target,
-                                          _reason(field.name, value)))
-        problems += _collisions("field", f"{where}.fields", f_sql)
-        problems += _collisions("field", f"{where}.fields", {k: v for k, v in f_prop.items()
-                                                             if k not in f_sql})
-        tn = TableNames(
-            name=table.name,
-            sql=sql_identifier(table.name),
-            url=url_segment(table.name),
-            file=kebab(table.name) or "table",
-            singular=pascal(singular(table.name)) or "Item",
-            plural=pascal(table.name) or "Items",
-            fields=MappingProxyType(fields),
-        )
-        if tn.singular == tn.plural:
-            # "news", "series": keep list/get function names distinct.
-            tn = TableNames(**{**tn.__dict__, "plural": f"{tn.plural}List"})
-        tables[table.name] = tn
-        by_sql.setdefault(tn.sql, []).append(table.name)
-        by_url.setdefault(tn.url, []).append(table.name)
+        fields, field_renames, field_problems = _field_names(ti, table)
+        renames += field_renames
+        problems += field_problems
+        tn = _table_names(table, fields)
+        tables.setdefault(table.name, tn)
+        sqls.append((ti, table.name, tn.sql))
+        urls.append((ti, table.name, tn.url))
+        types.append((ti, table.name, tn.singular))
         if tn.sql != table.name:
-            renames.append(Rename(where, table.name, tn.sql, "sql", _reason(table.name, tn.sql)))
+            renames.append(Rename(f"tables[{ti}]", table.name, tn.sql, "sql",
+                                  _reason(table.name, tn.sql, "sql")))
         if tn.url != table.name.replace("_", "-"):
-            renames.append(Rename(where, table.name, tn.url, "url", _reason(table.name, tn.url)))
-    problems += _collisions("table", "tables", by_sql)
-    problems += _collisions("table", "tables", {k: v for k, v in by_url.items()
-                                                if k not in by_sql})
+            renames.append(Rename(f"tables[{ti}]", table.name, tn.url, "url",
+                                  _reason(table.name, tn.url, "url")))
+    reported: set[frozenset[int]] = set()
+
+    def where(ti: int) -> str:
+        return f"tables[{ti}]"
+
+    problems += _collisions(sqls, "SQL table name", where, reported)
+    problems += _collisions(urls, "URL path and file name", where, reported)
+    problems += _collisions(types, "JavaScript name", where, reported)
+    return Names(MappingProxyType(tables), tuple(renames)), problems
+
+
+def resolve(project: Project) -> Names:
+    """Names for every table and field; SpecError when names collide after sanitizing."""
+    names, problems = resolve_with_problems(project)
     if problems:
-        raise SpecError(problems)
-    return Names(MappingProxyType(tables), tuple(renames))
+        raise SpecError(render_all(problems))
+    return names

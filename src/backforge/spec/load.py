@@ -1,0 +1,72 @@
+"""Load a spec from a file or a mapping: read, convert, validate, normalize, check.
+
+Every stage collects problems instead of stopping at the first; the caller
+gets one `SpecError` listing all of them (each `location: message; fix: ...`
+in the input's own path syntax), or a `LoadedSpec` whose notes list every
+normalization made on the way.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from backforge.errors import SpecError
+from backforge.spec.checks import check, crud_overlaps
+from backforge.spec.loaders import choose
+from backforge.spec.loaders.common import Converted, LoadedSpec
+from backforge.spec.model import Project
+from backforge.spec.names import Names, resolve_with_problems
+from backforge.spec.normalize import normalize
+from backforge.spec.problems import Locator, render_all
+from backforge.spec.reader import read_document, require_mapping
+from backforge.spec.validation import validate_model
+
+Source = str | Path | Mapping[str, Any]
+
+
+def load(source: Source, *, fmt: str | None = None) -> LoadedSpec:
+    """Load and check a spec; raises SpecFileError / SpecError (exit code 2) on bad input."""
+    data, where = _document(source)
+    loader = choose(data, fmt)
+    return _finish(loader.convert(data), where, loader.name)
+
+
+def load_project(source: Source, *, fmt: str | None = None) -> Project:
+    return load(source, fmt=fmt).project
+
+
+def _document(source: Source) -> tuple[dict[str, Any], str]:
+    if isinstance(source, Mapping):
+        return dict(source), "<dict>"
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        return require_mapping(read_document(path), str(source)), str(source)
+    raise TypeError(f"load() takes a path or a mapping, not {type(source).__name__}")
+
+
+def _finish(converted: Converted, where: str, fmt: str) -> LoadedSpec:
+    project, model_problems = validate_model(converted.data)
+    early = render_all([*converted.problems, *model_problems], converted.locator)
+    if project is None:
+        raise SpecError(early, source=where)
+    untyped = frozenset((ti, project.tables[ti].fields[fi].name) for ti, fi in converted.untyped)
+    done = normalize(project, untyped)
+    locator = converted.locator.with_prepended(done.prepended)
+    names, name_problems = resolve_with_problems(done.project)
+    late = render_all([*done.problems, *name_problems, *check(done.project, untyped)], locator)
+    if early or late:
+        raise SpecError(list(dict.fromkeys(early + late)), source=where)
+    notes = [n.render(converted.locator) for n in converted.notes]
+    notes += [n.render(locator) for n in (*done.notes, *crud_overlaps(done.project, names))]
+    return LoadedSpec(done.project, _located(names, locator), tuple(notes), where, fmt)
+
+
+def _located(names: Names, locator: Locator) -> Names:
+    """Renames name places in the user's file, like every other message."""
+    if not locator.paths and not locator.prepended:
+        return names  # native input: the places are already the file's own
+    renames = tuple(dataclasses.replace(r, where=locator.translate(r.where)) for r in names.renames)
+    return Names(names.tables, renames)
