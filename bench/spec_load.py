@@ -1,4 +1,4 @@
-"""Benchmark (not a test): load a generated 150-table spec. Run: python tests/spec/bench_spec_load.py"""
+"""Benchmark (not a test): load a generated 150-table spec. Run: .venv/bin/python bench/spec_load.py"""
 
 from __future__ import annotations
 
