@@ -98,9 +98,15 @@ def generate(spec: str | Path | Mapping[str, Any] | LoadedSpec,
     if root is not None:
         check_output_dir(root, force=options.force)
     sink = DirectoryWriter(root) if root is not None else MemorySink()
-    result = run_sync(the_plan, provider, UnitValidator(), sink, options.engine_options(),
-                 on_event=on_event)
-    project_issues = tuple(validate_tree(result.files, _package_json(result.files)))
+    validator = UnitValidator()
+    result = run_sync(the_plan, provider, validator, sink, options.engine_options(),
+                      on_event=on_event)
+    package = _package_json(result.files)
+    # Whole-project checks against the final package.json; without one (config
+    # not validated, already reported) fall back to what the units declared.
+    project_issues = tuple(validate_tree(
+        result.files, package, registry=validator.registry,
+        dependencies=None if package else {**result.dependencies, **result.dev_dependencies}))
     success = result.report.success and not any(i.severity == "error" for i in project_issues)
     report = _report_dict(result.report.to_dict(), loaded, stack.name, options, project_issues,
                           success)

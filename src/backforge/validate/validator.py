@@ -1,0 +1,76 @@
+"""Entry points of the first validation layer.
+
+`UnitValidator` is the engine's `Validator`: it checks one unit's files against
+everything validated so far. `validate_tree` runs the same checks over a whole
+finished project (end of a run, `backforge validate DIR`).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import threading
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from backforge.engine.protocols import Generation, Issue, UnitContext
+from backforge.plan.model import Unit
+from backforge.validate.languages import Language
+from backforge.validate.registry import Registry
+from backforge.validate.rules import declared_packages, file_issues, load_package_json
+
+PACKAGE_JSON = "package.json"
+
+
+class UnitValidator:
+    """Validates one unit's generation: syntax, imports/exports, declared packages.
+
+    Keeps one Registry for the whole run, re-synced to `ctx.files` plus the unit's
+    own files on every call, so each file is parsed once however many units follow.
+    Presence is the engine's job (see `presence_issues`)."""
+
+    def __init__(self, languages: Sequence[Language] | None = None) -> None:
+        self.registry = Registry(languages)
+        self._lock = threading.Lock()  # the registry is shared state; callers may use threads
+        self._package_json: tuple[str | None, dict[str, Any] | None] = (None, None)
+
+    def validate(self, unit: Unit, generation: Generation, ctx: UnitContext) -> list[Issue]:
+        own = generation.file_map()
+        with self._lock:
+            self.registry.sync({**ctx.files, **own}, likely_new=own.keys())
+            declared = declared_packages(generation.dependencies, generation.dev_dependencies,
+                                         ctx.dependencies, package_json=self._manifest())
+            issues: list[Issue] = []
+            for path in own:
+                issues.extend(file_issues(path, self.registry, declared))
+        return issues
+
+    def _manifest(self) -> dict[str, Any] | None:
+        content = self.registry.content(PACKAGE_JSON)
+        if content is not self._package_json[0]:
+            self._package_json = (content, load_package_json(content))
+        return self._package_json[1]
+
+
+def _vendored(path: str) -> bool:
+    return "node_modules" in path.split("/")
+
+
+def validate_tree(files: Mapping[str, str], package_json: Mapping[str, Any] | None = None,
+                  *, dependencies: Mapping[str, str] | None = None,
+                  registry: Registry | None = None,
+                  languages: Sequence[Language] | None = None) -> list[Issue]:
+    """Every issue of a finished project, sorted by file and line.
+
+    `files` maps relative POSIX paths to contents; `node_modules/` is skipped. Packages
+    count as declared when in `package_json` (else the project's own package.json) or
+    in `dependencies` (e.g. what the run's units declared). Pass the run's
+    `UnitValidator().registry` as `registry` to reuse its parses (it is re-synced to
+    `files`); a fresh one parses large projects on every core."""
+    project = {posixpath.normpath(p): c for p, c in files.items() if not _vendored(p)}
+    registry = registry if registry is not None else Registry(languages)
+    registry.sync(project)
+    manifest = package_json if package_json is not None \
+        else load_package_json(project.get(PACKAGE_JSON))
+    declared = declared_packages(dependencies, package_json=manifest)
+    issues = [issue for path in sorted(project) for issue in file_issues(path, registry, declared)]
+    return sorted(issues, key=lambda i: (i.file or "", i.line or 0))
