@@ -40,7 +40,7 @@ def test_json_flag_prints_one_event_per_line(tmp_path: Path, capsys) -> None:
     code = main(["generate", str(DATA / "shop.yaml"), "-o", str(tmp_path / "s"), "--json"])
     assert code == 0
     events = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    kinds = [e["kind"] for e in events]
+    kinds = [e["event"] for e in events]
     assert kinds[0] == "run_started" and kinds[-1] == "run_finished"
     assert "unit_validated" in kinds and "file_written" in kinds
 

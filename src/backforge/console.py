@@ -14,7 +14,8 @@ from rich.console import Console as RichConsole
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-_TERMINAL_KINDS = {"unit_validated", "unit_partial", "unit_failed", "unit_blocked"}
+_TERMINAL_KINDS = {"unit_validated", "unit_partial", "unit_failed", "unit_blocked",
+                   "unit_cancelled"}
 _STYLE = {"validated": "green", "partial": "yellow", "failed": "red", "blocked": "red",
           "cancelled": "red"}
 

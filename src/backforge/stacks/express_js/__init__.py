@@ -1,0 +1,48 @@
+"""The express-js stack: Node 20, Express 5, node-postgres, ajv, pino, jest.
+
+`STACK` implements `backforge.stacks.Stack`: the module table, each unit's
+files, and `render(unit, plan)`, which produces a unit's files from the
+Jinja2 templates under `templates/` (deterministic: same spec, same bytes).
+"""
+
+from __future__ import annotations
+
+from backforge.engine.protocols import GeneratedFile, Generation
+from backforge.plan.model import ModuleDef, Plan, Unit, UnitFiles
+from backforge.spec.model import Project
+from backforge.spec.names import Names
+from backforge.stacks.express_js import layout
+from backforge.stacks.express_js import render as _render
+from backforge.stacks.express_js.deps import module_dependencies
+
+__all__ = ["STACK", "ExpressJsStack"]
+
+
+class ExpressJsStack:
+    name = "express-js"
+    modules: tuple[ModuleDef, ...] = layout.MODULES
+
+    def unit_files(self, module: str, table: str | None, project: Project,
+                   names: Names) -> UnitFiles:
+        return layout.unit_files(module, table, project, names)
+
+    def render(self, unit: Unit, plan: Plan) -> Generation:
+        ctx = _render.project_context(plan)
+        module = unit.module
+        if module == "config":
+            files = _render.render_config(plan, ctx)
+        elif module in ("docker", "terraform"):
+            files = _render.render_deploy(module, ctx)
+        elif module == "database":
+            files = _render.render_database(plan, ctx)
+        elif unit.table is not None:
+            files = _render.render_table(module, ctx, ctx.table(unit.table))
+        elif plan.module(module).per_table:
+            files = _render.render_shared(module, plan, ctx)
+        else:
+            files = _render.render_module(plan, ctx, module)
+        deps, dev = module_dependencies(module)
+        return Generation(tuple(GeneratedFile(p, c) for p, c in files), deps, dev)
+
+
+STACK = ExpressJsStack()

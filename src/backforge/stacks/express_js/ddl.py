@@ -1,0 +1,199 @@
+"""SQL the database module writes: the initial migration (up and down) and
+the sample seed rows.
+
+Tables are created in foreign-key order; a reference that closes a cycle is
+added afterwards with ALTER TABLE (DEFERRABLE, so seeds can fill both sides
+in one transaction).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from backforge.spec.model import FieldType
+from backforge.stacks.express_js.columns import Column, constraint_name, quote, sql_string
+from backforge.stacks.express_js.context import ProjectContext, TableContext
+from backforge.stacks.express_js.samples import sample_uuid, sample_value
+
+SEED_ROWS = 3
+# Seed rows use their own sample variants, so rows a client (or a test) creates with
+# the low variants never collide with seeded unique values.
+SEED_VARIANT = 10
+
+
+@dataclass(frozen=True)
+class TableOrder:
+    tables: tuple[TableContext, ...]  # parents before children
+    deferred: frozenset[tuple[str, str]]  # (table name, column sql) added by ALTER TABLE
+
+
+def fk_order(ctx: ProjectContext) -> TableOrder:
+    state: dict[str, bool] = {}  # False while visiting, True when done
+    order: list[TableContext] = []
+    deferred: set[tuple[str, str]] = set()
+
+    def visit(t: TableContext) -> None:
+        state[t.name] = False
+        for col in t.columns:
+            if col.ref is None or col.ref.table == t.name:
+                continue
+            seen = state.get(col.ref.table)
+            if seen is False:
+                deferred.add((t.name, col.sql))  # closes a cycle
+            elif seen is None:
+                visit(ctx.table(col.ref.table))
+        state[t.name] = True
+        order.append(t)
+
+    for table in ctx.tables:
+        if table.name not in state:
+            visit(table)
+    return TableOrder(tuple(order), frozenset(deferred))
+
+
+def _references(col: Column) -> str:
+    assert col.ref is not None
+    out = f"REFERENCES {quote(col.ref.sql_table)} ({quote(col.ref.sql_column)})"
+    return f"{out} ON DELETE {col.ref.on_delete}" if col.ref.on_delete else out
+
+
+def _column_sql(t: TableContext, col: Column, deferred: bool) -> str:
+    parts = [col.quoted, col.sql_type]
+    if not col.nullable:
+        parts.append("NOT NULL")
+    if col.default_sql is not None:
+        parts.append(f"DEFAULT {col.default_sql}")
+    if col.unique_constraint:
+        parts.append(f"CONSTRAINT {quote(col.unique_constraint)} UNIQUE")
+    if col.check and col.check_constraint:
+        parts.append(f"CONSTRAINT {quote(col.check_constraint)} CHECK ({col.check})")
+    if col.ref is not None and not deferred:
+        parts.append(f"CONSTRAINT {quote(col.ref.constraint)} {_references(col)}")
+    return " ".join(parts)
+
+
+def _indexes(t: TableContext) -> list[str]:
+    """Foreign key columns get an index unless a key or unique index already leads with them."""
+    covered = {t.pk[0].sql} if t.pk else set()
+    covered |= {c.sql for c in t.unique_columns}
+    out = []
+    for col in t.columns:
+        if col.ref is not None and col.sql not in covered:
+            name = quote(constraint_name(t.sql, col.sql, "idx"))
+            out.append(f"CREATE INDEX {name} ON {t.quoted} ({col.quoted});")
+    return out
+
+
+def _comments(t: TableContext) -> list[str]:
+    out = []
+    if t.table.description:
+        out.append(f"COMMENT ON TABLE {t.quoted} IS {sql_string(t.table.description)};")
+    for col in t.columns:
+        if col.field.description:
+            out.append(f"COMMENT ON COLUMN {t.quoted}.{col.quoted} IS "
+                       f"{sql_string(col.field.description)};")
+    return out
+
+
+def create_table(t: TableContext, deferred: frozenset[tuple[str, str]]) -> str:
+    lines = [_column_sql(t, c, (t.name, c.sql) in deferred) for c in t.columns]
+    keys = ", ".join(c.quoted for c in t.pk)
+    lines.append(f"CONSTRAINT {quote(constraint_name(t.sql, 'pkey'))} PRIMARY KEY ({keys})")
+    body = ",\n".join(f"  {line}" for line in lines)
+    return "\n".join([f"CREATE TABLE {t.quoted} (\n{body}\n);", *_indexes(t), *_comments(t)])
+
+
+def deferred_constraints(ctx: ProjectContext, order: TableOrder) -> list[tuple[TableContext,
+                                                                               Column]]:
+    out = []
+    for t in order.tables:
+        for col in t.columns:
+            if (t.name, col.sql) in order.deferred:
+                out.append((t, col))
+    return out
+
+
+def migration_up(ctx: ProjectContext) -> str:
+    order = fk_order(ctx)
+    parts = [create_table(t, order.deferred) for t in order.tables]
+    for t, col in deferred_constraints(ctx, order):
+        assert col.ref is not None
+        parts.append(f"ALTER TABLE {t.quoted} ADD CONSTRAINT {quote(col.ref.constraint)} "
+                     f"FOREIGN KEY ({col.quoted}) {_references(col)} "
+                     "DEFERRABLE INITIALLY IMMEDIATE;")
+    return "\n\n".join(parts) + "\n"
+
+
+def migration_down(ctx: ProjectContext) -> str:
+    order = fk_order(ctx)
+    parts = []
+    for t, col in deferred_constraints(ctx, order):
+        assert col.ref is not None
+        parts.append(f"ALTER TABLE IF EXISTS {t.quoted} DROP CONSTRAINT IF EXISTS "
+                     f"{quote(col.ref.constraint)};")
+    parts += [f"DROP TABLE IF EXISTS {t.quoted};" for t in reversed(order.tables)]
+    return "\n".join(parts) + "\n"
+
+
+# --- seeds ------------------------------------------------------------------------------
+
+
+def _own_value(t: TableContext, col: Column, row: int) -> Any:
+    if col.identity:
+        return row + 1
+    if col.generated:
+        return sample_uuid(t.sql, "seed", row)
+    return sample_value(col, SEED_VARIANT + row, salt=t.sql)
+
+
+def seed_value(ctx: ProjectContext, t: TableContext, col: Column, row: int,
+               depth: int = 0) -> Any:
+    """The value of `col` in seed row `row`, following references to the parent's row."""
+    if col.ref is None or depth > len(ctx.tables):
+        return _own_value(t, col, row)
+    parent = ctx.table(col.ref.table)
+    target = next(c for c in parent.columns if c.sql == col.ref.sql_column)
+    if parent.name == t.name:
+        if col.nullable:
+            return None if row == 0 else seed_value(ctx, t, target, 0, depth + 1)
+        return seed_value(ctx, t, target, row, depth + 1)
+    return seed_value(ctx, parent, target, row, depth + 1)
+
+
+def sql_literal(col: Column, value: Any) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if col.kind is FieldType.JSON:
+        return f"{sql_string(json.dumps(value, sort_keys=True))}::jsonb"
+    return sql_string(str(value))
+
+
+def _seed_insert(ctx: ProjectContext, t: TableContext) -> list[str]:
+    cols = [c for c in t.columns if c not in (t.created, t.updated)]
+    names = ", ".join(c.quoted for c in cols)
+    rows = []
+    for row in range(SEED_ROWS):
+        values = ", ".join(sql_literal(c, seed_value(ctx, t, c, row)) for c in cols)
+        rows.append(f"  ({values})")
+    out = [f"INSERT INTO {t.quoted} ({names}) VALUES\n" + ",\n".join(rows)
+           + "\nON CONFLICT DO NOTHING;"]
+    for col in cols:
+        if col.identity:
+            # Explicit ids do not advance the identity sequence: move it past them.
+            out.append(f"SELECT setval(pg_get_serial_sequence({sql_string(t.quoted)}, "
+                       f"{sql_string(col.sql)}), (SELECT max({col.quoted}) FROM {t.quoted}));")
+    return out
+
+
+def seed_sql(ctx: ProjectContext) -> str:
+    order = fk_order(ctx)
+    parts: list[str] = []
+    for t in order.tables:
+        parts.append("\n".join(_seed_insert(ctx, t)))
+    return "\n\n".join(parts) + "\n"

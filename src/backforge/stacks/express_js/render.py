@@ -1,0 +1,299 @@
+"""Render one unit of the express-js stack from its Jinja2 templates.
+
+One cached Environment (StrictUndefined, trim/lstrip blocks, trailing
+newline kept). Template folders mirror the output tree:
+
+- `templates/<module>/**.j2`: a whole-module unit (path = relative path minus .j2)
+- `templates/<module>/table/**.j2`: a table unit; `TABLE` in a path is the table's file stem
+- `templates/<module>/shared/**.j2`: the shared unit of a per-table module
+- `templates/routes/custom/**.j2`: files for endpoints that belong to no table
+- `templates/docker/**.j2`, `templates/terraform/**.j2`: rendered with DEPLOY context
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from functools import cache
+from typing import Any
+
+import jinja2
+
+from backforge.plan.model import Plan
+from backforge.spec import naming
+from backforge.stacks.express_js import ddl, schemas
+from backforge.stacks.express_js.context import ProjectContext, TableContext, build_project
+from backforge.stacks.express_js.deps import project_dependencies
+from backforge.stacks.express_js.endpoints import LOCAL_NAMES
+from backforge.stacks.express_js.jsliteral import js_key, js_string, js_value
+from backforge.stacks.express_js.layout import TEMPLATES, extra_output_path, extra_templates
+from backforge.stacks.express_js.testgen import js_body, js_key_path, test_plan
+
+Files = list[tuple[str, str]]
+_LINE = 100
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
+    for name in ("snake", "kebab", "camel", "pascal", "singular", "sql_identifier",
+                 "js_identifier", "url_segment"):
+        env.filters[name] = getattr(naming, name)
+    env.filters.update(js=js_value, jsstr=js_string, jskey=js_key, js_body=js_body,
+                       json=lambda v: json.dumps(v, indent=2, ensure_ascii=False))
+    env.globals.update(require=require)
+    return env
+
+
+def require(names: Iterable[str], spec: str) -> str:
+    """`const { a, b } = require('spec');`, wrapped when long."""
+    listed = list(dict.fromkeys(names))
+    line = f"const {{ {', '.join(listed)} }} = require({js_string(spec)});"
+    if len(line) <= _LINE:
+        return line
+    body = "".join(f"  {n},\n" for n in listed)
+    return f"const {{\n{body}}} = require({js_string(spec)});"
+
+
+def _render(template: str, **context: Any) -> str:
+    return environment().get_template(template).render(**context)
+
+
+def _folder(folder: str) -> list[str]:
+    """Template names under templates/<folder>, sorted, relative to the folder."""
+    root = TEMPLATES / folder
+    if not root.is_dir():
+        return []
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*.j2") if p.is_file())
+
+
+def _render_folder(folder: str, out: Callable[[str], str], **context: Any) -> Files:
+    return [(out(rel[:-3]), _render(f"{folder}/{rel}", **context)) for rel in _folder(folder)]
+
+
+# --- context cache ---------------------------------------------------------------------
+
+_CACHE: dict[int, tuple[Plan, ProjectContext]] = {}
+
+
+def project_context(plan: Plan) -> ProjectContext:
+    """The ProjectContext of a plan, built once (plans are immutable)."""
+    hit = _CACHE.get(id(plan))
+    if hit is not None and hit[0] is plan:
+        return hit[1]
+    ctx = build_project(plan.project, plan.names)
+    if len(_CACHE) >= 16:
+        _CACHE.pop(next(iter(_CACHE)))
+    _CACHE[id(plan)] = (plan, ctx)
+    return ctx
+
+
+def _common(ctx: ProjectContext, plan: Plan) -> dict[str, Any]:
+    return {"ctx": ctx, "project": ctx.project, "options": ctx.project.options,
+            "modules": [m.name for m in plan.modules]}
+
+
+# --- whole-module units ----------------------------------------------------------------
+
+
+def package_json(ctx: ProjectContext, plan: Plan) -> str:
+    deps, dev = project_dependencies(m.name for m in plan.modules)
+    scripts = {"start": "node src/index.js", "dev": "node --watch src/index.js",
+               "migrate": "node src/db/migrate.js up",
+               "migrate:down": "node src/db/migrate.js down",
+               "migrate:status": "node src/db/migrate.js status",
+               "seed": "node src/db/seed.js", "lint": "eslint ."}
+    if ctx.options.tests:
+        scripts["test"] = "jest --runInBand"
+    manifest: dict[str, Any] = {
+        "name": ctx.app[:214], "version": "0.1.0",
+        "description": ctx.project.description or f"{ctx.project.name} REST API",
+        "private": True, "type": "commonjs", "main": "src/index.js",
+        "engines": {"node": ">=20"}, "scripts": scripts,
+        "dependencies": deps, "devDependencies": dev,
+    }
+    if ctx.options.tests:
+        manifest["jest"] = {"testEnvironment": "node"}
+    return json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_config(plan: Plan, ctx: ProjectContext) -> Files:
+    files = [("package.json", package_json(ctx, plan))]
+    return files + _render_folder("config", lambda p: p, **_common(ctx, plan),
+                                  endpoints=readme_endpoints(ctx))
+
+
+def render_database(plan: Plan, ctx: ProjectContext) -> Files:
+    files = _render_folder("database", lambda p: p, **_common(ctx, plan))
+    files += [("migrations/0001_initial.up.sql", ddl.migration_up(ctx)),
+              ("migrations/0001_initial.down.sql", ddl.migration_down(ctx)),
+              ("seeds/0001_sample.sql", ddl.seed_sql(ctx))]
+    return files
+
+
+def render_module(plan: Plan, ctx: ProjectContext, module: str) -> Files:
+    return _render_folder(module, lambda p: p, **_common(ctx, plan))
+
+
+def deploy_context(ctx: ProjectContext) -> dict[str, Any]:
+    """What the docker and terraform templates may use (documented in the brief)."""
+    return {"project": ctx.project, "app": ctx.app, "project_name": ctx.project.name,
+            "db_name": ctx.db_name, "port": 3000, "node_major": 20,
+            "options": ctx.project.options,
+            "env_vars": [(v.name, v.example, v.secret) for v in ctx.env_vars]}
+
+
+def render_deploy(module: str, ctx: ProjectContext) -> Files:
+    context = deploy_context(ctx)
+    return [(extra_output_path(module, rel), _render(f"{module}/{rel}.j2", **context))
+            for rel in extra_templates(module)]
+
+
+# --- table units -----------------------------------------------------------------------
+
+
+def table_context(ctx: ProjectContext, t: TableContext) -> dict[str, Any]:
+    table_schemas = schemas.table_schemas(ctx, t)
+    return {
+        "ctx": ctx, "t": t, "fn": t.fn, "options": ctx.project.options,
+        "schemas": table_schemas,
+        "schema_var": f"{t.var}Schemas",
+        "router_var": f"{t.var}Router",
+        "row_var": row_var(t),
+        "table_def": schemas.table_definition(t),
+        "field_names": schemas.field_names(t),
+        "select_by_key": schemas.select_by_key(t),
+        "delete_by_key": schemas.delete_by_key(t),
+    }
+
+
+# Locals of the service and handler files a row variable must not shadow.
+_LOCALS = frozenset({"key", "changes", "data", "deleted", "rows", "total", "filters", "sort",
+                     "order", "limit", "offset", "pageLimit", "request", "req", "res",
+                     "params", "query", "body"})
+
+
+def row_var(t: TableContext) -> str:
+    """The variable holding one row in service and handler code: `task`."""
+    name = naming.js_identifier(naming.camel(t.tn.singular), style="camel")
+    functions = set(vars(t.fn).values()) | {e.name for e in t.endpoints}
+    if name in _LOCALS or name in LOCAL_NAMES or name in functions:
+        name = f"{name}Row"
+    return name
+
+
+def render_table(module: str, ctx: ProjectContext, t: TableContext) -> Files:
+    context = table_context(ctx, t)
+    if module == "tests":
+        plan = test_plan(ctx, t, context["schemas"]["endpoints"])
+        context.update(plan=plan, key_path=js_key_path, js_body=js_body)
+    return _render_folder(f"{module}/table", lambda p: p.replace("TABLE", t.stem), **context)
+
+
+def render_shared(module: str, plan: Plan, ctx: ProjectContext) -> Files:
+    common = _common(ctx, plan)
+    if module == "routes":
+        tableless = schemas.endpoint_schemas(ctx, ctx.tableless)
+        context = {**common, "openapi": openapi_context(ctx), "tableless_schemas": tableless,
+                   "router_order": router_order(ctx)}
+        files = _render_folder("routes/shared", lambda p: p, **context)
+        if ctx.tableless:
+            from backforge.stacks.express_js.testgen import endpoint_call
+
+            calls = [endpoint_call(e, tableless[e.name]["params"]) for e in ctx.tableless]
+            files += _render_folder("routes/custom", lambda p: p, **context, calls=calls)
+        return files
+    if module == "tests":
+        tableless = schemas.endpoint_schemas(ctx, ctx.tableless)
+        from backforge.stacks.express_js.testgen import endpoint_call
+
+        calls = [endpoint_call(e, tableless[e.name]["params"]) for e in ctx.tableless]
+        paths = [p for t in ctx.tables for p in (t.collection_path, t.item_path_openapi)]
+        return _render_folder("tests/shared", lambda p: p, **common, calls=calls,
+                              truncate=truncate_sql(ctx), openapi_paths=paths)
+    raise KeyError(module)
+
+
+def truncate_sql(ctx: ProjectContext) -> str:
+    tables = [t.quoted for t in ctx.tables]
+    if ctx.auth:
+        tables.append(f'"{ctx.auth_table}"')
+    return f"TRUNCATE TABLE {', '.join(tables)} RESTART IDENTITY CASCADE"
+
+
+def router_order(ctx: ProjectContext) -> list[TableContext]:
+    """Table routers in mounting order: a router serving a custom endpoint under another
+    table's URL goes first, so `/tasks/:id` cannot swallow `/tasks/summary`."""
+    urls = {t.url for t in ctx.tables}
+
+    def crosses(t: TableContext) -> bool:
+        return any(e.first_segment in urls and e.first_segment != t.url for e in t.endpoints)
+
+    return sorted(ctx.tables, key=lambda t: (not crosses(t), t.index))
+
+
+_RESERVED_COMPONENTS = frozenset({"Error", "PageMeta", "Credentials", "Account", "Token"})
+
+
+def openapi_context(ctx: ProjectContext) -> dict[str, Any]:
+    """Names the OpenAPI document needs unique: component schemas and operation ids."""
+    components = {}
+    for t in ctx.tables:
+        name = t.tn.singular
+        components[t.name] = f"{name}Record" if name in _RESERVED_COMPONENTS else name
+    taken: set[str] = {"register", "login", "me"}
+    crud_ids = {}
+    for t in ctx.tables:
+        fn = t.fn
+        crud_ids[t.name] = {"list": fn.list, "get": fn.get, "create": fn.create,
+                            "update": fn.update, "replace": fn.replace, "delete": fn.delete}
+        taken |= set(crud_ids[t.name].values())
+    operation_ids, schema_vars = {}, {}
+    for ep in ctx.endpoints:
+        op, n = ep.name, 2
+        while op in taken:
+            op, n = f"{ep.name}{n}", n + 1
+        taken.add(op)
+        operation_ids[(ep.table, ep.name)] = op
+        schema_vars[(ep.table, ep.name)] = "customSchemas" if ep.table is None \
+            else f"{ctx.table(ep.table).var}Schemas"
+    tags = [{"name": "auth", "description": "Accounts and access tokens"}] if ctx.auth else []
+    for t in ctx.tables:
+        tags.append({"name": t.name, "description": t.table.description
+                     or f"{t.label_plural.capitalize()}"})
+    if ctx.tableless:
+        tags.append({"name": "custom", "description": "Endpoints that belong to no table"})
+    info = {"title": ctx.project.name, "version": "0.1.0",
+            "description": ctx.project.description or f"{ctx.project.name} REST API"}
+    return {"components": components, "crud_ids": crud_ids, "operation_ids": operation_ids,
+            "schema_vars": schema_vars, "tags": tags, "info": info}
+
+
+def readme_endpoints(ctx: ProjectContext) -> list[tuple[str, str, str, bool]]:
+    """(method, path, what it does, needs a token) for the README's endpoint table."""
+    rows: list[tuple[str, str, str, bool]] = []
+    prefix = ctx.prefix
+    if ctx.auth:
+        rows += [("POST", f"{prefix}/auth/register", "create an account", False),
+                 ("POST", f"{prefix}/auth/login", "get an access token", False),
+                 ("GET", f"{prefix}/auth/me", "the signed-in account", True)]
+    for t in ctx.tables:
+        coll, item = prefix + t.collection_path, prefix + t.item_path_openapi
+        rows += [("GET", coll, f"list {t.label_plural} (filter, sort, paginate)", False),
+                 ("POST", coll, f"create {t.a_label}", t.auth),
+                 ("GET", item, f"get one {t.label}", False)]
+        if t.can_update:
+            rows += [("PUT", item, f"replace {t.a_label}", t.auth),
+                     ("PATCH", item, f"update some fields of {t.a_label}", t.auth)]
+        rows.append(("DELETE", item, f"delete {t.a_label}", t.auth))
+    for ep in ctx.endpoints:
+        rows.append((ep.method, prefix + ep.path, f"{ep.summary} (not implemented yet: 501)",
+                     ep.auth))
+    return rows

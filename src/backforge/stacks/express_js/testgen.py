@@ -1,0 +1,194 @@
+"""What the generated test suite of one table sends and expects.
+
+Bodies are computed here from the columns (deterministic sample values);
+foreign keys point at parent rows the suite creates through the API first,
+written as `ParentRef`s that the template turns into `parents.users.id`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from backforge.spec.model import FieldType
+from backforge.stacks.express_js.columns import Column
+from backforge.stacks.express_js.context import QUERY_KEYS, ProjectContext, TableContext
+from backforge.stacks.express_js.endpoints import CustomEndpoint
+from backforge.stacks.express_js.jsliteral import JsExpr, js_string, js_value
+from backforge.stacks.express_js.samples import different_value, sample_value
+
+T = FieldType
+MAIN, PARENT, REPLACE = 0, 1, 2  # sample variants: the row under test, parents, a PUT body
+MISSING_UUID = "00000000-0000-4000-8000-000000000000"
+_FILTER_KINDS = (T.STRING, T.TEXT, T.ENUM, T.INTEGER, T.BIGINT, T.BOOLEAN, T.DATE, T.UUID)
+
+
+@dataclass(frozen=True)
+class ParentRef:
+    var: str  # the parent table's var (key in `parents`)
+    prop: str  # the referenced property of the parent row
+
+
+Body = dict[str, Any]  # prop -> sample value or ParentRef
+
+
+@dataclass(frozen=True)
+class ParentStep:
+    table: TableContext
+    body: Body
+
+
+@dataclass(frozen=True)
+class EndpointCall:
+    endpoint: CustomEndpoint
+    path: str  # concrete path with sample parameter values
+
+
+@dataclass(frozen=True)
+class TestPlan:
+    table: TableContext
+    parents: tuple[ParentStep, ...]
+    body: Body  # a valid create body
+    update: Body | None  # PATCH body (one changed property)
+    replace: Body | None  # PUT body
+    missing_key: tuple[Any, ...]  # a key no row has
+    unknown_prop: str  # a property the create schema rejects
+    required: tuple[str, ...]  # props the create schema requires
+    duplicate: bool  # posting the body twice must answer 409
+    filter: tuple[str, Any, Any] | None  # (prop, matching value, non-matching value)
+    sort: str | None
+    calls: tuple[EndpointCall, ...]
+
+
+def _reachable_refs(ctx: ProjectContext, t: TableContext, path: frozenset[str]) -> list[Column]:
+    """FK columns whose parent can be created first (no self or cyclic reference)."""
+    return [c for c in t.writable
+            if c.ref is not None and c.ref.table != t.name and c.ref.table not in path]
+
+
+def body_for(ctx: ProjectContext, t: TableContext, variant: int,
+             path: frozenset[str] = frozenset(), *, keys: bool = True) -> Body:
+    """A create body: every writable column, FKs as references to parent rows."""
+    refs = {c.sql for c in _reachable_refs(ctx, t, path | {t.name})}
+    body: Body = {}
+    for col in t.writable:
+        if col.primary_key and not keys:
+            continue
+        if col.ref is not None:
+            if col.sql in refs:
+                parent = ctx.table(col.ref.table)
+                target = next(c for c in parent.columns if c.sql == col.ref.sql_column)
+                body[col.prop] = ParentRef(parent.var, target.prop)
+            continue
+        body[col.prop] = sample_value(col, variant, salt=t.sql)
+    return body
+
+
+def parent_steps(ctx: ProjectContext, t: TableContext) -> tuple[ParentStep, ...]:
+    steps: list[ParentStep] = []
+    done: set[str] = set()
+
+    def visit(table: TableContext, path: frozenset[str]) -> None:
+        for col in _reachable_refs(ctx, table, path | {table.name}):
+            parent = ctx.table(col.ref.table)  # type: ignore[union-attr]
+            if parent.name in done:
+                continue
+            visit(parent, path | {table.name})
+            done.add(parent.name)
+            steps.append(ParentStep(parent, body_for(ctx, parent, PARENT,
+                                                     path | {table.name})))
+
+    visit(t, frozenset())
+    return tuple(steps)
+
+
+def _missing_key(t: TableContext, body: Body) -> tuple[Any, ...]:
+    out = []
+    for col in t.pk:
+        if col.kind is T.UUID:
+            out.append(MISSING_UUID)
+        elif col.kind in (T.INTEGER, T.BIGINT):
+            out.append(int(col.schema.get("maximum", 999999999)))
+        else:
+            out.append(different_value(col, MAIN + 7, body.get(col.prop)))
+    return tuple(out)
+
+
+def _update_body(t: TableContext, body: Body) -> Body | None:
+    if not t.can_update:
+        return None
+    plain = [c for c in t.updatable if c.ref is None]
+    col = plain[0] if plain else t.updatable[0]
+    if col.ref is not None:
+        return {col.prop: body[col.prop]} if col.prop in body else None
+    return {col.prop: different_value(col, MAIN, body.get(col.prop), salt=t.sql)}
+
+
+def _filter(t: TableContext, body: Body) -> tuple[str, Any, Any] | None:
+    for col in t.filterable:
+        if col.ref is None and col.kind in _FILTER_KINDS and col.prop in body \
+                and not col.primary_key:
+            other = different_value(col, MAIN, body[col.prop], salt=t.sql)
+            if other != body[col.prop]:
+                return col.prop, body[col.prop], other
+    return None
+
+
+def _param_value(schema: dict[str, Any]) -> Any:
+    kind = schema.get("type")
+    kind = kind[0] if isinstance(kind, list) else kind
+    if schema.get("format") == "uuid":
+        return MISSING_UUID
+    if kind == "integer":
+        return 1
+    if "enum" in schema:
+        return schema["enum"][0]
+    return "sample"
+
+
+def endpoint_call(ep: CustomEndpoint, params_schema: dict[str, Any]) -> EndpointCall:
+    path = ep.path
+    for name in ep.params:
+        value = _param_value(params_schema["properties"][name])
+        path = path.replace("{" + name + "}", str(value))
+    return EndpointCall(ep, path)
+
+
+def test_plan(ctx: ProjectContext, t: TableContext,
+              endpoint_schemas: dict[str, dict[str, Any]]) -> TestPlan:
+    body = body_for(ctx, t, MAIN)
+    replace = body_for(ctx, t, REPLACE, keys=False) if t.can_update else None
+    props = {c.prop for c in t.columns}
+    unknown = next(n for n in ("unknownProperty", "unknownProperty2", "notAColumn")
+                   if n not in props)
+    sortable = [c.prop for c in t.filterable]
+    return TestPlan(
+        table=t, parents=parent_steps(ctx, t), body=body, update=_update_body(t, body),
+        replace=replace, missing_key=_missing_key(t, body), unknown_prop=unknown,
+        required=tuple(c.prop for c in t.writable if c.required_on_create),
+        duplicate=bool(t.unique_columns) or t.natural_key, filter=_filter(t, body),
+        sort=sortable[0] if sortable else None,
+        calls=tuple(endpoint_call(e, endpoint_schemas[e.name]["params"])
+                    for e in t.endpoints))
+
+
+def js_body(body: Body, indent: int = 0) -> str:
+    """The body as a JS object literal; parent references read `parents.<var>.<prop>`."""
+    return js_value({k: _js_ref(v) for k, v in body.items()}, indent)
+
+
+def _js_ref(value: Any) -> Any:
+    if isinstance(value, ParentRef):
+        return JsExpr(f"parents.{value.var}.{value.prop}")
+    return value
+
+
+def js_key_path(t: TableContext, values: tuple[Any, ...]) -> str:
+    """A JS string literal of the item path for literal key values."""
+    from urllib.parse import quote
+
+    return js_string(t.collection_path + "".join(f"/{quote(str(v), safe='')}" for v in values))
+
+
+__all__ = ["QUERY_KEYS", "EndpointCall", "ParentRef", "ParentStep", "TestPlan", "body_for",
+           "endpoint_call", "js_body", "js_key_path", "parent_steps", "test_plan"]
