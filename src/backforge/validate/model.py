@@ -7,7 +7,7 @@ shared between registries and threads.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -16,6 +16,7 @@ class ImportKind(StrEnum):
     IMPORT = "import"  # ES import ... from 'x' (or bare import 'x')
     DYNAMIC = "dynamic"  # import('x')
     REEXPORT = "reexport"  # ES export ... from 'x'
+    MODULE = "module"  # a Terraform module block's local `source = "./modules/x"`
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,13 @@ class Import:
     is_relative: bool  # './x', '../x' or '/x': a file of the project, not a package
     kind: ImportKind = ImportKind.REQUIRE
     default: bool = False  # an ES default import (`import x from 'y'`)
+    # The line of each name in `names` (a destructuring may span lines); () when unknown.
+    name_lines: tuple[int, ...] = field(default=(), compare=False)
+
+    def line_of(self, name: str) -> int:
+        if name in self.names and len(self.name_lines) == len(self.names):
+            return self.name_lines[self.names.index(name)]
+        return self.line
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,7 @@ class DefaultExport:
 
     kind: str  # "function", "class" or "value"
     name: str | None = None  # the declared name when there is one
+    line: int = field(default=0, compare=False)  # where the export is made (0: unknown)
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,65 @@ class SyntaxProblem:
     line: int  # 1-based
     column: int  # 1-based, in bytes of the UTF-8 source
     message: str
+
+
+@dataclass(frozen=True)
+class SqlFragment:
+    """Literal SQL text a source file holds in a string (or one piece of a built string).
+
+    Interpolated expressions are replaced by `?`, so the text never holds code."""
+
+    line: int  # where the text starts
+    text: str
+
+
+@dataclass(frozen=True)
+class SqlInterpolation:
+    """An expression spliced into SQL text (template substitution or concatenation)."""
+
+    line: int
+    expression: str  # its source text, whitespace collapsed
+    before: str  # the SQL text just before it (the tail of the preceding literal)
+    after: str  # the SQL text just after it
+    placeholder: bool  # the language knows it yields a bind placeholder ($n) or a number
+
+
+@dataclass(frozen=True)
+class EnvRead:
+    """An environment variable the code reads (`process.env.X`, `os.environ['X']`)."""
+
+    name: str
+    line: int
+
+
+@dataclass(frozen=True)
+class TableDef:
+    """A table a SQL file creates (or alters), with the columns it gets there."""
+
+    name: str
+    columns: tuple[str, ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class SqlRef:
+    """A table, or a column of a table, that a SQL statement names."""
+
+    table: str
+    column: str | None  # None: the table itself
+    line: int
+    context: str  # what names it, for messages: "foreign key", "index", "insert", ...
+
+
+@dataclass(frozen=True)
+class SqlSchemaFacts:
+    """What a SQL file defines and names (migrations, seeds)."""
+
+    tables: tuple[TableDef, ...] = ()
+    refs: tuple[SqlRef, ...] = ()
+    types_defined: tuple[str, ...] = ()  # CREATE TYPE / CREATE DOMAIN names
+    types_used: tuple[tuple[str, int], ...] = ()  # (type name, line) of non-builtin types
+    names: tuple[str, ...] = ()  # constraint and index names: legal quoted identifiers
 
 
 @dataclass(frozen=True)
@@ -65,6 +133,10 @@ class ParsedFile:
     is_esm: bool = False  # uses ES import/export syntax
     functions: tuple[Function, ...] = ()
     imports: tuple[Import, ...] = ()
+    sql: tuple[SqlFragment, ...] = ()  # SQL held in strings of a source file
+    sql_interpolations: tuple[SqlInterpolation, ...] = ()
+    env_reads: tuple[EnvRead, ...] = ()
+    schema: SqlSchemaFacts | None = None  # a SQL file's definitions and references
 
     @property
     def ok(self) -> bool:

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import replace
+from typing import Any, TypeVar
 
 from backforge.validate.languages import Language, default_languages, language_for
 from backforge.validate.model import Exports, ParsedFile
@@ -21,6 +22,7 @@ from backforge.validate.parallel import parse_all
 # Beyond this many cached parses the cache starts over: a long session must not grow
 # without bound; one 150-table run needs ~2,000 entries.
 _CACHE_LIMIT = 50_000
+T = TypeVar("T")
 
 
 class Registry:
@@ -30,6 +32,17 @@ class Registry:
         self._parsed: dict[str, ParsedFile] = {}
         self._cache: dict[tuple[str, str, bytes], ParsedFile] = {}
         self._exports_memo: dict[str, Exports] = {}
+        self._derived: dict[str, Any] = {}  # whole-project facts built by rules, per content
+
+    def _changed(self) -> None:
+        self._exports_memo.clear()
+        self._derived.clear()
+
+    def derived(self, key: str, build: Callable[[Registry], T]) -> T:
+        """`build(self)`, computed once until any file changes (e.g. the SQL schema)."""
+        if key not in self._derived:
+            self._derived[key] = build(self)
+        return self._derived[key]
 
     # -- contents ------------------------------------------------------------------
 
@@ -46,7 +59,7 @@ class Registry:
             if old is not None and (old is content or old == content):
                 continue
             self._contents[path] = content
-            self._exports_memo.clear()
+            self._changed()
             lang = language_for(path, self.languages)
             if lang is None:
                 self._parsed.pop(path, None)
@@ -57,6 +70,10 @@ class Registry:
                 self._parsed[path] = cached if cached.path == path else replace(cached, path=path)
             else:
                 pending.append((key, lang, path, content))
+        for lang in {id(lang): lang for _, lang, _, _ in pending}.values():
+            warm_up = getattr(lang, "warm_up", None)
+            if warm_up is not None:
+                warm_up()  # heavy imports once here, not once per forked worker
         results = parse_all([(lang.parse, path, content) for _, lang, path, content in pending])
         if len(self._cache) + len(results) > _CACHE_LIMIT:
             self._cache.clear()
@@ -66,7 +83,7 @@ class Registry:
     def discard(self, path: str) -> None:
         if self._contents.pop(path, None) is not None:
             self._parsed.pop(path, None)
-            self._exports_memo.clear()
+            self._changed()
 
     def sync(self, files: Mapping[str, str], likely_new: Collection[str] = ()) -> None:
         """Make the registry hold exactly `files` (unchanged files are not re-parsed).
@@ -119,6 +136,30 @@ class Registry:
         if memo is None:
             memo = self._exports_memo[path] = self._collect_exports(path, set())
         return memo
+
+    def import_statement(self, from_path: str, target: str) -> str | None:
+        """The exact statement a file at `from_path` should write to use `target`
+        (e.g. `const { findTasks } = require('../models/tasks');`), for prompts."""
+        exports = self.exports_of(target)
+        lang = self.language_of(from_path)
+        render = getattr(lang, "import_statement", None)
+        if exports is None or render is None:
+            return None
+        return render(from_path, target, exports, self._parsed[target].default_export)
+
+    def signatures(self, path: str) -> list[str]:
+        """What `path` exports, functions with their parameters: `async getTask(key)`."""
+        parsed = self._parsed.get(path)
+        exports = self.exports_of(path)
+        if parsed is None or exports is None:
+            return []
+        functions = {f.name: f for f in parsed.functions}
+        out = []
+        for name in sorted(exports.names):
+            fn = functions.get(name)
+            out.append(name if fn is None else
+                       f"{'async ' if fn.is_async else ''}{name}({', '.join(fn.params)})")
+        return out
 
     def _collect_exports(self, path: str, seen: set[str]) -> Exports:
         parsed = self._parsed[path]

@@ -72,7 +72,8 @@ def presence_issues(unit: Unit, paths: Collection[str]) -> list[Issue]:
     return issues
 
 
-def file_issues(path: str, registry: Registry, declared: Collection[str]) -> list[Issue]:
+def file_issues(path: str, registry: Registry,
+                declared: Collection[str] | None) -> list[Issue]:
     """Syntax, import and package issues of one registered file."""
     parsed = registry.get(path)
     lang = registry.language_of(path)
@@ -96,6 +97,8 @@ def syntax_issues(parsed: ParsedFile, lang: Language) -> list[Issue]:
 
 
 def _call(imp: Import) -> str:
+    if imp.kind is ImportKind.MODULE:
+        return f'source = "{imp.specifier}"'
     if imp.kind is ImportKind.REQUIRE:
         return f"require('{imp.specifier}')"
     return f"import '{imp.specifier}'" if imp.kind is not ImportKind.DYNAMIC \
@@ -103,14 +106,19 @@ def _call(imp: Import) -> str:
 
 
 def import_issue(parsed: ParsedFile, imp: Import, lang: Language, registry: Registry,
-                 declared: Collection[str]) -> Issue | None:
-    """Where the specifier leads: an unresolved file, an undeclared package, or nothing."""
+                 declared: Collection[str] | None) -> Issue | None:
+    """Where the specifier leads: an unresolved file, an undeclared package, or nothing.
+    `declared=None`: the declarations cannot be read (package.json does not parse, which
+    is reported there), so packages are not judged."""
     if imp.is_relative:
         if registry.resolve(parsed.path, imp.specifier) is not None:
             return None
+        hint = _module_hint(parsed.path, imp.specifier, registry) \
+            if imp.kind is ImportKind.MODULE \
+            else _unresolved_hint(parsed.path, imp.specifier, registry)
         return Issue("import-unresolved",
                      f"{_call(imp)} resolves to no file of the project", parsed.path, imp.line,
-                     Severity.ERROR, _unresolved_hint(parsed.path, imp.specifier, registry))
+                     Severity.ERROR, hint)
     if lang.is_builtin(imp.specifier):
         return None
     package = lang.package_of(imp.specifier)
@@ -119,7 +127,7 @@ def import_issue(parsed: ParsedFile, imp: Import, lang: Language, registry: Regi
                      f"{_call(imp)} is neither a builtin module nor a valid package name",
                      parsed.path, imp.line, Severity.ERROR,
                      "use a Node builtin (e.g. 'node:fs'), a relative path or a package name")
-    if package in declared:
+    if declared is None or package in declared:
         return None
     return Issue("package-undeclared",
                  f"{_call(imp)} loads package '{package}', which is not declared",
@@ -129,18 +137,35 @@ def import_issue(parsed: ParsedFile, imp: Import, lang: Language, registry: Regi
 
 def _unresolved_hint(path: str, specifier: str, registry: Registry) -> str:
     wanted = posixpath.normpath(posixpath.join(posixpath.dirname(path), specifier))
+    suffix = posixpath.splitext(path)[1]  # a file of the importer's own language
     candidates = [p for p in registry if registry.language_of(p) is not None and p != path]
     stripped = {posixpath.splitext(p)[0]: p for p in candidates}
-    # The usual slip is a wrong depth (`../utils/x` for `../../utils/x`): same file name.
-    same_name = [s for s in stripped if posixpath.basename(s) == posixpath.basename(wanted)]
+    # The usual slip is a wrong depth (`../utils/x` for `../../utils/x`): same folder and
+    # file name. Otherwise only a near spelling of the whole path (`../model/tasks`).
+    tail = wanted.split("/")[-2:]
+    same_name = [s for s in stripped if s.split("/")[-2:] == tail]
     close = difflib.get_close_matches(wanted, same_name or list(stripped), n=1,
-                                      cutoff=0.0 if same_name else 0.6)
+                                      cutoff=0.0 if same_name else 0.9)
     if close:
         target = stripped[close[0]]
         rel = posixpath.relpath(posixpath.splitext(target)[0], posixpath.dirname(path) or ".")
         rel = rel if rel.startswith("../") else f"./{rel}"
-        return f"did you mean '{rel}' ({target})? otherwise create {wanted}.js"
-    return f"create {wanted}.js or correct the path"
+        return f"did you mean '{rel}' ({target})? otherwise create {wanted}{suffix}"
+    return f"create {wanted}{suffix} or correct the path"
+
+
+def _module_hint(path: str, specifier: str, registry: Registry) -> str:
+    """A module source names a folder: suggest the closest folder that holds .tf files."""
+    base = posixpath.dirname(path)
+    wanted = posixpath.normpath(posixpath.join(base, specifier))
+    folders = sorted({posixpath.dirname(p) for p in registry
+                      if p.endswith(".tf") and posixpath.dirname(p) != base})
+    close = difflib.get_close_matches(wanted, folders, n=1, cutoff=0.5)
+    if close:
+        rel = posixpath.relpath(close[0], base or ".")
+        rel = rel if rel.startswith("../") else f"./{rel}"
+        return f'did you mean source = "{rel}" ({close[0]})? otherwise create {wanted}/main.tf'
+    return f"create the module folder {wanted} with its .tf files, or correct the source"
 
 
 def name_issues(parsed: ParsedFile, imp: Import, registry: Registry) -> list[Issue]:
@@ -149,6 +174,9 @@ def name_issues(parsed: ParsedFile, imp: Import, registry: Registry) -> list[Iss
     exports = registry.exports_of(target) if target is not None else None
     if exports is None or exports.opaque:
         return []
+    target_file = registry.get(target) if target is not None else None
+    if target_file is not None and not target_file.ok:
+        return []  # its exports are unknowable until its syntax error (reported there) is fixed
     wanted: Iterable[str] = imp.names
     if imp.default and exports.is_esm:
         wanted = (*imp.names, "default")  # a CommonJS module always has a default import
@@ -158,7 +186,7 @@ def name_issues(parsed: ParsedFile, imp: Import, registry: Registry) -> list[Iss
             continue
         issues.append(Issue("import-name-missing",
                             f"'{name}' is not exported by {target} ({_call(imp)})",
-                            parsed.path, imp.line, Severity.ERROR,
+                            parsed.path, imp.line_of(name), Severity.ERROR,
                             _name_hint(name, target, exports.names)))
     return issues
 

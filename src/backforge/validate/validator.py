@@ -1,48 +1,67 @@
-"""Entry points of the first validation layer.
+"""Entry points of validation.
 
 `UnitValidator` is the engine's `Validator`: it checks one unit's files against
 everything validated so far. `validate_tree` runs the same checks over a whole
-finished project (end of a run, `backforge validate DIR`).
+finished project (end of a run, `backforge validate DIR`), where the checks that
+need every file (unused dependencies) also run.
 """
 
 from __future__ import annotations
 
 import posixpath
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from backforge.engine.protocols import Generation, Issue, UnitContext
 from backforge.plan.model import Unit
+from backforge.validate.checks import Check, Scope, checks_for, run_checks
 from backforge.validate.languages import Language
 from backforge.validate.registry import Registry
-from backforge.validate.rules import declared_packages, file_issues, load_package_json
+from backforge.validate.rules import declared_packages, load_package_json
 
 PACKAGE_JSON = "package.json"
 
 
+def stack_rules_of(stack_name: str) -> tuple[str, ...]:
+    """The rule ids a stack opts into (its `rules` attribute); () for an unknown stack."""
+    from backforge.errors import UnknownStackError
+    from backforge.stacks import get_stack
+
+    try:
+        stack = get_stack(stack_name)
+    except UnknownStackError:
+        return ()
+    return tuple(getattr(stack, "rules", ()))
+
+
 class UnitValidator:
-    """Validates one unit's generation: syntax, imports/exports, declared packages.
+    """Validates one unit's generation: every check of `checks_for(stack_rules)`.
 
     Keeps one Registry for the whole run, re-synced to `ctx.files` plus the unit's
     own files on every call, so each file is parsed once however many units follow.
+    `stack_rules=None` takes the rules of the plan's stack (`ctx.plan.stack`).
     Presence is the engine's job (see `presence_issues`)."""
 
-    def __init__(self, languages: Sequence[Language] | None = None) -> None:
+    def __init__(self, languages: Sequence[Language] | None = None,
+                 stack_rules: Iterable[str] | None = None) -> None:
         self.registry = Registry(languages)
         self._lock = threading.Lock()  # the registry is shared state; callers may use threads
         self._package_json: tuple[str | None, dict[str, Any] | None] = (None, None)
+        self._checks: tuple[Check, ...] | None = \
+            None if stack_rules is None else checks_for(stack_rules)
 
     def validate(self, unit: Unit, generation: Generation, ctx: UnitContext) -> list[Issue]:
         own = generation.file_map()
         with self._lock:
+            if self._checks is None:
+                self._checks = checks_for(stack_rules_of(ctx.plan.stack))
             self.registry.sync({**ctx.files, **own}, likely_new=own.keys())
+            manifest = self._manifest()
             declared = declared_packages(generation.dependencies, generation.dev_dependencies,
-                                         ctx.dependencies, package_json=self._manifest())
-            issues: list[Issue] = []
-            for path in own:
-                issues.extend(file_issues(path, self.registry, declared))
-        return issues
+                                         ctx.dependencies, package_json=manifest)
+            scope = Scope(self.registry, tuple(own), declared, manifest)
+            return run_checks(self._checks, scope)
 
     def _manifest(self) -> dict[str, Any] | None:
         content = self.registry.content(PACKAGE_JSON)
@@ -58,19 +77,23 @@ def _vendored(path: str) -> bool:
 def validate_tree(files: Mapping[str, str], package_json: Mapping[str, Any] | None = None,
                   *, dependencies: Mapping[str, str] | None = None,
                   registry: Registry | None = None,
-                  languages: Sequence[Language] | None = None) -> list[Issue]:
+                  languages: Sequence[Language] | None = None,
+                  stack_rules: Iterable[str] = ()) -> list[Issue]:
     """Every issue of a finished project, sorted by file and line.
 
     `files` maps relative POSIX paths to contents; `node_modules/` is skipped. Packages
     count as declared when in `package_json` (else the project's own package.json) or
-    in `dependencies` (e.g. what the run's units declared). Pass the run's
-    `UnitValidator().registry` as `registry` to reuse its parses (it is re-synced to
-    `files`); a fresh one parses large projects on every core."""
+    in `dependencies` (e.g. what the run's units declared). `stack_rules` are the rule
+    ids the project's stack opts into (e.g. ("named-exports", "parameterized-sql")).
+    Pass the run's `UnitValidator().registry` as `registry` to reuse its parses (it is
+    re-synced to `files`); a fresh one parses large projects on every core."""
     project = {posixpath.normpath(p): c for p, c in files.items() if not _vendored(p)}
     registry = registry if registry is not None else Registry(languages)
     registry.sync(project)
     manifest = package_json if package_json is not None \
         else load_package_json(project.get(PACKAGE_JSON))
-    declared = declared_packages(dependencies, package_json=manifest)
-    issues = [issue for path in sorted(project) for issue in file_issues(path, registry, declared)]
-    return sorted(issues, key=lambda i: (i.file or "", i.line or 0))
+    unreadable = manifest is None and PACKAGE_JSON in project
+    declared = None if unreadable else declared_packages(dependencies, package_json=manifest)
+    scope = Scope(registry, tuple(sorted(project)), declared, manifest, whole=True)
+    issues = run_checks(checks_for(stack_rules), scope)
+    return sorted(issues, key=lambda i: (i.file or "", i.line or 0, i.rule))

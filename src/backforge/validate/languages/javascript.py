@@ -6,17 +6,23 @@ not safe to share between threads; creating one per file is wasted work).
 
 from __future__ import annotations
 
-import re
+import posixpath
 import threading
 from collections.abc import Collection
+from dataclasses import replace
 
 import tree_sitter_javascript as tsjs
 from tree_sitter import Language as TSLanguage
 from tree_sitter import Node, Parser, Query, QueryCursor
 
+from backforge.spec.naming import js_identifier
 from backforge.validate.languages import node as node_rules
-from backforge.validate.languages.js_extract import Collector, text
-from backforge.validate.model import ParsedFile, SyntaxProblem
+from backforge.validate.languages.anchors import word_hits
+from backforge.validate.languages.js_extract import Collector
+from backforge.validate.languages.js_facts import CALLS_QUERY, env_reads, sql_facts
+from backforge.validate.languages.sql import embedded_schema
+from backforge.validate.languages.treesitter import first_syntax_problem
+from backforge.validate.model import DefaultExport, Exports, ParsedFile
 
 # Constructs that can appear anywhere in a file, found in one pass over the tree.
 # Top-level declarations and ES import/export are read from the program's children.
@@ -52,52 +58,38 @@ _QUERY_SOURCE = """
 
 _TS_LANGUAGE = TSLanguage(tsjs.language())
 _QUERY = Query(_TS_LANGUAGE, _QUERY_SOURCE)
+_CALLS = Query(_TS_LANGUAGE, CALLS_QUERY)
 # Every query pattern contains one of these words. Running the query only over the
 # byte ranges where they occur costs a third of a whole-tree pass; the query still
 # does all the matching, so a word in a string or comment simply matches nothing.
-_ANCHORS = re.compile(rb"\b(?:require|import|exports)\b")
-_SNIPPET = 40
+_ANCHORS = (b"require", b"import", b"exports")
 # The capture naming each pattern's whole match, by pattern index (query order).
 _MAIN_CAPTURES = ("require", "dynamic", "assign", "assign_member", "assign_object")
-
-
-def first_syntax_problem(root: Node) -> SyntaxProblem | None:
-    """The first ERROR or MISSING node in document order, as a line/column/message."""
-    if not root.has_error:
-        return None
-    node = root
-    found: Node | None = root if root.is_error else None
-    while found is None:
-        for child in node.children:
-            if child.is_error or child.is_missing:
-                found = child
-                break
-            if child.has_error:
-                node = child
-                break
-        else:
-            found = node  # has_error with no erroneous child: the node itself is the place
-    row, col = found.start_point
-    if found.is_missing:
-        message = f"missing `{found.type}`"
-    else:
-        snippet = text(found).strip().splitlines()
-        shown = snippet[0][:_SNIPPET] if snippet else ""
-        message = f"unexpected `{shown}`" if shown else "unexpected end of input"
-    return SyntaxProblem(row + 1, col + 1, f"syntax error: {message}")
 
 
 def _anchored_matches(root: Node, data: bytes) -> list[tuple[int, dict[str, list[Node]]]]:
     """The query's matches around each anchor word, each match once, in document order."""
     cursor = QueryCursor(_QUERY)
     found: dict[tuple[int, int], tuple[int, dict[str, list[Node]]]] = {}
-    for hit in _ANCHORS.finditer(data):
-        cursor.set_byte_range(hit.start(), hit.end())
+    for start, end in word_hits(data, _ANCHORS):
+        cursor.set_byte_range(start, end)
         for index, captures in cursor.matches(root):
             # A long assignment holding several anchors matches once per anchor.
             main = captures[_MAIN_CAPTURES[index]][0]
             found.setdefault((main.start_byte, index), (index, captures))
     return [found[key] for key in sorted(found)]
+
+
+def _local_name(target: str, default: DefaultExport | None) -> str:
+    """A binding for a whole-module import: the export's own name, else one made from
+    the file name (data files keep their extension: package.json -> packageJson)."""
+    if default is not None and default.name and default.name.isidentifier():
+        return default.name
+    base = posixpath.basename(target)
+    stem, ext = posixpath.splitext(base)
+    if stem == "index":
+        stem = posixpath.basename(posixpath.dirname(target)) or "project"
+    return js_identifier(stem if ext in (".js", ".cjs", ".mjs") else base)
 
 
 class JavaScriptLanguage:
@@ -125,7 +117,13 @@ class JavaScriptLanguage:
         collector = Collector(esm=path.endswith(".mjs"))
         collector.scan_top_level(root)
         collector.scan_matches(_anchored_matches(root, data))
-        return collector.result(path, self.name, (problem,) if problem else ())
+        parsed = collector.result(path, self.name, (problem,) if problem else ())
+        sql, spliced = sql_facts(root, data)
+        reads = env_reads(root, data, _CALLS)
+        if not (sql or spliced or reads):
+            return parsed
+        return replace(parsed, sql=sql, sql_interpolations=spliced, env_reads=reads,
+                       schema=embedded_schema(sql))
 
     def resolve(self, from_path: str, specifier: str,
                 known_paths: Collection[str]) -> str | None:
@@ -133,6 +131,19 @@ class JavaScriptLanguage:
 
     def is_builtin(self, specifier: str) -> bool:
         return node_rules.is_builtin(specifier)
+
+    def import_statement(self, from_path: str, target: str, exports: Exports,
+                         default: DefaultExport | None) -> str:
+        spec = node_rules.specifier_for(from_path, target, esm=exports.is_esm)
+        named = sorted(exports.names - {"default"})
+        local = _local_name(target, default)
+        if exports.is_esm:
+            parts = ([local] if exports.default else []) + \
+                ([f"{{ {', '.join(named)} }}"] if named else [])
+            return f"import {', '.join(parts) or '* as ' + local} from '{spec}';"
+        if exports.default or not named or not self.handles(target):
+            return f"const {local} = require('{spec}');"  # JSON data: one object
+        return f"const {{ {', '.join(named)} }} = require('{spec}');"
 
     def package_of(self, specifier: str) -> str | None:
         return node_rules.package_of(specifier)

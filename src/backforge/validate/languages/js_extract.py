@@ -87,21 +87,27 @@ def _key_name(key: Node | None) -> str | None:
     return string_value(key) if key.type == "string" else None  # computed: unknowable
 
 
-def pattern_keys(pattern: Node) -> tuple[str, ...]:
-    """The property names an object pattern picks: `{ a, b: c, d = 1 }` -> a, b, d."""
-    keys: list[str] = []
+def pattern_key_lines(pattern: Node) -> list[tuple[str, int]]:
+    """The property names an object pattern picks, each with its line:
+    `{ a, b: c, d = 1 }` -> a, b, d."""
+    keys: list[tuple[str, int]] = []
     for child in pattern.named_children:
         if child.type == "shorthand_property_identifier_pattern":
-            keys.append(text(child))
+            keys.append((text(child), line(child)))
         elif child.type == "pair_pattern":
             name = _key_name(child.child_by_field_name("key"))
             if name is not None:
-                keys.append(name)
+                keys.append((name, line(child)))
         elif child.type == "object_assignment_pattern":
             left = child.child_by_field_name("left")
             if left is not None and left.type == "shorthand_property_identifier_pattern":
-                keys.append(text(left))
-    return tuple(keys)
+                keys.append((text(left), line(left)))
+    return keys
+
+
+def pattern_keys(pattern: Node) -> tuple[str, ...]:
+    """The property names an object pattern picks: `{ a, b: c, d = 1 }` -> a, b, d."""
+    return tuple(name for name, _ in pattern_key_lines(pattern))
 
 
 def pattern_bindings(pattern: Node) -> list[str]:
@@ -122,22 +128,26 @@ def pattern_bindings(pattern: Node) -> list[str]:
     return names
 
 
-def _requested_names(call: Node) -> tuple[str, ...]:
-    """What a require()/import() call's result is used for: `.x`, `{ a, b }`, or all."""
+def _requested_names(call: Node) -> list[tuple[str, int]]:
+    """What a require()/import() call's result is used for: `.x`, `{ a, b }` (each with
+    its line), or all (an empty list)."""
     parent = call.parent
     if parent is not None and parent.type == "await_expression":
         call, parent = parent, parent.parent
     if parent is None:
-        return ()
+        return []
     if parent.type == "member_expression" and parent.child_by_field_name("object") == call:
         prop = parent.child_by_field_name("property")
-        return (text(prop),) if prop is not None and prop.type == "property_identifier" else ()
+        return [(text(prop), line(prop))] if prop is not None \
+            and prop.type == "property_identifier" else []
     target = None
     if parent.type == "variable_declarator" and parent.child_by_field_name("value") == call:
         target = parent.child_by_field_name("name")
     elif parent.type == "assignment_expression" and parent.child_by_field_name("right") == call:
         target = parent.child_by_field_name("left")
-    return pattern_keys(target) if target is not None and target.type == "object_pattern" else ()
+    if target is None or target.type != "object_pattern":
+        return []
+    return pattern_key_lines(target)
 
 
 def _params(node: Node) -> tuple[str, ...]:
@@ -222,9 +232,14 @@ class Collector:
         self.functions.setdefault(name, Function(name, _params(node), is_async, line(node)))
 
     def _add_import(self, specifier: str, names: Iterable[str], node: Node, kind: ImportKind,
-                    default: bool = False) -> None:
+                    default: bool = False, name_lines: Iterable[int] = ()) -> None:
         self.imports.append(Import(specifier, tuple(names), line(node), is_relative(specifier),
-                                   kind, default))
+                                   kind, default, tuple(name_lines)))
+
+    def _add_call_import(self, specifier: str, call: Node, kind: ImportKind) -> None:
+        picked = _requested_names(call)
+        self._add_import(specifier, (n for n, _ in picked), call, kind,
+                         name_lines=(ln for _, ln in picked))
 
     # -- ES modules -----------------------------------------------------------------
 
@@ -234,15 +249,17 @@ class Collector:
         if source is None:
             return
         names: list[str] = []
+        lines: list[int] = []
         default = False
         for clause in (c for c in node.named_children if c.type == "import_clause"):
             for part in clause.named_children:
                 if part.type == "identifier":
                     default = True
                 elif part.type == "named_imports":
-                    names.extend(text(s.child_by_field_name("name") or s)
-                                 for s in part.named_children if s.type == "import_specifier")
-        self._add_import(string_value(source), names, node, ImportKind.IMPORT, default)
+                    for spec in (s for s in part.named_children if s.type == "import_specifier"):
+                        names.append(text(spec.child_by_field_name("name") or spec))
+                        lines.append(line(spec))
+        self._add_import(string_value(source), names, node, ImportKind.IMPORT, default, lines)
 
     def _es_export(self, node: Node) -> None:
         self.esm = True
@@ -253,17 +270,18 @@ class Collector:
             names = self._declare_variables(decl) if decl.type in _VARIABLES \
                 else [n for n in [self._declare(decl)] if n]
             if is_default:
-                self._es_default(decl, names[0] if names else None)
+                self._es_default(decl, names[0] if names else None, line(node))
             else:
                 self.exports.update(dict.fromkeys(names))
         elif value is not None:
-            self._es_default(value, text(value) if value.type == "identifier" else None)
+            self._es_default(value, text(value) if value.type == "identifier" else None,
+                             line(node))
         else:
             self._export_clause(node)
 
-    def _es_default(self, node: Node, name: str | None) -> None:
+    def _es_default(self, node: Node, name: str | None, at: int) -> None:
         target = self._decls.get(name, node) if node.type == "identifier" and name else node
-        self.default = DefaultExport(_kind_of(target), name)
+        self.default = DefaultExport(_kind_of(target), name, at)
         self.exports["default"] = None
         if target.type in _FUNCTIONS:
             self._add_function(name or "default", target)
@@ -294,18 +312,16 @@ class Collector:
         for _, caps in matches:
             if "require" in caps:
                 call = caps["require"][0]
-                self._add_import(string_value(caps["spec"][0]), _requested_names(call), call,
-                                 ImportKind.REQUIRE)
+                self._add_call_import(string_value(caps["spec"][0]), call, ImportKind.REQUIRE)
             elif "dynamic" in caps:
                 call = caps["dynamic"][0]
-                self._add_import(string_value(caps["spec"][0]), _requested_names(call), call,
-                                 ImportKind.DYNAMIC)
+                self._add_call_import(string_value(caps["spec"][0]), call, ImportKind.DYNAMIC)
             elif "assign" in caps:
                 obj, prop = text(caps["obj"][0]), text(caps["prop"][0])
                 if obj == "exports":
                     self._named_export(prop, caps["value"][0])
                 elif prop == "exports":
-                    self._module_exports(_unwrap(caps["value"][0]))
+                    self._module_exports(_unwrap(caps["value"][0]), line(caps["assign"][0]))
             elif "assign_member" in caps:
                 self._named_export(text(caps["prop"][0]), caps["value"][0])
             elif "assign_object" in caps and text(caps["target"][0]) in _EXPORT_OBJECTS:
@@ -331,7 +347,7 @@ class Collector:
         if value is not None and value.type in _FUNCTIONS:
             self._add_function(name, value)
 
-    def _module_exports(self, value: Node) -> None:
+    def _module_exports(self, value: Node, at: int) -> None:
         name = text(value) if value.type == "identifier" else None
         target = self._decls.get(name) if name else value
         if target is not None and target.type == "object":
@@ -345,7 +361,7 @@ class Collector:
         if name is None and target is not None and target.type != "identifier":
             inner = target.child_by_field_name("name")
             name = text(inner) if inner is not None else None
-        self.default = DefaultExport(kind, name)
+        self.default = DefaultExport(kind, name, at)
         if kind == "function" and target is not None:
             self._add_function(name or "default", target)
         elif kind == "class" and target is not None:

@@ -60,3 +60,17 @@ def resolve(from_path: str, specifier: str, known_paths: Collection[str]) -> str
         if prefix + index in known_paths:
             return prefix + index
     return None
+
+
+def specifier_for(from_path: str, target: str, *, esm: bool = False) -> str:
+    """The relative specifier `from_path` should use for `target`: extension-less and
+    folder-style for CommonJS (`'../db'` for src/db/index.js), exact for ES modules."""
+    path = target
+    if not esm:
+        stem, ext = posixpath.splitext(target)
+        path = stem if ext in (".js", ".cjs") else target
+        if posixpath.basename(path) == "index" and ext == ".js":
+            path = posixpath.dirname(path)
+    base = posixpath.dirname(from_path) or "."
+    rel = posixpath.relpath(path or ".", base)
+    return rel if rel.startswith("../") or rel == ".." else f"./{rel}"
