@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-import backforge.api as api
+from backforge import api
 from tests.conftest import DATA, EXAMPLES
 
 EXPECTED = DATA / "expected"

@@ -9,14 +9,15 @@ This is the only module (with the CLI above it) that knows every stage:
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from backforge import plan as planner
+from backforge.engine import EngineOptions, run_sync
 from backforge.engine.events import Event
 from backforge.engine.protocols import Issue
-from backforge.engine import EngineOptions, run_sync
 from backforge.output.writer import DirectoryWriter, MemorySink, check_output_dir
 from backforge.providers.template import TemplateProvider
 from backforge.spec import load as load_spec

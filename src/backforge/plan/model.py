@@ -6,9 +6,10 @@ unit must produce (`StackLayout`); `plan.build` turns a Project into a Plan.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Mapping, Protocol
+from typing import Protocol
 
 from backforge.spec.model import Project
 from backforge.spec.names import Names

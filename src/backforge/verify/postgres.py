@@ -16,6 +16,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Self
 
 from backforge.errors import BackforgeError
 
@@ -76,7 +77,8 @@ class EphemeralPostgres:
         return ["runuser", "-u", "postgres", "--"]
 
     def _cmd(self, args: list[str], step: str) -> None:
-        proc = subprocess.run(self._run_as() + args, capture_output=True, text=True, timeout=120)
+        proc = subprocess.run(self._run_as() + args, capture_output=True, text=True, timeout=120,
+                              check=False)
         if proc.returncode != 0:
             raise PostgresStartError(step, proc.stdout + proc.stderr)
 
@@ -108,7 +110,7 @@ class EphemeralPostgres:
         pg_ctl, data = find_bin("pg_ctl"), self.root / "data"
         if pg_ctl and (data / "postmaster.pid").exists():
             subprocess.run(self._run_as() + [pg_ctl, "-D", str(data), "-m", "immediate", "-w",
-                                             "stop"], capture_output=True, timeout=60)
+                                             "stop"], capture_output=True, timeout=60, check=False)
         shutil.rmtree(self.root, ignore_errors=True)
         self.root = None
 
@@ -116,7 +118,7 @@ class EphemeralPostgres:
         path = self.root / "log" if self.root else None
         return path.read_text(errors="replace") if path and path.exists() else ""
 
-    def __enter__(self) -> EphemeralPostgres:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

@@ -13,9 +13,10 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from typing import Self
 
 from backforge.errors import BackforgeError
 
@@ -43,7 +44,8 @@ def run_command(args: list[str], cwd: Path, env: Mapping[str, str] | None = None
     start = time.monotonic()
     try:
         proc = subprocess.run(args, cwd=cwd, env={**os.environ, **(env or {})}, text=True,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout)
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout,
+                              check=False)
         code, out = proc.returncode, proc.stdout
     except FileNotFoundError as exc:
         raise ToolMissing(args[0]) from exc
@@ -114,7 +116,7 @@ class Server:
         except ProcessLookupError:
             pass
 
-    def __enter__(self) -> Server:
+    def __enter__(self) -> Self:
         self.start()
         return self
 
