@@ -21,6 +21,7 @@ __all__ = ["STACK", "ExpressJsStack"]
 class ExpressJsStack:
     name = "express-js"
     modules: tuple[ModuleDef, ...] = layout.MODULES
+    rules = ("named-exports", "parameterized-sql")  # stack rules validate/ implements
 
     def unit_files(self, module: str, table: str | None, project: Project,
                    names: Names) -> UnitFiles:

@@ -20,6 +20,7 @@ from backforge.stacks.express_js.endpoints import CustomEndpoint, custom_endpoin
 from backforge.stacks.express_js.layout import table_stem
 
 QUERY_KEYS = ("limit", "offset", "sort", "order")
+_YOU_SOUND = re.compile(r"^(u[bcdfghjklmnpqrstvwxz][aeiou]|eu|one)")
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 
@@ -93,8 +94,9 @@ class TableContext:
 
     @property
     def a_label(self) -> str:
-        """'a task', 'an order item'."""
-        return f"{'an' if self.label[:1] in 'aeiou' else 'a'} {self.label}"
+        """'a task', 'an order item', 'a user'."""
+        vowel_sound = self.label[:1] in "aeiou" and not _YOU_SOUND.match(self.label)
+        return f"{'an' if vowel_sound else 'a'} {self.label}"
 
     @cached_property
     def label_plural(self) -> str:
@@ -156,9 +158,6 @@ class TableContext:
     def column(self, prop: str) -> Column:
         return next(c for c in self.columns if c.prop == prop)
 
-    def column_of_field(self, field: str) -> Column | None:
-        return next((c for c in self.columns if c.field.name == field), None)
-
 
 @dataclass(frozen=True)
 class ProjectContext:
@@ -180,6 +179,11 @@ class ProjectContext:
     @cached_property
     def _by_name(self) -> dict[str, TableContext]:
         return {t.name: t for t in self.tables}
+
+    @cached_property
+    def render_cache(self) -> dict[str, Any]:
+        """Per-table template contexts the renderer computed (the context is immutable)."""
+        return {}
 
     @cached_property
     def tableless(self) -> tuple[CustomEndpoint, ...]:
@@ -204,11 +208,10 @@ def _camel_style(project: Project) -> bool:
     return any(_CAMEL.match(f.name) for t in project.tables for f in t.fields)
 
 
-def _timestamps(project: Project, names: Names, table: Table,
-                columns: tuple[Column, ...]) -> tuple[Column | None, Column | None]:
+def _timestamps(project: Project, names: Names, table: Table, columns: tuple[Column, ...],
+                camel_props: bool) -> tuple[Column | None, Column | None]:
     if not table.timestamps:
         return None, None
-    camel_props = _camel_style(project)
     taken_sql = {c.sql for c in columns}
     taken_props = {c.prop for c in columns}
     out: list[Column | None] = []
@@ -222,10 +225,10 @@ def _timestamps(project: Project, names: Names, table: Table,
 
 
 def build_table(project: Project, names: Names, table: Table, index: int,
-                endpoints: tuple[CustomEndpoint, ...]) -> TableContext:
+                endpoints: tuple[CustomEndpoint, ...], camel_props: bool) -> TableContext:
     tn = names.table(table.name)
     columns = build_columns(project, names, table)
-    created, updated = _timestamps(project, names, table, columns)
+    created, updated = _timestamps(project, names, table, columns, camel_props)
     stem = table_stem(tn.file)
     extra = tuple(c for c in (created, updated) if c is not None)
     return TableContext(
@@ -269,7 +272,8 @@ def env_vars(project: Project, db_name: str) -> tuple[EnvVar, ...]:
 
 def build_project(project: Project, names: Names) -> ProjectContext:
     endpoints = custom_endpoints(project, names)
-    tables = tuple(build_table(project, names, t, i, endpoints)
+    camel_props = _camel_style(project)
+    tables = tuple(build_table(project, names, t, i, endpoints, camel_props)
                    for i, t in enumerate(project.tables))
     taken = {t.sql for t in tables}
     db_name = sql_identifier(project.database.name or project.name)

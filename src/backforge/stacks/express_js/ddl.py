@@ -127,13 +127,13 @@ def migration_up(ctx: ProjectContext) -> str:
 
 
 def migration_down(ctx: ProjectContext) -> str:
+    """Drops in reverse creation order. A table that a cycle-closing reference points
+    to is dropped with CASCADE, which removes that one foreign key constraint."""
     order = fk_order(ctx)
-    parts = []
-    for t, col in deferred_constraints(ctx, order):
-        assert col.ref is not None
-        parts.append(f"ALTER TABLE IF EXISTS {t.quoted} DROP CONSTRAINT IF EXISTS "
-                     f"{quote(col.ref.constraint)};")
-    parts += [f"DROP TABLE IF EXISTS {t.quoted};" for t in reversed(order.tables)]
+    targets = {col.ref.table for _, col in deferred_constraints(ctx, order)
+               if col.ref is not None}
+    parts = [f"DROP TABLE IF EXISTS {t.quoted}{' CASCADE' if t.name in targets else ''};"
+             for t in reversed(order.tables)]
     return "\n".join(parts) + "\n"
 
 

@@ -18,23 +18,50 @@ def js_string(value: str) -> str:
 
 
 def js_key(key: str) -> str:
-    return key if _IDENT.match(key) and key != "__proto__" else js_string(key)
+    if key == "__proto__":
+        return "['__proto__']"  # a computed key defines an own property, not the prototype
+    return key if _IDENT.match(key) else js_string(key)
 
 
 def js_value(value: Any, indent: int = 0) -> str:
     """`value` as a JS expression; nested lines are indented relative to `indent` spaces."""
-    flat = _flat(value)
+    return _format(value, indent, {})
+
+
+def _format(value: Any, indent: int, memo: dict[int, str]) -> str:
+    flat = _flat(value, memo)
     if len(flat) + indent <= _WIDTH or not isinstance(value, (dict, list, tuple)) or not value:
         return flat
     pad = " " * (indent + 2)
     if isinstance(value, dict):
-        items = [f"{pad}{js_key(str(k))}: {js_value(v, indent + 2)}," for k, v in value.items()]
+        items = [f"{pad}{js_key(str(k))}: {_format(v, indent + 2, memo)},"
+                 for k, v in value.items()]
         return "{\n" + "\n".join(items) + "\n" + " " * indent + "}"
-    items = [f"{pad}{js_value(v, indent + 2)}," for v in value]
+    items = [f"{pad}{_format(v, indent + 2, memo)}," for v in value]
     return "[\n" + "\n".join(items) + "\n" + " " * indent + "]"
 
 
-def _flat(value: Any) -> str:
+def _flat(value: Any, memo: dict[int, str]) -> str:
+    """One-line source; containers are memoized by id (they live through one js_value call)."""
+    if isinstance(value, (dict, list, tuple)):
+        key = id(value)
+        if key not in memo:
+            memo[key] = _flat_container(value, memo)
+        return memo[key]
+    return _flat_scalar(value)
+
+
+def _flat_container(value: dict[Any, Any] | list[Any] | tuple[Any, ...],
+                    memo: dict[int, str]) -> str:
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        return "{ " + ", ".join(f"{js_key(str(k))}: {_flat(v, memo)}"
+                                for k, v in value.items()) + " }"
+    return "[" + ", ".join(_flat(v, memo) for v in value) + "]"
+
+
+def _flat_scalar(value: Any) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -47,12 +74,6 @@ def _flat(value: Any) -> str:
         return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
     if isinstance(value, str):
         return js_string(value)
-    if isinstance(value, dict):
-        if not value:
-            return "{}"
-        return "{ " + ", ".join(f"{js_key(str(k))}: {_flat(v)}" for k, v in value.items()) + " }"
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_flat(v) for v in value) + "]"
     if isinstance(value, JsExpr):
         return value.source
     raise TypeError(f"no JavaScript literal for {type(value).__name__}")

@@ -12,6 +12,7 @@ from pathlib import Path
 from backforge.plan.model import ModuleDef, Shared, UnitFiles
 from backforge.spec.model import Project
 from backforge.spec.names import Names
+from backforge.stacks.express_js.endpoints import custom_endpoints
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -72,8 +73,6 @@ def extra_output_path(folder: str, rel: str) -> str:
 
 
 def has_tableless_endpoints(project: Project) -> bool:
-    from backforge.stacks.express_js.endpoints import custom_endpoints
-
     return any(e.table is None for e in custom_endpoints(project))
 
 

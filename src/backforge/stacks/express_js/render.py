@@ -13,6 +13,7 @@ newline kept). Template folders mirror the output tree:
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any
@@ -22,12 +23,18 @@ import jinja2
 from backforge.plan.model import Plan
 from backforge.spec import naming
 from backforge.stacks.express_js import ddl, schemas
-from backforge.stacks.express_js.context import ProjectContext, TableContext, build_project
+from backforge.stacks.express_js.context import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    ProjectContext,
+    TableContext,
+    build_project,
+)
 from backforge.stacks.express_js.deps import project_dependencies
 from backforge.stacks.express_js.endpoints import LOCAL_NAMES
 from backforge.stacks.express_js.jsliteral import js_key, js_string, js_value
 from backforge.stacks.express_js.layout import TEMPLATES, extra_output_path, extra_templates
-from backforge.stacks.express_js.testgen import js_body, js_key_path, test_plan
+from backforge.stacks.express_js.testgen import js_body, js_key_path, suite_plan
 
 Files = list[tuple[str, str]]
 _LINE = 100
@@ -81,18 +88,21 @@ def _render_folder(folder: str, out: Callable[[str], str], **context: Any) -> Fi
 # --- context cache ---------------------------------------------------------------------
 
 _CACHE: dict[int, tuple[Plan, ProjectContext]] = {}
+_CACHE_LOCK = threading.Lock()  # an engine may render units from worker threads
 
 
 def project_context(plan: Plan) -> ProjectContext:
-    """The ProjectContext of a plan, built once (plans are immutable)."""
-    hit = _CACHE.get(id(plan))
-    if hit is not None and hit[0] is plan:
-        return hit[1]
-    ctx = build_project(plan.project, plan.names)
-    if len(_CACHE) >= 16:
-        _CACHE.pop(next(iter(_CACHE)))
-    _CACHE[id(plan)] = (plan, ctx)
-    return ctx
+    """The ProjectContext of a plan, built once (plans are immutable). The entry keeps
+    its plan alive, so an id is never reused while cached."""
+    with _CACHE_LOCK:
+        hit = _CACHE.get(id(plan))
+        if hit is not None and hit[0] is plan:
+            return hit[1]
+        ctx = build_project(plan.project, plan.names)
+        if len(_CACHE) >= 16:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[id(plan)] = (plan, ctx)
+        return ctx
 
 
 def _common(ctx: ProjectContext, plan: Plan) -> dict[str, Any]:
@@ -120,7 +130,8 @@ def package_json(ctx: ProjectContext, plan: Plan) -> str:
         "dependencies": deps, "devDependencies": dev,
     }
     if ctx.options.tests:
-        manifest["jest"] = {"testEnvironment": "node"}
+        # Plain CommonJS needs no Babel transform; skipping it makes cold runs faster.
+        manifest["jest"] = {"testEnvironment": "node", "transform": {}}
     return json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -160,10 +171,20 @@ def render_deploy(module: str, ctx: ProjectContext) -> Files:
 
 
 def table_context(ctx: ProjectContext, t: TableContext) -> dict[str, Any]:
+    """The template context of a table's units (computed once per table)."""
+    cache = ctx.render_cache
+    with _CACHE_LOCK:
+        if t.name not in cache:
+            cache[t.name] = _table_context(ctx, t)
+        return dict(cache[t.name])
+
+
+def _table_context(ctx: ProjectContext, t: TableContext) -> dict[str, Any]:
     table_schemas = schemas.table_schemas(ctx, t)
     return {
         "ctx": ctx, "t": t, "fn": t.fn, "options": ctx.project.options,
         "schemas": table_schemas,
+        "max_limit": MAX_LIMIT, "default_limit": DEFAULT_LIMIT,
         "schema_var": f"{t.var}Schemas",
         "router_var": f"{t.var}Router",
         "row_var": row_var(t),
@@ -192,7 +213,7 @@ def row_var(t: TableContext) -> str:
 def render_table(module: str, ctx: ProjectContext, t: TableContext) -> Files:
     context = table_context(ctx, t)
     if module == "tests":
-        plan = test_plan(ctx, t, context["schemas"]["endpoints"])
+        plan = suite_plan(ctx, t, context["schemas"]["endpoints"])
         context.update(plan=plan, key_path=js_key_path, js_body=js_body)
     return _render_folder(f"{module}/table", lambda p: p.replace("TABLE", t.stem), **context)
 
@@ -217,15 +238,16 @@ def render_shared(module: str, plan: Plan, ctx: ProjectContext) -> Files:
         calls = [endpoint_call(e, tableless[e.name]["params"]) for e in ctx.tableless]
         paths = [p for t in ctx.tables for p in (t.collection_path, t.item_path_openapi)]
         return _render_folder("tests/shared", lambda p: p, **common, calls=calls,
-                              truncate=truncate_sql(ctx), openapi_paths=paths)
+                              clear_statements=clear_statements(ctx), openapi_paths=paths)
     raise KeyError(module)
 
 
-def truncate_sql(ctx: ProjectContext) -> str:
-    tables = [t.quoted for t in ctx.tables]
+def clear_statements(ctx: ProjectContext) -> list[str]:
+    """DELETE statements that empty every table, children first."""
+    tables = [t.quoted for t in reversed(ddl.fk_order(ctx).tables)]
     if ctx.auth:
         tables.append(f'"{ctx.auth_table}"')
-    return f"TRUNCATE TABLE {', '.join(tables)} RESTART IDENTITY CASCADE"
+    return [f"DELETE FROM {table}" for table in tables]
 
 
 def router_order(ctx: ProjectContext) -> list[TableContext]:
@@ -294,6 +316,6 @@ def readme_endpoints(ctx: ProjectContext) -> list[tuple[str, str, str, bool]]:
                      ("PATCH", item, f"update some fields of {t.a_label}", t.auth)]
         rows.append(("DELETE", item, f"delete {t.a_label}", t.auth))
     for ep in ctx.endpoints:
-        rows.append((ep.method, prefix + ep.path, f"{ep.summary} (not implemented yet: 501)",
-                     ep.auth))
+        rows.append((ep.method, prefix + ep.path,
+                     f"{ep.summary.rstrip('.')} (answers 501 until implemented)", ep.auth))
     return rows

@@ -12,7 +12,7 @@ from typing import Any
 
 from backforge.spec.model import FieldType
 from backforge.stacks.express_js.columns import Column
-from backforge.stacks.express_js.context import QUERY_KEYS, ProjectContext, TableContext
+from backforge.stacks.express_js.context import ProjectContext, TableContext
 from backforge.stacks.express_js.endpoints import CustomEndpoint
 from backforge.stacks.express_js.jsliteral import JsExpr, js_string, js_value
 from backforge.stacks.express_js.samples import different_value, sample_value
@@ -45,7 +45,7 @@ class EndpointCall:
 
 
 @dataclass(frozen=True)
-class TestPlan:
+class SuitePlan:
     table: TableContext
     parents: tuple[ParentStep, ...]
     body: Body  # a valid create body
@@ -154,19 +154,20 @@ def endpoint_call(ep: CustomEndpoint, params_schema: dict[str, Any]) -> Endpoint
     return EndpointCall(ep, path)
 
 
-def test_plan(ctx: ProjectContext, t: TableContext,
-              endpoint_schemas: dict[str, dict[str, Any]]) -> TestPlan:
+def suite_plan(ctx: ProjectContext, t: TableContext,
+               endpoint_schemas: dict[str, dict[str, Any]]) -> SuitePlan:
     body = body_for(ctx, t, MAIN)
     replace = body_for(ctx, t, REPLACE, keys=False) if t.can_update else None
     props = {c.prop for c in t.columns}
     unknown = next(n for n in ("unknownProperty", "unknownProperty2", "notAColumn")
                    if n not in props)
     sortable = [c.prop for c in t.filterable]
-    return TestPlan(
+    return SuitePlan(
         table=t, parents=parent_steps(ctx, t), body=body, update=_update_body(t, body),
         replace=replace, missing_key=_missing_key(t, body), unknown_prop=unknown,
         required=tuple(c.prop for c in t.writable if c.required_on_create),
-        duplicate=bool(t.unique_columns) or t.natural_key, filter=_filter(t, body),
+        duplicate=any(c.prop in body for c in t.unique_columns) or t.natural_key,
+        filter=_filter(t, body),
         sort=sortable[0] if sortable else None,
         calls=tuple(endpoint_call(e, endpoint_schemas[e.name]["params"])
                     for e in t.endpoints))
@@ -190,5 +191,5 @@ def js_key_path(t: TableContext, values: tuple[Any, ...]) -> str:
     return js_string(t.collection_path + "".join(f"/{quote(str(v), safe='')}" for v in values))
 
 
-__all__ = ["QUERY_KEYS", "EndpointCall", "ParentRef", "ParentStep", "TestPlan", "body_for",
-           "endpoint_call", "js_body", "js_key_path", "parent_steps", "test_plan"]
+__all__ = ["EndpointCall", "ParentRef", "ParentStep", "SuitePlan", "body_for",
+           "endpoint_call", "js_body", "js_key_path", "parent_steps", "suite_plan"]
