@@ -1,0 +1,81 @@
+'use strict';
+
+const { query } = require('../db');
+const { keyValues, buildList, buildInsert, buildUpdate } = require('../db/sql');
+
+// Every identifier the "authors" queries may use. Rows come back with API property names.
+const TABLE = Object.freeze({
+  name: '"authors"',
+  select: '"id" AS "id", "name" AS "name", "email" AS "email", "bio" AS "bio", "created_at" AS "createdAt"',
+  keyProps: ['id'],
+  keyCondition: '"id" = $1',
+  filterable: { id: '"id"', name: '"name"', email: '"email"', bio: '"bio"', createdAt: '"created_at"' },
+  writable: { name: '"name"', email: '"email"', bio: '"bio"', createdAt: '"created_at"' },
+  updatable: { name: '"name"', email: '"email"', bio: '"bio"', createdAt: '"created_at"' },
+  json: [],
+  defaultOrder: ['"id"'],
+  keyOrder: ['"id"'],
+  updatedAt: null,
+});
+
+const SELECT_BY_KEY = 'SELECT "id" AS "id", "name" AS "name", "email" AS "email", "bio" AS "bio", "created_at" AS "createdAt" FROM "authors" WHERE "id" = $1';
+const DELETE_BY_KEY = 'DELETE FROM "authors" WHERE "id" = $1';
+
+// Column and constraint names -> API properties, so a database error can name the field.
+const FIELD_NAMES = Object.freeze({
+  id: 'id',
+  name: 'name',
+  email: 'email',
+  authors_email_key: 'email',
+  bio: 'bio',
+  created_at: 'createdAt',
+});
+
+// One page of authors matching `filters` (property -> value), and the total that match.
+async function findAuthors({ filters = {}, sort, order = 'asc', limit, offset }) {
+  const { count, page } = buildList(TABLE, { filters, sort, order, limit, offset });
+  const totals = await query(count.text, count.values, FIELD_NAMES);
+  const rows = await query(page.text, page.values, FIELD_NAMES);
+  return { rows: rows.rows, total: totals.rows[0].total };
+}
+
+// The author with this key ({ id }), or null.
+async function findAuthorByKey(key) {
+  const result = await query(SELECT_BY_KEY, keyValues(TABLE, key), FIELD_NAMES);
+  return result.rows[0] ?? null;
+}
+
+async function insertAuthor(data) {
+  const statement = buildInsert(TABLE, data);
+  const result = await query(statement.text, statement.values, FIELD_NAMES);
+  return result.rows[0];
+}
+
+// Sets the given properties; null when no row has this key.
+async function updateAuthorByKey(key, changes) {
+  const statement = buildUpdate(TABLE, key, changes);
+  const result = await query(statement.text, statement.values, FIELD_NAMES);
+  return result.rows[0] ?? null;
+}
+
+// Sets every updatable property: the ones not given go back to their default.
+async function replaceAuthorByKey(key, data) {
+  const statement = buildUpdate(TABLE, key, data, { replace: true });
+  const result = await query(statement.text, statement.values, FIELD_NAMES);
+  return result.rows[0] ?? null;
+}
+
+// True when a row was deleted.
+async function deleteAuthorByKey(key) {
+  const result = await query(DELETE_BY_KEY, keyValues(TABLE, key), FIELD_NAMES);
+  return result.rowCount > 0;
+}
+
+module.exports = {
+  findAuthors,
+  findAuthorByKey,
+  insertAuthor,
+  updateAuthorByKey,
+  replaceAuthorByKey,
+  deleteAuthorByKey,
+};

@@ -1,0 +1,80 @@
+'use strict';
+
+const { query } = require('../db');
+const { keyValues, buildList, buildInsert, buildUpdate } = require('../db/sql');
+
+// Every identifier the "post_tags" queries may use. Rows come back with API property names.
+const TABLE = Object.freeze({
+  name: '"post_tags"',
+  select: '"id" AS "id", "post_id" AS "postId", "tag_id" AS "tagId"',
+  keyProps: ['id'],
+  keyCondition: '"id" = $1',
+  filterable: { id: '"id"', postId: '"post_id"', tagId: '"tag_id"' },
+  writable: { postId: '"post_id"', tagId: '"tag_id"' },
+  updatable: { postId: '"post_id"', tagId: '"tag_id"' },
+  json: [],
+  defaultOrder: ['"id"'],
+  keyOrder: ['"id"'],
+  updatedAt: null,
+});
+
+const SELECT_BY_KEY = 'SELECT "id" AS "id", "post_id" AS "postId", "tag_id" AS "tagId" FROM "post_tags" WHERE "id" = $1';
+const DELETE_BY_KEY = 'DELETE FROM "post_tags" WHERE "id" = $1';
+
+// Column and constraint names -> API properties, so a database error can name the field.
+const FIELD_NAMES = Object.freeze({
+  id: 'id',
+  post_id: 'postId',
+  post_tags_post_id_fkey: 'postId',
+  tag_id: 'tagId',
+  post_tags_tag_id_fkey: 'tagId',
+});
+
+// One page of post tags matching `filters` (property -> value), and the total that match.
+async function findPostTags({ filters = {}, sort, order = 'asc', limit, offset }) {
+  const { count, page } = buildList(TABLE, { filters, sort, order, limit, offset });
+  const totals = await query(count.text, count.values, FIELD_NAMES);
+  const rows = await query(page.text, page.values, FIELD_NAMES);
+  return { rows: rows.rows, total: totals.rows[0].total };
+}
+
+// The post tag with this key ({ id }), or null.
+async function findPostTagByKey(key) {
+  const result = await query(SELECT_BY_KEY, keyValues(TABLE, key), FIELD_NAMES);
+  return result.rows[0] ?? null;
+}
+
+async function insertPostTag(data) {
+  const statement = buildInsert(TABLE, data);
+  const result = await query(statement.text, statement.values, FIELD_NAMES);
+  return result.rows[0];
+}
+
+// Sets the given properties; null when no row has this key.
+async function updatePostTagByKey(key, changes) {
+  const statement = buildUpdate(TABLE, key, changes);
+  const result = await query(statement.text, statement.values, FIELD_NAMES);
+  return result.rows[0] ?? null;
+}
+
+// Sets every updatable property: the ones not given go back to their default.
+async function replacePostTagByKey(key, data) {
+  const statement = buildUpdate(TABLE, key, data, { replace: true });
+  const result = await query(statement.text, statement.values, FIELD_NAMES);
+  return result.rows[0] ?? null;
+}
+
+// True when a row was deleted.
+async function deletePostTagByKey(key) {
+  const result = await query(DELETE_BY_KEY, keyValues(TABLE, key), FIELD_NAMES);
+  return result.rowCount > 0;
+}
+
+module.exports = {
+  findPostTags,
+  findPostTagByKey,
+  insertPostTag,
+  updatePostTagByKey,
+  replacePostTagByKey,
+  deletePostTagByKey,
+};

@@ -1,0 +1,110 @@
+'use strict';
+
+const { query } = require('../db');
+const { keyValues, buildList, buildInsert, buildUpdate } = require('../db/sql');
+
+// Every identifier the "posts" queries may use. Rows come back with API property names.
+const TABLE = Object.freeze({
+  name: '"posts"',
+  select: '"id" AS "id", "author_id" AS "authorId", "title" AS "title", "slug" AS "slug", "body" AS "body", "published" AS "published", "published_at" AS "publishedAt", "view_count" AS "viewCount"',
+  keyProps: ['id'],
+  keyCondition: '"id" = $1',
+  filterable: {
+    id: '"id"',
+    authorId: '"author_id"',
+    title: '"title"',
+    slug: '"slug"',
+    body: '"body"',
+    published: '"published"',
+    publishedAt: '"published_at"',
+    viewCount: '"view_count"',
+  },
+  writable: {
+    authorId: '"author_id"',
+    title: '"title"',
+    slug: '"slug"',
+    body: '"body"',
+    published: '"published"',
+    publishedAt: '"published_at"',
+    viewCount: '"view_count"',
+  },
+  updatable: {
+    authorId: '"author_id"',
+    title: '"title"',
+    slug: '"slug"',
+    body: '"body"',
+    published: '"published"',
+    publishedAt: '"published_at"',
+    viewCount: '"view_count"',
+  },
+  json: [],
+  defaultOrder: ['"id"'],
+  keyOrder: ['"id"'],
+  updatedAt: null,
+});
+
+const SELECT_BY_KEY = 'SELECT "id" AS "id", "author_id" AS "authorId", "title" AS "title", "slug" AS "slug", "body" AS "body", "published" AS "published", "published_at" AS "publishedAt", "view_count" AS "viewCount" FROM "posts" WHERE "id" = $1';
+const DELETE_BY_KEY = 'DELETE FROM "posts" WHERE "id" = $1';
+
+// Column and constraint names -> API properties, so a database error can name the field.
+const FIELD_NAMES = Object.freeze({
+  id: 'id',
+  author_id: 'authorId',
+  posts_author_id_fkey: 'authorId',
+  title: 'title',
+  slug: 'slug',
+  posts_slug_key: 'slug',
+  body: 'body',
+  published: 'published',
+  published_at: 'publishedAt',
+  view_count: 'viewCount',
+});
+
+// One page of posts matching `filters` (property -> value), and the total that match.
+async function findPosts({ filters = {}, sort, order = 'asc', limit, offset }) {
+  const { count, page } = buildList(TABLE, { filters, sort, order, limit, offset });
+  const totals = await query(count.text, count.values, FIELD_NAMES);
+  const rows = await query(page.text, page.values, FIELD_NAMES);
+  return { rows: rows.rows, total: totals.rows[0].total };
+}
+
+// The post with this key ({ id }), or null.
+async function findPostByKey(key) {
+  const result = await query(SELECT_BY_KEY, keyValues(TABLE, key), FIELD_NAMES);
+  return result.rows[0] ?? null;
+}
+
+async function insertPost(data) {
+  const statement = buildInsert(TABLE, data);
+  const result = await query(statement.text, statement.values, FIELD_NAMES);
+  return result.rows[0];
+}
+
+// Sets the given properties; null when no row has this key.
+async function updatePostByKey(key, changes) {
+  const statement = buildUpdate(TABLE, key, changes);
+  const result = await query(statement.text, statement.values, FIELD_NAMES);
+  return result.rows[0] ?? null;
+}
+
+// Sets every updatable property: the ones not given go back to their default.
+async function replacePostByKey(key, data) {
+  const statement = buildUpdate(TABLE, key, data, { replace: true });
+  const result = await query(statement.text, statement.values, FIELD_NAMES);
+  return result.rows[0] ?? null;
+}
+
+// True when a row was deleted.
+async function deletePostByKey(key) {
+  const result = await query(DELETE_BY_KEY, keyValues(TABLE, key), FIELD_NAMES);
+  return result.rowCount > 0;
+}
+
+module.exports = {
+  findPosts,
+  findPostByKey,
+  insertPost,
+  updatePostByKey,
+  replacePostByKey,
+  deletePostByKey,
+};

@@ -1,0 +1,74 @@
+'use strict';
+
+const { query } = require('../db');
+const { keyValues, buildList, buildInsert, buildUpdate } = require('../db/sql');
+
+// Every identifier the "tags" queries may use. Rows come back with API property names.
+const TABLE = Object.freeze({
+  name: '"tags"',
+  select: '"id" AS "id", "label" AS "label"',
+  keyProps: ['id'],
+  keyCondition: '"id" = $1',
+  filterable: { id: '"id"', label: '"label"' },
+  writable: { label: '"label"' },
+  updatable: { label: '"label"' },
+  json: [],
+  defaultOrder: ['"id"'],
+  keyOrder: ['"id"'],
+  updatedAt: null,
+});
+
+const SELECT_BY_KEY = 'SELECT "id" AS "id", "label" AS "label" FROM "tags" WHERE "id" = $1';
+const DELETE_BY_KEY = 'DELETE FROM "tags" WHERE "id" = $1';
+
+// Column and constraint names -> API properties, so a database error can name the field.
+const FIELD_NAMES = Object.freeze({ id: 'id', label: 'label', tags_label_key: 'label' });
+
+// One page of tags matching `filters` (property -> value), and the total that match.
+async function findTags({ filters = {}, sort, order = 'asc', limit, offset }) {
+  const { count, page } = buildList(TABLE, { filters, sort, order, limit, offset });
+  const totals = await query(count.text, count.values, FIELD_NAMES);
+  const rows = await query(page.text, page.values, FIELD_NAMES);
+  return { rows: rows.rows, total: totals.rows[0].total };
+}
+
+// The tag with this key ({ id }), or null.
+async function findTagByKey(key) {
+  const result = await query(SELECT_BY_KEY, keyValues(TABLE, key), FIELD_NAMES);
+  return result.rows[0] ?? null;
+}
+
+async function insertTag(data) {
+  const statement = buildInsert(TABLE, data);
+  const result = await query(statement.text, statement.values, FIELD_NAMES);
+  return result.rows[0];
+}
+
+// Sets the given properties; null when no row has this key.
+async function updateTagByKey(key, changes) {
+  const statement = buildUpdate(TABLE, key, changes);
+  const result = await query(statement.text, statement.values, FIELD_NAMES);
+  return result.rows[0] ?? null;
+}
+
+// Sets every updatable property: the ones not given go back to their default.
+async function replaceTagByKey(key, data) {
+  const statement = buildUpdate(TABLE, key, data, { replace: true });
+  const result = await query(statement.text, statement.values, FIELD_NAMES);
+  return result.rows[0] ?? null;
+}
+
+// True when a row was deleted.
+async function deleteTagByKey(key) {
+  const result = await query(DELETE_BY_KEY, keyValues(TABLE, key), FIELD_NAMES);
+  return result.rowCount > 0;
+}
+
+module.exports = {
+  findTags,
+  findTagByKey,
+  insertTag,
+  updateTagByKey,
+  replaceTagByKey,
+  deleteTagByKey,
+};

@@ -1,0 +1,393 @@
+'use strict';
+
+const { config } = require('./utils/config');
+const { authSchemas } = require('./auth/schemas');
+const { customSchemas } = require('./schemas/custom');
+const { authorsSchemas } = require('./schemas/authors');
+const { postsSchemas } = require('./schemas/posts');
+const { tagsSchemas } = require('./schemas/tags');
+const { postTagsSchemas } = require('./schemas/post-tags');
+
+// The OpenAPI 3.1 document, built at startup from the same JSON Schemas that
+// validate requests, so the documentation cannot drift from the behaviour.
+const INFO = {
+  title: 'Blog Platform',
+  version: '0.1.0',
+  description: 'Posts, authors and tags for a multi-author blog.',
+};
+
+// One entry per table: its schemas, paths, operation ids and whether writes need a token.
+const RESOURCES = [
+  {
+    tag: 'authors',
+    name: 'Author',
+    label: 'author',
+    aLabel: 'an author',
+    labelPlural: 'authors',
+    schemas: authorsSchemas,
+    collectionPath: '/authors',
+    itemPath: '/authors/{id}',
+    operationIds: {
+      list: 'listAuthors',
+      get: 'getAuthor',
+      create: 'createAuthor',
+      update: 'updateAuthor',
+      replace: 'replaceAuthor',
+      delete: 'deleteAuthor',
+    },
+    writeAuth: true,
+  },
+  {
+    tag: 'posts',
+    name: 'Post',
+    label: 'post',
+    aLabel: 'a post',
+    labelPlural: 'posts',
+    schemas: postsSchemas,
+    collectionPath: '/posts',
+    itemPath: '/posts/{id}',
+    operationIds: {
+      list: 'listPosts',
+      get: 'getPost',
+      create: 'createPost',
+      update: 'updatePost',
+      replace: 'replacePost',
+      delete: 'deletePost',
+    },
+    writeAuth: true,
+  },
+  {
+    tag: 'tags',
+    name: 'Tag',
+    label: 'tag',
+    aLabel: 'a tag',
+    labelPlural: 'tags',
+    schemas: tagsSchemas,
+    collectionPath: '/tags',
+    itemPath: '/tags/{id}',
+    operationIds: {
+      list: 'listTags',
+      get: 'getTag',
+      create: 'createTag',
+      update: 'updateTag',
+      replace: 'replaceTag',
+      delete: 'deleteTag',
+    },
+    writeAuth: true,
+  },
+  {
+    tag: 'post_tags',
+    name: 'PostTag',
+    label: 'post tag',
+    aLabel: 'a post tag',
+    labelPlural: 'post tags',
+    schemas: postTagsSchemas,
+    collectionPath: '/post-tags',
+    itemPath: '/post-tags/{id}',
+    operationIds: {
+      list: 'listPostTags',
+      get: 'getPostTag',
+      create: 'createPostTag',
+      update: 'updatePostTag',
+      replace: 'replacePostTag',
+      delete: 'deletePostTag',
+    },
+    writeAuth: true,
+  },
+];
+
+// Endpoints declared in the spec: wired, documented, answering 501 until implemented.
+const CUSTOM_ENDPOINTS = [
+  {
+    method: 'post',
+    path: '/posts/{id}/publish',
+    tag: 'posts',
+    operationId: 'publishPost',
+    summary: 'Publish a draft post now',
+    auth: true,
+    params: postsSchemas.endpoints.publishPost.params,
+  },
+  {
+    method: 'get',
+    path: '/search',
+    tag: 'custom',
+    operationId: 'getSearch',
+    summary: 'Search posts by text',
+    auth: false,
+    params: customSchemas.endpoints.getSearch.params,
+  },
+];
+
+const ERROR_SCHEMA = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: {
+        code: { type: 'string' },
+        message: { type: 'string' },
+        fields: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['field', 'message'],
+            properties: { field: { type: 'string' }, message: { type: 'string' } },
+          },
+        },
+      },
+    },
+  },
+};
+
+const PAGE_META = {
+  type: 'object',
+  required: ['total', 'limit', 'offset'],
+  properties: {
+    total: { type: 'integer', description: 'rows matching the filters' },
+    limit: { type: 'integer' },
+    offset: { type: 'integer' },
+  },
+};
+
+const ERROR_RESPONSES = {
+  BadRequest: 'The request is not valid: see error.fields',
+  Unauthorized: 'A valid bearer token is required',
+  NotFound: 'No item has this key',
+  Conflict: 'Conflicts with stored data: a duplicate unique value or a missing reference',
+  NotImplemented: 'Declared in the spec but not implemented yet',
+  InternalError: 'Unexpected server error',
+};
+
+function schemaRef(name) {
+  return { $ref: `#/components/schemas/${name}` };
+}
+
+function responseRef(name) {
+  return { $ref: `#/components/responses/${name}` };
+}
+
+function jsonContent(schema) {
+  return { 'application/json': { schema } };
+}
+
+function parameters(schema, location) {
+  const required = schema.required ?? [];
+  return Object.entries(schema.properties ?? {}).map(([name, property]) => ({
+    name,
+    in: location,
+    required: location === 'path' || required.includes(name),
+    schema: property,
+  }));
+}
+
+function operation({ tag, operationId, summary, auth = false, params = [], body, responses }) {
+  const op = { tags: [tag], operationId, summary, responses: { ...responses } };
+  if (params.length > 0) {
+    op.parameters = params;
+  }
+  if (body !== undefined) {
+    op.requestBody = { required: true, content: jsonContent(body) };
+  }
+  if (auth) {
+    op.security = [{ bearerAuth: [] }];
+    op.responses[401] = responseRef('Unauthorized');
+  }
+  op.responses[500] = responseRef('InternalError');
+  return op;
+}
+
+function collectionOperations(r) {
+  const page = {
+    type: 'object',
+    required: ['data', 'meta'],
+    properties: { data: { type: 'array', items: schemaRef(r.name) }, meta: schemaRef('PageMeta') },
+  };
+  return {
+    get: operation({
+      tag: r.tag,
+      operationId: r.operationIds.list,
+      summary: `List ${r.labelPlural}`,
+      params: parameters(r.schemas.listQuery, 'query'),
+      responses: {
+        200: { description: `A page of ${r.labelPlural}`, content: jsonContent(page) },
+        400: responseRef('BadRequest'),
+      },
+    }),
+    post: operation({
+      tag: r.tag,
+      operationId: r.operationIds.create,
+      summary: `Create ${r.aLabel}`,
+      auth: r.writeAuth,
+      body: schemaRef(`${r.name}Create`),
+      responses: {
+        201: {
+          description: `The new ${r.label}`,
+          headers: { Location: { description: 'URL of the new item', schema: { type: 'string' } } },
+          content: jsonContent(schemaRef(r.name)),
+        },
+        400: responseRef('BadRequest'),
+        409: responseRef('Conflict'),
+      },
+    }),
+  };
+}
+
+function itemOperations(r) {
+  const key = parameters(r.schemas.params, 'path');
+  const write = r.writeAuth;
+  const found = { description: `The ${r.label}`, content: jsonContent(schemaRef(r.name)) };
+  const operations = {
+    get: operation({
+      tag: r.tag,
+      operationId: r.operationIds.get,
+      summary: `Get ${r.aLabel}`,
+      params: key,
+      responses: { 200: found, 400: responseRef('BadRequest'), 404: responseRef('NotFound') },
+    }),
+  };
+  if (r.schemas.update !== undefined) {
+    const changed = { 200: found, 400: responseRef('BadRequest'), 404: responseRef('NotFound'), 409: responseRef('Conflict') };
+    operations.put = operation({
+      tag: r.tag,
+      operationId: r.operationIds.replace,
+      summary: `Replace ${r.aLabel} (properties left out go back to their default)`,
+      auth: write,
+      params: key,
+      body: schemaRef(`${r.name}Replace`),
+      responses: changed,
+    });
+    operations.patch = operation({
+      tag: r.tag,
+      operationId: r.operationIds.update,
+      summary: `Update some properties of ${r.aLabel}`,
+      auth: write,
+      params: key,
+      body: schemaRef(`${r.name}Update`),
+      responses: changed,
+    });
+  }
+  operations.delete = operation({
+    tag: r.tag,
+    operationId: r.operationIds.delete,
+    summary: `Delete ${r.aLabel}`,
+    auth: write,
+    params: key,
+    responses: {
+      204: { description: 'Deleted' },
+      400: responseRef('BadRequest'),
+      404: responseRef('NotFound'),
+      409: responseRef('Conflict'),
+    },
+  });
+  return operations;
+}
+
+function customOperation(e) {
+  return operation({
+    tag: e.tag,
+    operationId: e.operationId,
+    summary: e.summary,
+    auth: e.auth,
+    params: parameters(e.params, 'path'),
+    responses: {
+      200: { description: 'Success' },
+      400: responseRef('BadRequest'),
+      501: responseRef('NotImplemented'),
+    },
+  });
+}
+
+function authPaths() {
+  const credentials = schemaRef('Credentials');
+  return {
+    '/auth/register': {
+      post: operation({
+        tag: 'auth',
+        operationId: 'register',
+        summary: 'Create an account',
+        body: credentials,
+        responses: {
+          201: { description: 'The new account', content: jsonContent(schemaRef('Account')) },
+          400: responseRef('BadRequest'),
+          409: responseRef('Conflict'),
+        },
+      }),
+    },
+    '/auth/login': {
+      post: operation({
+        tag: 'auth',
+        operationId: 'login',
+        summary: 'Exchange credentials for an access token',
+        body: credentials,
+        responses: {
+          200: { description: 'A bearer token', content: jsonContent(schemaRef('Token')) },
+          400: responseRef('BadRequest'),
+          401: responseRef('Unauthorized'),
+        },
+      }),
+    },
+    '/auth/me': {
+      get: operation({
+        tag: 'auth',
+        operationId: 'me',
+        summary: 'The account of the bearer token',
+        auth: true,
+        responses: { 200: { description: 'The account', content: jsonContent(schemaRef('Account')) } },
+      }),
+    },
+  };
+}
+
+function addPaths(paths, more) {
+  for (const [path, operations] of Object.entries(more)) {
+    paths[path] = { ...paths[path], ...operations };
+  }
+}
+
+function buildOpenApiDocument() {
+  const paths = {};
+  const schemas = { Error: ERROR_SCHEMA, PageMeta: PAGE_META };
+  addPaths(paths, authPaths());
+  Object.assign(schemas, {
+    Credentials: authSchemas.register,
+    Account: authSchemas.account,
+    Token: authSchemas.token,
+  });
+  for (const r of RESOURCES) {
+    addPaths(paths, { [r.collectionPath]: collectionOperations(r), [r.itemPath]: itemOperations(r) });
+    schemas[r.name] = r.schemas.row;
+    schemas[`${r.name}Create`] = r.schemas.create;
+    if (r.schemas.update !== undefined) {
+      schemas[`${r.name}Update`] = r.schemas.update;
+      schemas[`${r.name}Replace`] = r.schemas.replace;
+    }
+  }
+  for (const e of CUSTOM_ENDPOINTS) {
+    addPaths(paths, { [e.path]: { [e.method]: customOperation(e) } });
+  }
+  const responses = Object.fromEntries(Object.entries(ERROR_RESPONSES).map(([name, description]) => [
+    name,
+    { description, content: jsonContent(schemaRef('Error')) },
+  ]));
+  const components = { schemas, responses };
+  components.securitySchemes = { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } };
+  return {
+    openapi: '3.1.0',
+    info: INFO,
+    servers: [{ url: config.apiPrefix || '/' }],
+    tags: [
+      { name: 'auth', description: 'Accounts and access tokens' },
+      { name: 'authors', description: 'People who write posts' },
+      { name: 'posts', description: 'Blog posts' },
+      { name: 'tags', description: 'Topic labels' },
+      { name: 'post_tags', description: 'Tags on posts' },
+      { name: 'custom', description: 'Endpoints that belong to no table' },
+    ],
+    paths,
+    components,
+  };
+}
+
+module.exports = { buildOpenApiDocument };

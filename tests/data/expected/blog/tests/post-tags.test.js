@@ -1,0 +1,109 @@
+'use strict';
+
+const {
+  api,
+  apiPath,
+  itemPath,
+  resetDatabase,
+  closeDatabase,
+  authHeaders,
+  createRecord,
+} = require('./helpers');
+
+// Post tags through the HTTP API, against a real database.
+const COLLECTION = '/post-tags';
+
+let auth;
+const parents = {};
+
+// The item path of a row returned by the API.
+function pathOf(row) {
+  return apiPath(itemPath(COLLECTION, [row.id]));
+}
+
+// A valid create body; foreign keys point at the parent rows made in beforeAll.
+function validBody() {
+  return { postId: parents.posts.id, tagId: parents.tags.id };
+}
+
+beforeAll(async () => {
+  await resetDatabase();
+  auth = await authHeaders();
+  parents.authors = await createRecord('/authors', {
+    name: 'Name 1',
+    email: 'user1@example.com',
+    bio: 'Sample bio 1.',
+    createdAt: '2024-02-02T10:30:00.000Z',
+  }, auth);
+  parents.posts = await createRecord('/posts', {
+    authorId: parents.authors.id,
+    title: 'Title 1',
+    slug: 'Slug 1',
+    body: 'Sample body 1.',
+    published: false,
+    publishedAt: '2024-02-02T10:30:00.000Z',
+    viewCount: 2,
+  }, auth);
+  parents.tags = await createRecord('/tags', { label: 'Label 1' }, auth);
+});
+
+afterAll(closeDatabase);
+
+describe('/post-tags API', () => {
+  test('creates, reads, lists, updates, and deletes a post tag', async () => {
+    const body = validBody();
+    const created = await api().post(apiPath(COLLECTION)).set(auth).send(body).expect(201);
+    expect(created.body).toMatchObject(body);
+    expect(created.headers.location).toBe(pathOf(created.body));
+    const row = created.body;
+
+    const fetched = await api().get(pathOf(row)).expect(200);
+    expect(fetched.body).toEqual(row);
+
+    const list = await api().get(apiPath(COLLECTION)).expect(200);
+    expect(list.body.meta).toEqual({ total: 1, limit: 20, offset: 0 });
+    expect(list.body.data).toEqual([row]);
+
+    const patch = { postId: parents.posts.id };
+    const updated = await api().patch(pathOf(row)).set(auth).send(patch).expect(200);
+    expect(updated.body).toMatchObject(patch);
+
+    const replacement = { postId: parents.posts.id, tagId: parents.tags.id };
+    const replaced = await api().put(pathOf(row)).set(auth).send(replacement).expect(200);
+    expect(replaced.body).toMatchObject(replacement);
+
+    await api().delete(pathOf(row)).set(auth).expect(204);
+    await api().get(pathOf(row)).expect(404);
+  });
+
+  test('pages, sorts and filters the list', async () => {
+    const row = await createRecord(COLLECTION, validBody(), auth);
+    const page = await api().get(apiPath(COLLECTION)).query({ limit: 1000, offset: 0 }).expect(200);
+    expect(page.body.meta).toEqual({ total: 1, limit: 100, offset: 0 });
+    await api().get(apiPath(COLLECTION)).query({ sort: 'id', order: 'desc' }).expect(200);
+    const badSort = await api().get(apiPath(COLLECTION)).query({ sort: 'noSuchProperty' }).expect(400);
+    expect(badSort.body.error.code).toBe('validation_failed');
+    await api().delete(pathOf(row)).set(auth).expect(204);
+  });
+
+  test('answers 404 for a post tag that does not exist', async () => {
+    const res = await api().get(apiPath('/post-tags/999999999')).expect(404);
+    expect(res.body.error.code).toBe('not_found');
+  });
+
+  test('rejects an invalid body with 400 and names the fields', async () => {
+    const res = await api()
+      .post(apiPath(COLLECTION))
+      .set(auth)
+      .send({ unknownProperty: 'x' })
+      .expect(400);
+    expect(res.body.error.code).toBe('validation_failed');
+    const fields = res.body.error.fields.map((f) => f.field);
+    expect(fields).toEqual(expect.arrayContaining(['unknownProperty', 'postId', 'tagId']));
+  });
+
+  test('requires a token to write', async () => {
+    await api().post(apiPath(COLLECTION)).send(validBody()).expect(401);
+    await api().delete(apiPath('/post-tags/999999999')).expect(401);
+  });
+});

@@ -1,0 +1,407 @@
+'use strict';
+
+const { config } = require('./utils/config');
+const { customersSchemas } = require('./schemas/customers');
+const { addressesSchemas } = require('./schemas/addresses');
+const { categoriesSchemas } = require('./schemas/categories');
+const { productsSchemas } = require('./schemas/products');
+const { productCategoriesSchemas } = require('./schemas/product-categories');
+const { ordersSchemas } = require('./schemas/orders');
+const { orderItemsSchemas } = require('./schemas/order-items');
+const { reviewsSchemas } = require('./schemas/reviews');
+
+// The OpenAPI 3.1 document, built at startup from the same JSON Schemas that
+// validate requests, so the documentation cannot drift from the behaviour.
+const INFO = {
+  title: 'Corner Shop',
+  version: '0.1.0',
+  description: 'Catalogue, carts and orders for a small online shop.',
+};
+
+// One entry per table: its schemas, paths, operation ids and whether writes need a token.
+const RESOURCES = [
+  {
+    tag: 'customers',
+    name: 'Customer',
+    label: 'customer',
+    aLabel: 'a customer',
+    labelPlural: 'customers',
+    schemas: customersSchemas,
+    collectionPath: '/customers',
+    itemPath: '/customers/{id}',
+    operationIds: {
+      list: 'listCustomers',
+      get: 'getCustomer',
+      create: 'createCustomer',
+      update: 'updateCustomer',
+      replace: 'replaceCustomer',
+      delete: 'deleteCustomer',
+    },
+    writeAuth: false,
+  },
+  {
+    tag: 'addresses',
+    name: 'Address',
+    label: 'address',
+    aLabel: 'an address',
+    labelPlural: 'addresses',
+    schemas: addressesSchemas,
+    collectionPath: '/addresses',
+    itemPath: '/addresses/{id}',
+    operationIds: {
+      list: 'listAddresses',
+      get: 'getAddress',
+      create: 'createAddress',
+      update: 'updateAddress',
+      replace: 'replaceAddress',
+      delete: 'deleteAddress',
+    },
+    writeAuth: false,
+  },
+  {
+    tag: 'categories',
+    name: 'Category',
+    label: 'category',
+    aLabel: 'a category',
+    labelPlural: 'categories',
+    schemas: categoriesSchemas,
+    collectionPath: '/categories',
+    itemPath: '/categories/{id}',
+    operationIds: {
+      list: 'listCategories',
+      get: 'getCategory',
+      create: 'createCategory',
+      update: 'updateCategory',
+      replace: 'replaceCategory',
+      delete: 'deleteCategory',
+    },
+    writeAuth: false,
+  },
+  {
+    tag: 'products',
+    name: 'Product',
+    label: 'product',
+    aLabel: 'a product',
+    labelPlural: 'products',
+    schemas: productsSchemas,
+    collectionPath: '/products',
+    itemPath: '/products/{id}',
+    operationIds: {
+      list: 'listProducts',
+      get: 'getProduct',
+      create: 'createProduct',
+      update: 'updateProduct',
+      replace: 'replaceProduct',
+      delete: 'deleteProduct',
+    },
+    writeAuth: false,
+  },
+  {
+    tag: 'product_categories',
+    name: 'ProductCategory',
+    label: 'product category',
+    aLabel: 'a product category',
+    labelPlural: 'product categories',
+    schemas: productCategoriesSchemas,
+    collectionPath: '/product-categories',
+    itemPath: '/product-categories/{product_id}/{category_id}',
+    operationIds: {
+      list: 'listProductCategories',
+      get: 'getProductCategory',
+      create: 'createProductCategory',
+      update: 'updateProductCategory',
+      replace: 'replaceProductCategory',
+      delete: 'deleteProductCategory',
+    },
+    writeAuth: false,
+  },
+  {
+    tag: 'orders',
+    name: 'Order',
+    label: 'order',
+    aLabel: 'an order',
+    labelPlural: 'orders',
+    schemas: ordersSchemas,
+    collectionPath: '/orders',
+    itemPath: '/orders/{id}',
+    operationIds: {
+      list: 'listOrders',
+      get: 'getOrder',
+      create: 'createOrder',
+      update: 'updateOrder',
+      replace: 'replaceOrder',
+      delete: 'deleteOrder',
+    },
+    writeAuth: false,
+  },
+  {
+    tag: 'order_items',
+    name: 'OrderItem',
+    label: 'order item',
+    aLabel: 'an order item',
+    labelPlural: 'order items',
+    schemas: orderItemsSchemas,
+    collectionPath: '/order-items',
+    itemPath: '/order-items/{id}',
+    operationIds: {
+      list: 'listOrderItems',
+      get: 'getOrderItem',
+      create: 'createOrderItem',
+      update: 'updateOrderItem',
+      replace: 'replaceOrderItem',
+      delete: 'deleteOrderItem',
+    },
+    writeAuth: false,
+  },
+  {
+    tag: 'reviews',
+    name: 'Review',
+    label: 'review',
+    aLabel: 'a review',
+    labelPlural: 'reviews',
+    schemas: reviewsSchemas,
+    collectionPath: '/reviews',
+    itemPath: '/reviews/{id}',
+    operationIds: {
+      list: 'listReviews',
+      get: 'getReview',
+      create: 'createReview',
+      update: 'updateReview',
+      replace: 'replaceReview',
+      delete: 'deleteReview',
+    },
+    writeAuth: false,
+  },
+];
+
+// Endpoints declared in the spec: wired, documented, answering 501 until implemented.
+const CUSTOM_ENDPOINTS = [
+];
+
+const ERROR_SCHEMA = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: {
+        code: { type: 'string' },
+        message: { type: 'string' },
+        fields: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['field', 'message'],
+            properties: { field: { type: 'string' }, message: { type: 'string' } },
+          },
+        },
+      },
+    },
+  },
+};
+
+const PAGE_META = {
+  type: 'object',
+  required: ['total', 'limit', 'offset'],
+  properties: {
+    total: { type: 'integer', description: 'rows matching the filters' },
+    limit: { type: 'integer' },
+    offset: { type: 'integer' },
+  },
+};
+
+const ERROR_RESPONSES = {
+  BadRequest: 'The request is not valid: see error.fields',
+  Unauthorized: 'A valid bearer token is required',
+  NotFound: 'No item has this key',
+  Conflict: 'Conflicts with stored data: a duplicate unique value or a missing reference',
+  NotImplemented: 'Declared in the spec but not implemented yet',
+  InternalError: 'Unexpected server error',
+};
+
+function schemaRef(name) {
+  return { $ref: `#/components/schemas/${name}` };
+}
+
+function responseRef(name) {
+  return { $ref: `#/components/responses/${name}` };
+}
+
+function jsonContent(schema) {
+  return { 'application/json': { schema } };
+}
+
+function parameters(schema, location) {
+  const required = schema.required ?? [];
+  return Object.entries(schema.properties ?? {}).map(([name, property]) => ({
+    name,
+    in: location,
+    required: location === 'path' || required.includes(name),
+    schema: property,
+  }));
+}
+
+function operation({ tag, operationId, summary, auth = false, params = [], body, responses }) {
+  const op = { tags: [tag], operationId, summary, responses: { ...responses } };
+  if (params.length > 0) {
+    op.parameters = params;
+  }
+  if (body !== undefined) {
+    op.requestBody = { required: true, content: jsonContent(body) };
+  }
+  if (auth) {
+    op.security = [{ bearerAuth: [] }];
+    op.responses[401] = responseRef('Unauthorized');
+  }
+  op.responses[500] = responseRef('InternalError');
+  return op;
+}
+
+function collectionOperations(r) {
+  const page = {
+    type: 'object',
+    required: ['data', 'meta'],
+    properties: { data: { type: 'array', items: schemaRef(r.name) }, meta: schemaRef('PageMeta') },
+  };
+  return {
+    get: operation({
+      tag: r.tag,
+      operationId: r.operationIds.list,
+      summary: `List ${r.labelPlural}`,
+      params: parameters(r.schemas.listQuery, 'query'),
+      responses: {
+        200: { description: `A page of ${r.labelPlural}`, content: jsonContent(page) },
+        400: responseRef('BadRequest'),
+      },
+    }),
+    post: operation({
+      tag: r.tag,
+      operationId: r.operationIds.create,
+      summary: `Create ${r.aLabel}`,
+      auth: r.writeAuth,
+      body: schemaRef(`${r.name}Create`),
+      responses: {
+        201: {
+          description: `The new ${r.label}`,
+          headers: { Location: { description: 'URL of the new item', schema: { type: 'string' } } },
+          content: jsonContent(schemaRef(r.name)),
+        },
+        400: responseRef('BadRequest'),
+        409: responseRef('Conflict'),
+      },
+    }),
+  };
+}
+
+function itemOperations(r) {
+  const key = parameters(r.schemas.params, 'path');
+  const write = r.writeAuth;
+  const found = { description: `The ${r.label}`, content: jsonContent(schemaRef(r.name)) };
+  const operations = {
+    get: operation({
+      tag: r.tag,
+      operationId: r.operationIds.get,
+      summary: `Get ${r.aLabel}`,
+      params: key,
+      responses: { 200: found, 400: responseRef('BadRequest'), 404: responseRef('NotFound') },
+    }),
+  };
+  if (r.schemas.update !== undefined) {
+    const changed = { 200: found, 400: responseRef('BadRequest'), 404: responseRef('NotFound'), 409: responseRef('Conflict') };
+    operations.put = operation({
+      tag: r.tag,
+      operationId: r.operationIds.replace,
+      summary: `Replace ${r.aLabel} (properties left out go back to their default)`,
+      auth: write,
+      params: key,
+      body: schemaRef(`${r.name}Replace`),
+      responses: changed,
+    });
+    operations.patch = operation({
+      tag: r.tag,
+      operationId: r.operationIds.update,
+      summary: `Update some properties of ${r.aLabel}`,
+      auth: write,
+      params: key,
+      body: schemaRef(`${r.name}Update`),
+      responses: changed,
+    });
+  }
+  operations.delete = operation({
+    tag: r.tag,
+    operationId: r.operationIds.delete,
+    summary: `Delete ${r.aLabel}`,
+    auth: write,
+    params: key,
+    responses: {
+      204: { description: 'Deleted' },
+      400: responseRef('BadRequest'),
+      404: responseRef('NotFound'),
+      409: responseRef('Conflict'),
+    },
+  });
+  return operations;
+}
+
+function customOperation(e) {
+  return operation({
+    tag: e.tag,
+    operationId: e.operationId,
+    summary: e.summary,
+    auth: e.auth,
+    params: parameters(e.params, 'path'),
+    responses: {
+      200: { description: 'Success' },
+      400: responseRef('BadRequest'),
+      501: responseRef('NotImplemented'),
+    },
+  });
+}
+
+function addPaths(paths, more) {
+  for (const [path, operations] of Object.entries(more)) {
+    paths[path] = { ...paths[path], ...operations };
+  }
+}
+
+function buildOpenApiDocument() {
+  const paths = {};
+  const schemas = { Error: ERROR_SCHEMA, PageMeta: PAGE_META };
+  for (const r of RESOURCES) {
+    addPaths(paths, { [r.collectionPath]: collectionOperations(r), [r.itemPath]: itemOperations(r) });
+    schemas[r.name] = r.schemas.row;
+    schemas[`${r.name}Create`] = r.schemas.create;
+    if (r.schemas.update !== undefined) {
+      schemas[`${r.name}Update`] = r.schemas.update;
+      schemas[`${r.name}Replace`] = r.schemas.replace;
+    }
+  }
+  for (const e of CUSTOM_ENDPOINTS) {
+    addPaths(paths, { [e.path]: { [e.method]: customOperation(e) } });
+  }
+  const responses = Object.fromEntries(Object.entries(ERROR_RESPONSES).map(([name, description]) => [
+    name,
+    { description, content: jsonContent(schemaRef('Error')) },
+  ]));
+  const components = { schemas, responses };
+  return {
+    openapi: '3.1.0',
+    info: INFO,
+    servers: [{ url: config.apiPrefix || '/' }],
+    tags: [
+      { name: 'customers', description: 'Customers' },
+      { name: 'addresses', description: 'Addresses' },
+      { name: 'categories', description: 'Categories' },
+      { name: 'products', description: 'Products' },
+      { name: 'product_categories', description: 'Which categories a product is listed in.' },
+      { name: 'orders', description: 'Orders' },
+      { name: 'order_items', description: 'Order items' },
+      { name: 'reviews', description: 'Reviews' },
+    ],
+    paths,
+    components,
+  };
+}
+
+module.exports = { buildOpenApiDocument };

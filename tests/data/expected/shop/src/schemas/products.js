@@ -1,0 +1,136 @@
+'use strict';
+
+// JSON Schemas of products ("products"): request validation and the OpenAPI document
+// both read them. `row` is what the API returns; the others are what it accepts.
+const productsSchemas = {
+  row: {
+    type: 'object',
+    additionalProperties: false,
+    required: [
+      'id',
+      'sku',
+      'name',
+      'description',
+      'price',
+      'stock',
+      'attributes',
+      'active',
+      'created_at',
+      'updated_at',
+    ],
+    properties: {
+      id: { type: 'string', format: 'uuid', readOnly: true },
+      sku: { type: 'string', maxLength: 40 },
+      name: { type: 'string', maxLength: 200 },
+      description: { type: ['string', 'null'] },
+      price: { type: 'number', exclusiveMaximum: 100000000, minimum: 0 },
+      stock: { type: 'integer', minimum: 0, maximum: 2147483647 },
+      attributes: { type: ['object', 'array', 'string', 'number', 'boolean', 'null'] },
+      active: { type: 'boolean' },
+      created_at: { type: 'string', format: 'date-time', readOnly: true },
+      updated_at: { type: 'string', format: 'date-time', readOnly: true },
+    },
+  },
+  create: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['sku', 'name', 'price'],
+    properties: {
+      sku: { type: 'string', maxLength: 40 },
+      name: { type: 'string', maxLength: 200 },
+      description: { type: ['string', 'null'] },
+      price: { type: 'number', exclusiveMaximum: 100000000, minimum: 0 },
+      stock: { type: 'integer', minimum: 0, maximum: 2147483647, default: 0 },
+      attributes: { type: ['object', 'array', 'string', 'number', 'boolean', 'null'] },
+      active: { type: 'boolean', default: true },
+    },
+  },
+  update: {
+    type: 'object',
+    additionalProperties: false,
+    minProperties: 1,
+    properties: {
+      sku: { type: 'string', maxLength: 40 },
+      name: { type: 'string', maxLength: 200 },
+      description: { type: ['string', 'null'] },
+      price: { type: 'number', exclusiveMaximum: 100000000, minimum: 0 },
+      stock: { type: 'integer', minimum: 0, maximum: 2147483647 },
+      attributes: { type: ['object', 'array', 'string', 'number', 'boolean', 'null'] },
+      active: { type: 'boolean' },
+    },
+  },
+  replace: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['sku', 'name', 'price'],
+    properties: {
+      sku: { type: 'string', maxLength: 40 },
+      name: { type: 'string', maxLength: 200 },
+      description: { type: ['string', 'null'] },
+      price: { type: 'number', exclusiveMaximum: 100000000, minimum: 0 },
+      stock: { type: 'integer', minimum: 0, maximum: 2147483647, default: 0 },
+      attributes: { type: ['object', 'array', 'string', 'number', 'boolean', 'null'] },
+      active: { type: 'boolean', default: true },
+    },
+  },
+  listQuery: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      limit: { type: 'integer', minimum: 1, default: 20, description: 'page size (at most 100)' },
+      offset: { type: 'integer', minimum: 0, default: 0, description: 'rows to skip' },
+      sort: {
+        type: 'string',
+        enum: [
+          'id',
+          'sku',
+          'name',
+          'description',
+          'price',
+          'stock',
+          'active',
+          'created_at',
+          'updated_at',
+        ],
+        description: 'property to sort by',
+      },
+      order: { type: 'string', enum: ['asc', 'desc'], default: 'asc', description: 'sort direction' },
+      id: { type: 'string', format: 'uuid', description: 'only rows whose id equals this value' },
+      sku: { type: 'string', maxLength: 40, description: 'only rows whose sku equals this value' },
+      name: { type: 'string', maxLength: 200, description: 'only rows whose name equals this value' },
+      description: { type: 'string', description: 'only rows whose description equals this value' },
+      price: {
+        type: 'number',
+        exclusiveMaximum: 100000000,
+        minimum: 0,
+        description: 'only rows whose price equals this value',
+      },
+      stock: {
+        type: 'integer',
+        minimum: 0,
+        maximum: 2147483647,
+        description: 'only rows whose stock equals this value',
+      },
+      active: { type: 'boolean', description: 'only rows whose active equals this value' },
+      created_at: {
+        type: 'string',
+        format: 'date-time',
+        description: 'only rows whose created_at equals this value',
+      },
+      updated_at: {
+        type: 'string',
+        format: 'date-time',
+        description: 'only rows whose updated_at equals this value',
+      },
+    },
+  },
+  params: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['id'],
+    properties: { id: { type: 'string', format: 'uuid' } },
+  },
+  endpoints: {},
+};
+
+module.exports = { productsSchemas };

@@ -1,0 +1,84 @@
+'use strict';
+
+const { AppError } = require('../utils/errors');
+const { logger } = require('../utils/logger');
+
+function answer(status, code, message, field) {
+  const body = { code, message };
+  if (field !== undefined) {
+    body.fields = [{ field, message }];
+  }
+  return { status, body };
+}
+
+// PostgreSQL errors a client can cause, as HTTP answers; `err.field` is set by
+// the data layer when the column or constraint maps to an API property.
+// Anything else is a 500 whose details stay in the log.
+function fromDatabase(err) {
+  const { field } = err;
+  const subject = field ?? 'a value';
+  switch (err.code) {
+    case '23505':
+      return answer(409, 'duplicate', `${field ?? 'a unique value'} already exists`, field);
+    case '23503':
+      if (/is still referenced/.test(err.detail ?? '')) {
+        return answer(409, 'still_referenced', 'other records still refer to this one');
+      }
+      return answer(409, 'reference_not_found', `${field ?? 'a reference'} points to a record that does not exist`, field);
+    case '23502':
+      return answer(400, 'missing_value', `${field ?? 'a required value'} is required`, field);
+    case '23514':
+      return answer(400, 'constraint_violation', `${subject} is outside the allowed values`, field);
+    case '22P02':
+    case '22007':
+    case '22008':
+      return answer(400, 'invalid_value', `${subject} has the wrong format`, field);
+    case '22001':
+      return answer(400, 'value_too_long', `${subject} is too long`, field);
+    case '22003':
+      return answer(400, 'out_of_range', `${subject} is out of range`, field);
+    default:
+      return null;
+  }
+}
+
+// Errors raised by express.json() (malformed JSON, body too large) carry a 4xx status.
+function fromHttp(err) {
+  const status = err.status ?? err.statusCode;
+  if (!Number.isInteger(status) || status < 400 || status > 499) {
+    return null;
+  }
+  if (err.type === 'entity.parse.failed') {
+    return answer(status, 'invalid_json', 'The request body is not valid JSON');
+  }
+  if (err.type === 'entity.too.large') {
+    return answer(status, 'payload_too_large', 'The request body is too large');
+  }
+  return answer(status, 'bad_request', err.expose ? err.message : 'Bad request');
+}
+
+function toResponse(err) {
+  if (err === null || typeof err !== 'object') {
+    return answer(500, 'internal_error', 'Something went wrong on our side');
+  }
+  if (err instanceof AppError) {
+    return { status: err.status, body: err.toJSON() };
+  }
+  return fromDatabase(err) ?? fromHttp(err)
+    ?? answer(500, 'internal_error', 'Something went wrong on our side');
+}
+
+// Express recognizes an error handler by its four parameters.
+function errorHandler(err, req, res, next) {
+  if (res.headersSent) {
+    next(err);
+    return;
+  }
+  const { status, body } = toResponse(err);
+  if (status >= 500) {
+    (req.log ?? logger).error({ err }, 'request failed');
+  }
+  res.status(status).json({ error: body });
+}
+
+module.exports = { errorHandler };

@@ -1,0 +1,90 @@
+'use strict';
+
+const { query } = require('../db');
+const { keyValues, buildList, buildInsert, buildUpdate } = require('../db/sql');
+
+// Every identifier the "comments" queries may use. Rows come back with API property names.
+const TABLE = Object.freeze({
+  name: '"comments"',
+  select: '"id" AS "id", "task_id" AS "task_id", "author_id" AS "author_id", "body" AS "body", "created_at" AS "created_at", "updated_at" AS "updated_at"',
+  keyProps: ['id'],
+  keyCondition: '"id" = $1',
+  filterable: {
+    id: '"id"',
+    task_id: '"task_id"',
+    author_id: '"author_id"',
+    body: '"body"',
+    created_at: '"created_at"',
+    updated_at: '"updated_at"',
+  },
+  writable: { task_id: '"task_id"', author_id: '"author_id"', body: '"body"' },
+  updatable: { task_id: '"task_id"', author_id: '"author_id"', body: '"body"' },
+  json: [],
+  defaultOrder: ['"created_at"', '"id"'],
+  keyOrder: ['"id"'],
+  updatedAt: '"updated_at"',
+});
+
+const SELECT_BY_KEY = 'SELECT "id" AS "id", "task_id" AS "task_id", "author_id" AS "author_id", "body" AS "body", "created_at" AS "created_at", "updated_at" AS "updated_at" FROM "comments" WHERE "id" = $1';
+const DELETE_BY_KEY = 'DELETE FROM "comments" WHERE "id" = $1';
+
+// Column and constraint names -> API properties, so a database error can name the field.
+const FIELD_NAMES = Object.freeze({
+  id: 'id',
+  task_id: 'task_id',
+  comments_task_id_fkey: 'task_id',
+  author_id: 'author_id',
+  comments_author_id_fkey: 'author_id',
+  body: 'body',
+  created_at: 'created_at',
+  updated_at: 'updated_at',
+});
+
+// One page of comments matching `filters` (property -> value), and the total that match.
+async function findComments({ filters = {}, sort, order = 'asc', limit, offset }) {
+  const { count, page } = buildList(TABLE, { filters, sort, order, limit, offset });
+  const totals = await query(count.text, count.values, FIELD_NAMES);
+  const rows = await query(page.text, page.values, FIELD_NAMES);
+  return { rows: rows.rows, total: totals.rows[0].total };
+}
+
+// The comment with this key ({ id }), or null.
+async function findCommentByKey(key) {
+  const result = await query(SELECT_BY_KEY, keyValues(TABLE, key), FIELD_NAMES);
+  return result.rows[0] ?? null;
+}
+
+async function insertComment(data) {
+  const statement = buildInsert(TABLE, data);
+  const result = await query(statement.text, statement.values, FIELD_NAMES);
+  return result.rows[0];
+}
+
+// Sets the given properties; null when no row has this key.
+async function updateCommentByKey(key, changes) {
+  const statement = buildUpdate(TABLE, key, changes);
+  const result = await query(statement.text, statement.values, FIELD_NAMES);
+  return result.rows[0] ?? null;
+}
+
+// Sets every updatable property: the ones not given go back to their default.
+async function replaceCommentByKey(key, data) {
+  const statement = buildUpdate(TABLE, key, data, { replace: true });
+  const result = await query(statement.text, statement.values, FIELD_NAMES);
+  return result.rows[0] ?? null;
+}
+
+// True when a row was deleted.
+async function deleteCommentByKey(key) {
+  const result = await query(DELETE_BY_KEY, keyValues(TABLE, key), FIELD_NAMES);
+  return result.rowCount > 0;
+}
+
+module.exports = {
+  findComments,
+  findCommentByKey,
+  insertComment,
+  updateCommentByKey,
+  replaceCommentByKey,
+  deleteCommentByKey,
+};

@@ -1,0 +1,101 @@
+'use strict';
+
+const { query } = require('../db');
+const { keyValues, buildList, buildInsert, buildUpdate } = require('../db/sql');
+
+// Every identifier the "projects" queries may use. Rows come back with API property names.
+const TABLE = Object.freeze({
+  name: '"projects"',
+  select: '"id" AS "id", "name" AS "name", "description" AS "description", "owner_id" AS "owner_id", "archived" AS "archived", "created_at" AS "created_at", "updated_at" AS "updated_at"',
+  keyProps: ['id'],
+  keyCondition: '"id" = $1',
+  filterable: {
+    id: '"id"',
+    name: '"name"',
+    description: '"description"',
+    owner_id: '"owner_id"',
+    archived: '"archived"',
+    created_at: '"created_at"',
+    updated_at: '"updated_at"',
+  },
+  writable: {
+    name: '"name"',
+    description: '"description"',
+    owner_id: '"owner_id"',
+    archived: '"archived"',
+  },
+  updatable: {
+    name: '"name"',
+    description: '"description"',
+    owner_id: '"owner_id"',
+    archived: '"archived"',
+  },
+  json: [],
+  defaultOrder: ['"created_at"', '"id"'],
+  keyOrder: ['"id"'],
+  updatedAt: '"updated_at"',
+});
+
+const SELECT_BY_KEY = 'SELECT "id" AS "id", "name" AS "name", "description" AS "description", "owner_id" AS "owner_id", "archived" AS "archived", "created_at" AS "created_at", "updated_at" AS "updated_at" FROM "projects" WHERE "id" = $1';
+const DELETE_BY_KEY = 'DELETE FROM "projects" WHERE "id" = $1';
+
+// Column and constraint names -> API properties, so a database error can name the field.
+const FIELD_NAMES = Object.freeze({
+  id: 'id',
+  name: 'name',
+  description: 'description',
+  owner_id: 'owner_id',
+  projects_owner_id_fkey: 'owner_id',
+  archived: 'archived',
+  created_at: 'created_at',
+  updated_at: 'updated_at',
+});
+
+// One page of projects matching `filters` (property -> value), and the total that match.
+async function findProjects({ filters = {}, sort, order = 'asc', limit, offset }) {
+  const { count, page } = buildList(TABLE, { filters, sort, order, limit, offset });
+  const totals = await query(count.text, count.values, FIELD_NAMES);
+  const rows = await query(page.text, page.values, FIELD_NAMES);
+  return { rows: rows.rows, total: totals.rows[0].total };
+}
+
+// The project with this key ({ id }), or null.
+async function findProjectByKey(key) {
+  const result = await query(SELECT_BY_KEY, keyValues(TABLE, key), FIELD_NAMES);
+  return result.rows[0] ?? null;
+}
+
+async function insertProject(data) {
+  const statement = buildInsert(TABLE, data);
+  const result = await query(statement.text, statement.values, FIELD_NAMES);
+  return result.rows[0];
+}
+
+// Sets the given properties; null when no row has this key.
+async function updateProjectByKey(key, changes) {
+  const statement = buildUpdate(TABLE, key, changes);
+  const result = await query(statement.text, statement.values, FIELD_NAMES);
+  return result.rows[0] ?? null;
+}
+
+// Sets every updatable property: the ones not given go back to their default.
+async function replaceProjectByKey(key, data) {
+  const statement = buildUpdate(TABLE, key, data, { replace: true });
+  const result = await query(statement.text, statement.values, FIELD_NAMES);
+  return result.rows[0] ?? null;
+}
+
+// True when a row was deleted.
+async function deleteProjectByKey(key) {
+  const result = await query(DELETE_BY_KEY, keyValues(TABLE, key), FIELD_NAMES);
+  return result.rowCount > 0;
+}
+
+module.exports = {
+  findProjects,
+  findProjectByKey,
+  insertProject,
+  updateProjectByKey,
+  replaceProjectByKey,
+  deleteProjectByKey,
+};

@@ -1,0 +1,116 @@
+'use strict';
+
+const { query } = require('../db');
+const { keyValues, buildList, buildInsert, buildUpdate } = require('../db/sql');
+
+// Every identifier the "tasks" queries may use. Rows come back with API property names.
+const TABLE = Object.freeze({
+  name: '"tasks"',
+  select: '"id" AS "id", "project_id" AS "project_id", "assignee_id" AS "assignee_id", "title" AS "title", "status" AS "status", "priority" AS "priority", "due_date" AS "due_date", "estimate_hours" AS "estimate_hours", "created_at" AS "created_at", "updated_at" AS "updated_at"',
+  keyProps: ['id'],
+  keyCondition: '"id" = $1',
+  filterable: {
+    id: '"id"',
+    project_id: '"project_id"',
+    assignee_id: '"assignee_id"',
+    title: '"title"',
+    status: '"status"',
+    priority: '"priority"',
+    due_date: '"due_date"',
+    estimate_hours: '"estimate_hours"',
+    created_at: '"created_at"',
+    updated_at: '"updated_at"',
+  },
+  writable: {
+    project_id: '"project_id"',
+    assignee_id: '"assignee_id"',
+    title: '"title"',
+    status: '"status"',
+    priority: '"priority"',
+    due_date: '"due_date"',
+    estimate_hours: '"estimate_hours"',
+  },
+  updatable: {
+    project_id: '"project_id"',
+    assignee_id: '"assignee_id"',
+    title: '"title"',
+    status: '"status"',
+    priority: '"priority"',
+    due_date: '"due_date"',
+    estimate_hours: '"estimate_hours"',
+  },
+  json: [],
+  defaultOrder: ['"created_at"', '"id"'],
+  keyOrder: ['"id"'],
+  updatedAt: '"updated_at"',
+});
+
+const SELECT_BY_KEY = 'SELECT "id" AS "id", "project_id" AS "project_id", "assignee_id" AS "assignee_id", "title" AS "title", "status" AS "status", "priority" AS "priority", "due_date" AS "due_date", "estimate_hours" AS "estimate_hours", "created_at" AS "created_at", "updated_at" AS "updated_at" FROM "tasks" WHERE "id" = $1';
+const DELETE_BY_KEY = 'DELETE FROM "tasks" WHERE "id" = $1';
+
+// Column and constraint names -> API properties, so a database error can name the field.
+const FIELD_NAMES = Object.freeze({
+  id: 'id',
+  project_id: 'project_id',
+  tasks_project_id_fkey: 'project_id',
+  assignee_id: 'assignee_id',
+  tasks_assignee_id_fkey: 'assignee_id',
+  title: 'title',
+  status: 'status',
+  tasks_status_check: 'status',
+  priority: 'priority',
+  tasks_priority_check: 'priority',
+  due_date: 'due_date',
+  estimate_hours: 'estimate_hours',
+  created_at: 'created_at',
+  updated_at: 'updated_at',
+});
+
+// One page of tasks matching `filters` (property -> value), and the total that match.
+async function findTasks({ filters = {}, sort, order = 'asc', limit, offset }) {
+  const { count, page } = buildList(TABLE, { filters, sort, order, limit, offset });
+  const totals = await query(count.text, count.values, FIELD_NAMES);
+  const rows = await query(page.text, page.values, FIELD_NAMES);
+  return { rows: rows.rows, total: totals.rows[0].total };
+}
+
+// The task with this key ({ id }), or null.
+async function findTaskByKey(key) {
+  const result = await query(SELECT_BY_KEY, keyValues(TABLE, key), FIELD_NAMES);
+  return result.rows[0] ?? null;
+}
+
+async function insertTask(data) {
+  const statement = buildInsert(TABLE, data);
+  const result = await query(statement.text, statement.values, FIELD_NAMES);
+  return result.rows[0];
+}
+
+// Sets the given properties; null when no row has this key.
+async function updateTaskByKey(key, changes) {
+  const statement = buildUpdate(TABLE, key, changes);
+  const result = await query(statement.text, statement.values, FIELD_NAMES);
+  return result.rows[0] ?? null;
+}
+
+// Sets every updatable property: the ones not given go back to their default.
+async function replaceTaskByKey(key, data) {
+  const statement = buildUpdate(TABLE, key, data, { replace: true });
+  const result = await query(statement.text, statement.values, FIELD_NAMES);
+  return result.rows[0] ?? null;
+}
+
+// True when a row was deleted.
+async function deleteTaskByKey(key) {
+  const result = await query(DELETE_BY_KEY, keyValues(TABLE, key), FIELD_NAMES);
+  return result.rowCount > 0;
+}
+
+module.exports = {
+  findTasks,
+  findTaskByKey,
+  insertTask,
+  updateTaskByKey,
+  replaceTaskByKey,
+  deleteTaskByKey,
+};

@@ -1,0 +1,391 @@
+'use strict';
+
+const { config } = require('./utils/config');
+const { authSchemas } = require('./auth/schemas');
+const { usersSchemas } = require('./schemas/users');
+const { projectsSchemas } = require('./schemas/projects');
+const { tasksSchemas } = require('./schemas/tasks');
+const { commentsSchemas } = require('./schemas/comments');
+
+// The OpenAPI 3.1 document, built at startup from the same JSON Schemas that
+// validate requests, so the documentation cannot drift from the behaviour.
+const INFO = {
+  title: 'Task Manager',
+  version: '0.1.0',
+  description: 'Team task tracking API with projects, tasks and comments.',
+};
+
+// One entry per table: its schemas, paths, operation ids and whether writes need a token.
+const RESOURCES = [
+  {
+    tag: 'users',
+    name: 'User',
+    label: 'user',
+    aLabel: 'a user',
+    labelPlural: 'users',
+    schemas: usersSchemas,
+    collectionPath: '/users',
+    itemPath: '/users/{id}',
+    operationIds: {
+      list: 'listUsers',
+      get: 'getUser',
+      create: 'createUser',
+      update: 'updateUser',
+      replace: 'replaceUser',
+      delete: 'deleteUser',
+    },
+    writeAuth: true,
+  },
+  {
+    tag: 'projects',
+    name: 'Project',
+    label: 'project',
+    aLabel: 'a project',
+    labelPlural: 'projects',
+    schemas: projectsSchemas,
+    collectionPath: '/projects',
+    itemPath: '/projects/{id}',
+    operationIds: {
+      list: 'listProjects',
+      get: 'getProject',
+      create: 'createProject',
+      update: 'updateProject',
+      replace: 'replaceProject',
+      delete: 'deleteProject',
+    },
+    writeAuth: true,
+  },
+  {
+    tag: 'tasks',
+    name: 'Task',
+    label: 'task',
+    aLabel: 'a task',
+    labelPlural: 'tasks',
+    schemas: tasksSchemas,
+    collectionPath: '/tasks',
+    itemPath: '/tasks/{id}',
+    operationIds: {
+      list: 'listTasks',
+      get: 'getTask',
+      create: 'createTask',
+      update: 'updateTask',
+      replace: 'replaceTask',
+      delete: 'deleteTask',
+    },
+    writeAuth: true,
+  },
+  {
+    tag: 'comments',
+    name: 'Comment',
+    label: 'comment',
+    aLabel: 'a comment',
+    labelPlural: 'comments',
+    schemas: commentsSchemas,
+    collectionPath: '/comments',
+    itemPath: '/comments/{id}',
+    operationIds: {
+      list: 'listComments',
+      get: 'getComment',
+      create: 'createComment',
+      update: 'updateComment',
+      replace: 'replaceComment',
+      delete: 'deleteComment',
+    },
+    writeAuth: true,
+  },
+];
+
+// Endpoints declared in the spec: wired, documented, answering 501 until implemented.
+const CUSTOM_ENDPOINTS = [
+  {
+    method: 'post',
+    path: '/tasks/{id}/complete',
+    tag: 'tasks',
+    operationId: 'completeTask',
+    summary: 'Mark a task as done and return it.',
+    auth: true,
+    params: tasksSchemas.endpoints.completeTask.params,
+  },
+  {
+    method: 'get',
+    path: '/projects/{id}/stats',
+    tag: 'projects',
+    operationId: 'getProjectStats',
+    summary: 'Count the project\'s tasks by status.',
+    auth: true,
+    params: projectsSchemas.endpoints.getProjectStats.params,
+  },
+];
+
+const ERROR_SCHEMA = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: {
+        code: { type: 'string' },
+        message: { type: 'string' },
+        fields: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['field', 'message'],
+            properties: { field: { type: 'string' }, message: { type: 'string' } },
+          },
+        },
+      },
+    },
+  },
+};
+
+const PAGE_META = {
+  type: 'object',
+  required: ['total', 'limit', 'offset'],
+  properties: {
+    total: { type: 'integer', description: 'rows matching the filters' },
+    limit: { type: 'integer' },
+    offset: { type: 'integer' },
+  },
+};
+
+const ERROR_RESPONSES = {
+  BadRequest: 'The request is not valid: see error.fields',
+  Unauthorized: 'A valid bearer token is required',
+  NotFound: 'No item has this key',
+  Conflict: 'Conflicts with stored data: a duplicate unique value or a missing reference',
+  NotImplemented: 'Declared in the spec but not implemented yet',
+  InternalError: 'Unexpected server error',
+};
+
+function schemaRef(name) {
+  return { $ref: `#/components/schemas/${name}` };
+}
+
+function responseRef(name) {
+  return { $ref: `#/components/responses/${name}` };
+}
+
+function jsonContent(schema) {
+  return { 'application/json': { schema } };
+}
+
+function parameters(schema, location) {
+  const required = schema.required ?? [];
+  return Object.entries(schema.properties ?? {}).map(([name, property]) => ({
+    name,
+    in: location,
+    required: location === 'path' || required.includes(name),
+    schema: property,
+  }));
+}
+
+function operation({ tag, operationId, summary, auth = false, params = [], body, responses }) {
+  const op = { tags: [tag], operationId, summary, responses: { ...responses } };
+  if (params.length > 0) {
+    op.parameters = params;
+  }
+  if (body !== undefined) {
+    op.requestBody = { required: true, content: jsonContent(body) };
+  }
+  if (auth) {
+    op.security = [{ bearerAuth: [] }];
+    op.responses[401] = responseRef('Unauthorized');
+  }
+  op.responses[500] = responseRef('InternalError');
+  return op;
+}
+
+function collectionOperations(r) {
+  const page = {
+    type: 'object',
+    required: ['data', 'meta'],
+    properties: { data: { type: 'array', items: schemaRef(r.name) }, meta: schemaRef('PageMeta') },
+  };
+  return {
+    get: operation({
+      tag: r.tag,
+      operationId: r.operationIds.list,
+      summary: `List ${r.labelPlural}`,
+      params: parameters(r.schemas.listQuery, 'query'),
+      responses: {
+        200: { description: `A page of ${r.labelPlural}`, content: jsonContent(page) },
+        400: responseRef('BadRequest'),
+      },
+    }),
+    post: operation({
+      tag: r.tag,
+      operationId: r.operationIds.create,
+      summary: `Create ${r.aLabel}`,
+      auth: r.writeAuth,
+      body: schemaRef(`${r.name}Create`),
+      responses: {
+        201: {
+          description: `The new ${r.label}`,
+          headers: { Location: { description: 'URL of the new item', schema: { type: 'string' } } },
+          content: jsonContent(schemaRef(r.name)),
+        },
+        400: responseRef('BadRequest'),
+        409: responseRef('Conflict'),
+      },
+    }),
+  };
+}
+
+function itemOperations(r) {
+  const key = parameters(r.schemas.params, 'path');
+  const write = r.writeAuth;
+  const found = { description: `The ${r.label}`, content: jsonContent(schemaRef(r.name)) };
+  const operations = {
+    get: operation({
+      tag: r.tag,
+      operationId: r.operationIds.get,
+      summary: `Get ${r.aLabel}`,
+      params: key,
+      responses: { 200: found, 400: responseRef('BadRequest'), 404: responseRef('NotFound') },
+    }),
+  };
+  if (r.schemas.update !== undefined) {
+    const changed = { 200: found, 400: responseRef('BadRequest'), 404: responseRef('NotFound'), 409: responseRef('Conflict') };
+    operations.put = operation({
+      tag: r.tag,
+      operationId: r.operationIds.replace,
+      summary: `Replace ${r.aLabel} (properties left out go back to their default)`,
+      auth: write,
+      params: key,
+      body: schemaRef(`${r.name}Replace`),
+      responses: changed,
+    });
+    operations.patch = operation({
+      tag: r.tag,
+      operationId: r.operationIds.update,
+      summary: `Update some properties of ${r.aLabel}`,
+      auth: write,
+      params: key,
+      body: schemaRef(`${r.name}Update`),
+      responses: changed,
+    });
+  }
+  operations.delete = operation({
+    tag: r.tag,
+    operationId: r.operationIds.delete,
+    summary: `Delete ${r.aLabel}`,
+    auth: write,
+    params: key,
+    responses: {
+      204: { description: 'Deleted' },
+      400: responseRef('BadRequest'),
+      404: responseRef('NotFound'),
+      409: responseRef('Conflict'),
+    },
+  });
+  return operations;
+}
+
+function customOperation(e) {
+  return operation({
+    tag: e.tag,
+    operationId: e.operationId,
+    summary: e.summary,
+    auth: e.auth,
+    params: parameters(e.params, 'path'),
+    responses: {
+      200: { description: 'Success' },
+      400: responseRef('BadRequest'),
+      501: responseRef('NotImplemented'),
+    },
+  });
+}
+
+function authPaths() {
+  const credentials = schemaRef('Credentials');
+  return {
+    '/auth/register': {
+      post: operation({
+        tag: 'auth',
+        operationId: 'register',
+        summary: 'Create an account',
+        body: credentials,
+        responses: {
+          201: { description: 'The new account', content: jsonContent(schemaRef('Account')) },
+          400: responseRef('BadRequest'),
+          409: responseRef('Conflict'),
+        },
+      }),
+    },
+    '/auth/login': {
+      post: operation({
+        tag: 'auth',
+        operationId: 'login',
+        summary: 'Exchange credentials for an access token',
+        body: credentials,
+        responses: {
+          200: { description: 'A bearer token', content: jsonContent(schemaRef('Token')) },
+          400: responseRef('BadRequest'),
+          401: responseRef('Unauthorized'),
+        },
+      }),
+    },
+    '/auth/me': {
+      get: operation({
+        tag: 'auth',
+        operationId: 'me',
+        summary: 'The account of the bearer token',
+        auth: true,
+        responses: { 200: { description: 'The account', content: jsonContent(schemaRef('Account')) } },
+      }),
+    },
+  };
+}
+
+function addPaths(paths, more) {
+  for (const [path, operations] of Object.entries(more)) {
+    paths[path] = { ...paths[path], ...operations };
+  }
+}
+
+function buildOpenApiDocument() {
+  const paths = {};
+  const schemas = { Error: ERROR_SCHEMA, PageMeta: PAGE_META };
+  addPaths(paths, authPaths());
+  Object.assign(schemas, {
+    Credentials: authSchemas.register,
+    Account: authSchemas.account,
+    Token: authSchemas.token,
+  });
+  for (const r of RESOURCES) {
+    addPaths(paths, { [r.collectionPath]: collectionOperations(r), [r.itemPath]: itemOperations(r) });
+    schemas[r.name] = r.schemas.row;
+    schemas[`${r.name}Create`] = r.schemas.create;
+    if (r.schemas.update !== undefined) {
+      schemas[`${r.name}Update`] = r.schemas.update;
+      schemas[`${r.name}Replace`] = r.schemas.replace;
+    }
+  }
+  for (const e of CUSTOM_ENDPOINTS) {
+    addPaths(paths, { [e.path]: { [e.method]: customOperation(e) } });
+  }
+  const responses = Object.fromEntries(Object.entries(ERROR_RESPONSES).map(([name, description]) => [
+    name,
+    { description, content: jsonContent(schemaRef('Error')) },
+  ]));
+  const components = { schemas, responses };
+  components.securitySchemes = { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } };
+  return {
+    openapi: '3.1.0',
+    info: INFO,
+    servers: [{ url: config.apiPrefix || '/' }],
+    tags: [
+      { name: 'auth', description: 'Accounts and access tokens' },
+      { name: 'users', description: 'People who sign in and own projects.' },
+      { name: 'projects', description: 'A project groups tasks.' },
+      { name: 'tasks', description: 'A unit of work inside a project.' },
+      { name: 'comments', description: 'Discussion on a task.' },
+    ],
+    paths,
+    components,
+  };
+}
+
+module.exports = { buildOpenApiDocument };

@@ -1,0 +1,54 @@
+'use strict';
+
+const express = require('express');
+const { validate } = require('../middleware/validate');
+const { requireAuth } = require('../auth/middleware');
+const { tasksSchemas } = require('../schemas/tasks');
+const {
+  listTasksHandler,
+  getTaskHandler,
+  createTaskHandler,
+  updateTaskHandler,
+  replaceTaskHandler,
+  deleteTaskHandler,
+  completeTaskHandler,
+} = require('../handlers/tasks');
+
+const tasksRouter = express.Router();
+
+// Custom endpoints first: their fixed segments must win over /tasks/:id.
+tasksRouter.post(
+  '/tasks/:id/complete',
+  requireAuth,
+  validate({ params: tasksSchemas.endpoints.completeTask.params }),
+  completeTaskHandler,
+);
+
+tasksRouter.get('/tasks', validate({ query: tasksSchemas.listQuery }), listTasksHandler);
+tasksRouter.post(
+  '/tasks',
+  requireAuth,
+  validate({ body: tasksSchemas.create }),
+  createTaskHandler,
+);
+tasksRouter.get('/tasks/:id', validate({ params: tasksSchemas.params }), getTaskHandler);
+tasksRouter.put(
+  '/tasks/:id',
+  requireAuth,
+  validate({ params: tasksSchemas.params, body: tasksSchemas.replace }),
+  replaceTaskHandler,
+);
+tasksRouter.patch(
+  '/tasks/:id',
+  requireAuth,
+  validate({ params: tasksSchemas.params, body: tasksSchemas.update }),
+  updateTaskHandler,
+);
+tasksRouter.delete(
+  '/tasks/:id',
+  requireAuth,
+  validate({ params: tasksSchemas.params }),
+  deleteTaskHandler,
+);
+
+module.exports = { tasksRouter };

@@ -1,0 +1,89 @@
+'use strict';
+
+// Shared by every suite: the app under supertest, a real database reset to
+// empty tables, a token for the write routes, and small request helpers.
+// Suites run against TEST_DATABASE_URL when set, else DATABASE_URL: they
+// migrate it and delete every row, so never point them at real data.
+require('dotenv').config({ quiet: true });
+
+if (process.env.TEST_DATABASE_URL) {
+  process.env.DATABASE_URL = process.env.TEST_DATABASE_URL;
+}
+process.env.LOG_LEVEL ??= 'silent';
+process.env.JWT_SECRET ??= 'test-only-secret-that-is-long-enough-for-hs256';
+process.env.BCRYPT_ROUNDS = '4';
+
+const request = require('supertest');
+const { createApp } = require('../src/app');
+const { withTransaction, closePool } = require('../src/db');
+const { migrateUp } = require('../src/db/migrate');
+const { config } = require('../src/utils/config');
+
+const app = createApp();
+// Children before parents; references that close a cycle are DEFERRABLE.
+const CLEAR_TABLES = [
+  'DELETE FROM "comments"',
+  'DELETE FROM "tasks"',
+  'DELETE FROM "projects"',
+  'DELETE FROM "users"',
+  'DELETE FROM "auth_accounts"',
+];
+
+function api() {
+  return request(app);
+}
+
+function apiPath(path) {
+  return `${config.apiPrefix}${path}`;
+}
+
+// The path of one item: collection + encoded key values.
+function itemPath(collection, keyValues) {
+  return collection + keyValues.map((value) => `/${encodeURIComponent(String(value))}`).join('');
+}
+
+// Migrates, then empties every table. DELETE is much faster than TRUNCATE on
+// the many small tables of a test database.
+async function resetDatabase() {
+  await migrateUp();
+  await withTransaction(async (client) => {
+    await client.query('SET CONSTRAINTS ALL DEFERRED');
+    for (const statement of CLEAR_TABLES) {
+      await client.query(statement);
+    }
+  });
+}
+
+async function closeDatabase() {
+  await closePool();
+}
+
+let accounts = 0;
+
+// Registers a fresh account and returns headers carrying its bearer token.
+async function authHeaders() {
+  accounts += 1;
+  const credentials = { email: `tester${accounts}@example.com`, password: 'a long test passphrase' };
+  await api().post(apiPath('/auth/register')).send(credentials).expect(201);
+  const res = await api().post(apiPath('/auth/login')).send(credentials).expect(200);
+  return { Authorization: `Bearer ${res.body.token}` };
+}
+
+// POSTs a row and returns it; fails loudly with the answer when it is not a 201.
+async function createRecord(collection, body, headers) {
+  const res = await api().post(apiPath(collection)).set(headers).send(body);
+  if (res.status !== 201) {
+    throw new Error(`POST ${collection} answered ${res.status}: ${JSON.stringify(res.body)}`);
+  }
+  return res.body;
+}
+
+module.exports = {
+  api,
+  apiPath,
+  itemPath,
+  resetDatabase,
+  closeDatabase,
+  authHeaders,
+  createRecord,
+};
