@@ -24,6 +24,7 @@ from backforge.spec import load as load_spec
 from backforge.spec.loaders import LoadedSpec
 from backforge.stacks import get_stack
 from backforge.validate import UnitValidator, validate_tree
+from backforge.verify.model import StepResult, VerifyReport
 
 EventHandler = Callable[[Event], None]
 PROVIDERS = ("template",)
@@ -113,6 +114,8 @@ def generate(spec: str | Path | Mapping[str, Any] | LoadedSpec,
                           success)
     if isinstance(sink, DirectoryWriter):
         sink.write_meta("report.json", report)
+        # The normalized spec, so `verify` and `validate` need no path to the original.
+        sink.write_meta("spec.json", loaded.project.model_dump(mode="json"))
     return GenerateResult(success, dict(result.files), report, root, project_issues)
 
 
@@ -201,7 +204,7 @@ def validate_dir(path: str | Path, *, spec: str | Path | None = None,
     recorded = _recorded_report(root)
     the_stack = get_stack(stack or recorded.get("stack") or "express-js")
     notes: list[str] = []
-    loaded = _spec_for(spec, recorded, notes)
+    loaded = _spec_for(spec, recorded, notes, root)
     files = read_project(root)
     issues = validate_tree(files, stack_rules=stack_rules_of(the_stack.name))
     layout = planner.build(_layout_project(), the_stack)
@@ -229,13 +232,20 @@ def _recorded_report(root: Path) -> dict[str, Any]:
 
 
 def _spec_for(spec: str | Path | None, recorded: Mapping[str, Any],
-              notes: list[str]) -> LoadedSpec | None:
-    """The explicit spec (errors are the caller's: exit 2), else the recorded one if it
-    still loads, else None (and a note that presence was not checked)."""
+              notes: list[str], root: Path) -> LoadedSpec | None:
+    """The explicit spec (errors are the caller's: exit 2), else the normalized copy in
+    .backforge/spec.json, else the recorded source if it still loads, else None (and a
+    note that presence was not checked)."""
     from backforge.errors import InputError
 
     if spec is not None:
         return load(spec)
+    saved = root / ".backforge" / "spec.json"
+    if saved.is_file():
+        try:
+            return load(saved)
+        except InputError as exc:
+            notes.append(f"{saved} does not load ({exc.message.splitlines()[0]})")
     source = recorded.get("spec")
     if isinstance(source, str) and Path(source).is_file():
         try:
@@ -259,3 +269,30 @@ def _layout_project():
                                                   terraform=True),
                    tables=(Table(name="item", fields=(
                        Field(name="id", type=FieldType.INTEGER, primary_key=True),)),))
+
+
+def verify(path: str | Path, *, spec: str | Path | None = None,
+           database_url: str | None = None, npm_cache: str | Path | None = None,
+           run_tests: bool = True,
+           on_step: Callable[[StepResult], None] | None = None) -> VerifyReport:
+    """Run a generated project for real (install, PostgreSQL, migrate, boot, API checks,
+    its own tests) and add a `verify` section to its .backforge/report.json."""
+    from backforge.errors import InputError
+    from backforge.verify import verify_project
+
+    root = Path(path)
+    if not root.is_dir():
+        raise InputError(f"{root}: no such folder")
+    recorded = _recorded_report(root)
+    notes: list[str] = []
+    loaded = _spec_for(spec, recorded, notes, root)
+    if loaded is None:
+        raise InputError(f"{root}: cannot tell which spec produced it; pass --spec SPEC")
+    the_stack = get_stack(loaded.project.stack)
+    the_plan = planner.build(loaded.project, the_stack, loaded.names)
+    report = verify_project(root, the_plan, the_stack, database_url=database_url,
+                            npm_cache=Path(npm_cache) if npm_cache else None,
+                            run_tests=run_tests, on_step=on_step)
+    if (root / ".backforge").is_dir():
+        DirectoryWriter(root).write_meta("report.json", {**recorded, "verify": report.to_dict()})
+    return report

@@ -37,8 +37,40 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--retries", type=int, default=d.max_retries, help="retries per unit (3)")
     g.add_argument("--deadline", type=float, default=d.deadline, help="overall deadline, s (300)")
     g.add_argument("--rpm", type=int, default=None, help="requests-per-minute limit (off)")
+    g.add_argument("--verify", action="store_true",
+                   help="then run the project for real (see `backforge verify`)")
+    g.add_argument("--database-url", help="with --verify: use this PostgreSQL, not a temporary one")
     _add_validate_parser(sub)
+    _add_verify_parser(sub)
     return p
+
+
+def _add_verify_parser(sub) -> None:
+    v = sub.add_parser("verify", help="prove a generated project runs against PostgreSQL",
+                       description="npm install, a temporary PostgreSQL (or --database-url), "
+                                   "migrate up/down/up, seed, boot, API contract checks against "
+                                   "the served OpenAPI document, graceful shutdown, npm test. "
+                                   "Exit 0 when every step passed, 1 otherwise.")
+    v.add_argument("dir", help="the generated project folder")
+    v.add_argument("--spec", help="the spec it was generated from (default: .backforge/spec.json)")
+    v.add_argument("--database-url", help="use this PostgreSQL instead of a temporary one")
+    v.add_argument("--npm-cache", help="npm cache folder (default: npm's own, ~/.npm)")
+    v.add_argument("--no-tests", action="store_true", help="skip the project's own npm test")
+    v.add_argument("--json", action="store_true", help="print the verify report as JSON")
+
+
+def _verify(args: argparse.Namespace, console: Console, root: str | None = None) -> int:
+    json_out = getattr(args, "json", False)
+    report = api.verify(root or args.dir, spec=getattr(args, "spec", None) if root is None
+                        else None, database_url=args.database_url,
+                        npm_cache=getattr(args, "npm_cache", None),
+                        run_tests=not getattr(args, "no_tests", False),
+                        on_step=None if json_out else console.verify_step)
+    if json_out:
+        print(json.dumps({"event": "verify_finished", **report.to_dict()}), flush=True)
+    else:
+        console.verify_summary(report)
+    return 0 if report.success else 1
 
 
 def _add_validate_parser(sub) -> None:
@@ -104,6 +136,8 @@ def _generate(args: argparse.Namespace, console: Console) -> int:
         with console.progress() as on_event:
             result = api.generate(loaded, options, output=output, on_event=on_event)
         console.summary(result)
+    if args.verify and result.success:
+        return _verify(args, console, root=str(output))
     return result.exit_code
 
 
@@ -121,6 +155,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _generate(args, console)
         if args.command == "validate":
             return _validate(args)
+        if args.command == "verify":
+            return _verify(args, console)
     except InputError as exc:
         console.error(str(exc))
         return 2

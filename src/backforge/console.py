@@ -88,3 +88,35 @@ class Console:
         renames = report.get("renames", [])
         if renames:
             self.out.print(f"{len(renames)} name(s) sanitized (see .backforge/report.json)")
+
+    def verify_step(self, step: Any) -> None:
+        mark = "[green]ok[/]" if str(step.status) == "passed" else f"[red]{step.status}[/]"
+        self.out.print(f"{mark} {step.name} ({step.duration:.1f}s) {step.detail}",
+                       soft_wrap=True, highlight=False)
+
+    def verify_summary(self, report: Any) -> None:
+        tables = Table(title="verify: API checks per table")
+        for col in ("table", "passed", "failed"):
+            tables.add_column(col)
+        for name, row in report.tables().items():
+            failed = f"[red]{row['failed']}[/]" if row["failed"] else "0"
+            tables.add_row(name, str(row["passed"]), failed)
+        if report.checks:
+            self.out.print(tables)
+        for check in report.failed_checks()[:10]:
+            self.out.print(f"[red]FAIL[/] {check.table or 'project'}: {check.name}: "
+                           f"{check.message}", soft_wrap=True)
+            self.out.print(f"  request:  {check.request}", markup=False, soft_wrap=True)
+            self.out.print(f"  response: {check.response}", markup=False, soft_wrap=True)
+            for line in check.log.strip().splitlines()[-8:]:
+                self.out.print(f"  log: {line}", markup=False, soft_wrap=True)
+        for step in report.failed_steps():
+            self.out.print(f"[red]step {step.name} failed:[/] {step.detail}", soft_wrap=True)
+            for line in step.output.strip().splitlines()[-15:]:
+                self.out.print(f"  | {line}", markup=False, soft_wrap=True)
+        tests = report.tests
+        counts = f"; npm test: {tests.passed}/{tests.total} passed" if tests else ""
+        verdict = "[bold green]verified[/]" if report.success else "[bold red]NOT verified[/]"
+        self.out.print(f"{verdict}: {len(report.checks)} API checks, "
+                       f"{len(report.failed_checks())} failed, {report.server_errors} server "
+                       f"errors{counts} in {report.duration:.1f}s")

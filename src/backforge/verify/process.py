@@ -6,8 +6,10 @@ its own process group so that stopping it also stops whatever npm spawned.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -55,12 +57,71 @@ def run_command(args: list[str], cwd: Path, env: Mapping[str, str] | None = None
 
 
 def npm_install(project: Path, cache: Path | None = None) -> CommandResult:
-    """`npm ci` when a lockfile exists (reproducible), else `npm install`."""
-    verb = "ci" if (project / "package-lock.json").exists() else "install"
-    args = ["npm", verb, "--no-audit", "--no-fund", "--loglevel=error"]
+    """`npm ci` when a lockfile exists and nothing is installed, else `npm install`."""
+    fresh = (project / "package-lock.json").exists() and not (project / "node_modules").exists()
+    args = ["npm", "ci" if fresh else "install", "--no-audit", "--no-fund", "--loglevel=error",
+            "--prefer-offline"]
     if cache is not None:
-        args += ["--cache", str(cache), "--prefer-offline"]
+        args += ["--cache", str(cache)]
     return run_command(args, project)
+
+
+def modules_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "backforge" / "node_modules"
+
+
+def _dependency_key(project: Path) -> str:
+    """Same declared packages (and lockfile, and Node) -> the same installed tree."""
+    manifest = json.loads((project / "package.json").read_text())
+    lock = project / "package-lock.json"
+    node = subprocess.run(["node", "--version"], capture_output=True, text=True, check=False)
+    material = json.dumps([manifest.get("dependencies"), manifest.get("devDependencies"),
+                           lock.read_text() if lock.exists() else None, node.stdout.strip()],
+                          sort_keys=True)
+    return hashlib.sha256(material.encode()).hexdigest()[:20]
+
+
+def install_dependencies(project: Path, npm_cache: Path | None = None,
+                         modules_cache: Path | None = None) -> CommandResult:
+    """Install the project's packages, reusing an identical earlier install when there is one.
+
+    Generated projects of one stack declare the same packages, so a hard-linked copy
+    of a node_modules tree installed before (keyed by the declared packages, the
+    lockfile and the Node version) replaces a 20 s npm ci with a 1 s copy. npm does not
+    modify installed files, which is what makes sharing them by hard link safe.
+    """
+    if (project / "node_modules").exists() or modules_cache is None:
+        return npm_install(project, npm_cache)
+    start = time.monotonic()
+    key = _dependency_key(project)
+    cached = modules_cache / key
+    if (cached / "node_modules").is_dir():
+        copy = run_command(["cp", "-al", str(cached / "node_modules"), str(project)], project)
+        if copy.ok:
+            if not (project / "package-lock.json").exists() and (cached / "package-lock.json").exists():
+                shutil.copy2(cached / "package-lock.json", project / "package-lock.json")
+            return CommandResult(f"reuse installed packages {key}", 0, "", time.monotonic() - start)
+    result = npm_install(project, npm_cache)
+    if result.ok:
+        _store(project, cached)
+    return result
+
+
+def _store(project: Path, cached: Path) -> None:
+    tmp = cached.with_name(cached.name + f".tmp{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    ok = subprocess.run(["cp", "-al", str(project / "node_modules"), str(tmp)],
+                        capture_output=True, check=False).returncode == 0
+    if ok and (project / "package-lock.json").exists():
+        shutil.copy2(project / "package-lock.json", tmp / "package-lock.json")
+    try:
+        if ok:
+            tmp.rename(cached)  # atomic: a concurrent verify sees all of it or none
+    except OSError:
+        pass  # another run stored the same tree first
+    shutil.rmtree(tmp, ignore_errors=True)
 
 
 @dataclass
@@ -104,17 +165,20 @@ class Server:
     def logs(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
-    def stop(self) -> None:
+    def stop(self, grace: float = 10) -> bool:
+        """SIGTERM the whole process group; True when it exited within `grace` seconds."""
         if self.proc is None or self.proc.poll() is not None:
-            return
+            return True
         try:
             os.killpg(self.proc.pid, signal.SIGTERM)
-            self.proc.wait(timeout=10)
+            self.proc.wait(timeout=grace)
+            return True
         except subprocess.TimeoutExpired:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait(timeout=10)
+            return False
         except ProcessLookupError:
-            pass
+            return True
 
     def __enter__(self) -> Self:
         self.start()

@@ -7,6 +7,8 @@ Jinja2 templates under `templates/` (deterministic: same spec, same bytes).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from backforge.engine.protocols import GeneratedFile, Generation
 from backforge.plan.model import ModuleDef, Plan, Unit, UnitFiles
 from backforge.spec.model import Project
@@ -14,6 +16,9 @@ from backforge.spec.names import Names
 from backforge.stacks.express_js import layout
 from backforge.stacks.express_js import render as _render
 from backforge.stacks.express_js.deps import module_dependencies
+
+if TYPE_CHECKING:
+    from backforge.verify.checks import Probe
 
 __all__ = ["STACK", "ExpressJsStack"]
 
@@ -44,6 +49,12 @@ class ExpressJsStack:
             files = _render.render_module(plan, ctx, module)
         deps, dev = module_dependencies(module)
         return Generation(tuple(GeneratedFile(p, c) for p, c in files), deps, dev)
+
+    def contract(self, probe: Probe, plan: Plan) -> None:
+        """The API checks `backforge verify` runs against a live server of this stack."""
+        from backforge.stacks.express_js.contract import run_contract
+
+        run_contract(probe, plan)
 
 
 STACK = ExpressJsStack()

@@ -1,0 +1,241 @@
+"""Run a generated project for real and say exactly what passed.
+
+install -> database -> migrate -> migrate down/up -> seed -> boot -> contract
+-> shutdown -> the project's own tests. A failing step stops the ones that
+need it; PostgreSQL and the server are always stopped and removed, on failure
+and on Ctrl-C too.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from backforge.plan.model import Plan
+from backforge.verify.checks import Probe
+from backforge.verify.http import Client
+from backforge.verify.model import (
+    Recorder,
+    StepResult,
+    StepStatus,
+    TestCounts,
+    VerifyReport,
+)
+from backforge.verify.openapi import ResponseSchemas
+from backforge.verify.postgres import EphemeralPostgres, find_bin, free_port
+from backforge.verify.process import (
+    CommandResult,
+    Server,
+    install_dependencies,
+    modules_cache_dir,
+    run_command,
+)
+
+
+class ContractStack(Protocol):
+    def contract(self, probe: Probe, plan: Plan) -> None: ...
+
+
+StepCallback = Callable[[StepResult], None]
+
+
+class StepFailed(Exception):
+    """Internal: a step failed; its StepResult is already recorded."""
+
+
+@dataclass
+class _Run:
+    root: Path
+    on_step: StepCallback | None
+    steps: list[StepResult] = field(default_factory=list)
+
+    def record(self, name: str, status: StepStatus, started: float, detail: str = "",
+               output: str = "") -> StepResult:
+        step = StepResult(name, status, time.monotonic() - started, detail, output[-4000:])
+        self.steps.append(step)
+        if self.on_step is not None:
+            self.on_step(step)
+        return step
+
+    def command(self, name: str, args: list[str], env: dict[str, str], detail: str) -> str:
+        started = time.monotonic()
+        result = run_command(args, self.root, env)
+        self._finish(name, started, result, detail)
+        return result.output
+
+    def _finish(self, name: str, started: float, result: CommandResult, detail: str) -> None:
+        if result.ok:
+            self.record(name, StepStatus.PASSED, started, detail)
+            return
+        self.record(name, StepStatus.FAILED, started,
+                    f"`{result.command}` exited with {result.returncode}: {_cause(result.output)}",
+                    result.output)
+        raise StepFailed(name)
+
+
+def _cause(output: str) -> str:
+    """The most telling line of a failed command's output."""
+    lines = [ln.strip() for ln in output.splitlines() if ln.strip()]
+    for pattern in (r"error:|Error:|ERROR|FATAL|failed", r"\S"):
+        hits = [ln for ln in lines if re.search(pattern, ln) and not ln.startswith("at ")]
+        if hits:
+            return hits[0][:300]
+    return "no output"
+
+
+def _catalog(url: str) -> str:
+    """Tables and columns of the public schema, one line each (for up/down/up checks)."""
+    psql = find_bin("psql") or "psql"
+    sql = ("SELECT table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable "
+           "FROM information_schema.columns WHERE table_schema = 'public' "
+           "AND table_name <> 'schema_migrations' ORDER BY 1")
+    result = run_command([psql, url, "-v", "ON_ERROR_STOP=1", "-tAc", sql], Path.cwd())
+    return result.output.strip() if result.ok else f"catalog query failed: {result.output}"
+
+
+@contextmanager
+def _database(url: str | None, run: _Run) -> Iterator[str]:
+    started = time.monotonic()
+    if url is not None:
+        run.record("database", StepStatus.PASSED, started, "using --database-url")
+        yield url
+        return
+    pg = EphemeralPostgres(database="verify")
+    try:
+        pg.start()
+    except Exception as exc:
+        run.record("database", StepStatus.FAILED, started, str(exc).splitlines()[0], str(exc))
+        raise StepFailed("database") from exc
+    try:
+        run.record("database", StepStatus.PASSED, started, f"ephemeral PostgreSQL on port {pg.port}")
+        yield pg.url
+    finally:
+        pg.stop()
+
+
+def _migrations(run: _Run, env: dict[str, str]) -> None:
+    run.command("migrate", ["npm", "run", "--silent", "migrate"], env, "migrations applied")
+    first = _catalog(env["DATABASE_URL"])
+    started = time.monotonic()
+    down = run_command(["npm", "run", "--silent", "migrate:down", "--", "all"], run.root, env)
+    left = _catalog(env["DATABASE_URL"]) if down.ok else ""
+    again = run_command(["npm", "run", "--silent", "migrate"], run.root, env) if down.ok else down
+    second = _catalog(env["DATABASE_URL"]) if again.ok else ""
+    problem = ("" if down.ok and again.ok else _cause(down.output if not down.ok else again.output))
+    if not problem and left:
+        problem = f"down left tables behind: {left.splitlines()[0]} …"
+    if not problem and first != second:
+        problem = "the schema after down + up differs from the first up"
+    status = StepStatus.FAILED if problem else StepStatus.PASSED
+    run.record("migrate-down-up", status, started, problem or
+               f"down removed every table; up again recreated {len(first.splitlines())} columns",
+               down.output + again.output if problem else "")
+    if problem:
+        raise StepFailed("migrate-down-up")
+
+
+def _tests(run: _Run, env: dict[str, str]) -> TestCounts | None:
+    started = time.monotonic()
+    result = run_command(["npm", "test", "--silent"], run.root, {**env, "LOG_LEVEL": "silent"})
+    m = re.search(r"Tests:\s+(?:(\d+) failed, )?(?:\d+ skipped, )?(?:(\d+) passed, )?(\d+) total",
+                  result.output)
+    counts = TestCounts(int(m.group(2) or 0), int(m.group(1) or 0), int(m.group(3))) if m else None
+    detail = (f"{counts.passed} passed, {counts.failed} failed of {counts.total}" if counts
+              else "no jest summary in the output")
+    ok = result.ok and counts is not None and counts.failed == 0
+    run.record("tests", StepStatus.PASSED if ok else StepStatus.FAILED, started, detail,
+               "" if ok else result.output)
+    return counts
+
+
+def _boot_and_check(run: _Run, env: dict[str, str], plan: Plan, stack: ContractStack,
+                    recorder: Recorder, log_dir: Path) -> None:
+    started = time.monotonic()
+    server = Server(run.root, free_port(), env, log_dir / "server.log")
+    server.start()
+    try:
+        healthy, detail = server.wait_healthy()
+        if not healthy:
+            logs = server.logs()
+            run.record("boot", StepStatus.FAILED, started, f"{detail}: {_cause(logs)}", logs)
+            raise StepFailed("boot")
+        run.record("boot", StepStatus.PASSED, started, f"/health answered {detail}")
+        _contract(run, server, plan, stack, recorder)
+    finally:
+        stop_started = time.monotonic()
+        graceful = server.stop()
+        if run.steps and run.steps[-1].name == "contract":
+            run.record("shutdown", StepStatus.PASSED if graceful else StepStatus.FAILED,
+                       stop_started, "stopped on SIGTERM" if graceful
+                       else "did not stop within 10 s of SIGTERM", server.logs())
+
+
+def _contract(run: _Run, server: Server, plan: Plan, stack: ContractStack,
+              recorder: Recorder) -> None:
+    started = time.monotonic()
+    client = Client(server.base_url())
+    doc = client.call("GET", "/openapi.json")
+    schemas = ResponseSchemas(doc.body, plan.project.options.api_prefix.rstrip("/")) \
+        if doc.status == 200 and isinstance(doc.body, dict) else None
+    probe = Probe(client, recorder, schemas, server.logs)
+    try:
+        stack.contract(probe, plan)
+    except Exception as exc:  # a crash of the checks themselves is a failed step, not a trace
+        run.record("contract", StepStatus.FAILED, started, f"contract checks crashed: {exc!r}",
+                   server.logs())
+        raise StepFailed("contract") from exc
+    failed = [c for c in recorder.results if not c.passed]
+    detail = (f"{len(recorder.results)} checks, {len(failed)} failed, "
+              f"{recorder.server_errors} server errors")
+    if failed:
+        first = failed[0]
+        detail += f"; first: {first.table or 'project'}: {first.name}: {first.message}"
+    run.record("contract", StepStatus.FAILED if failed else StepStatus.PASSED, started, detail)
+
+
+def app_env(plan: Plan, database_url: str) -> dict[str, str]:
+    """The environment the generated app runs with during verification."""
+    env = {"DATABASE_URL": database_url, "NODE_ENV": "test", "LOG_LEVEL": "info",
+           "TEST_DATABASE_URL": database_url, "npm_config_update_notifier": "false"}
+    if plan.project.options.auth:
+        env["JWT_SECRET"] = secrets.token_hex(32)
+    return env
+
+
+def verify_project(root: Path, plan: Plan, stack: ContractStack, *,
+                   database_url: str | None = None, npm_cache: Path | None = None,
+                   modules_cache: Path | None = None, run_tests: bool = True,
+                   on_step: StepCallback | None = None) -> VerifyReport:
+    """Install, migrate, boot, check the API and run the project's tests."""
+    run, recorder = _Run(root, on_step), Recorder()
+    started, counts = time.monotonic(), None
+    with ExitStack() as stack_ctx:
+        log_dir = Path(stack_ctx.enter_context(tempfile.TemporaryDirectory(prefix="bf-verify-")))
+        try:
+            t0 = time.monotonic()
+            installed = install_dependencies(root, npm_cache, modules_cache or modules_cache_dir())
+            run._finish("install", t0, installed, installed.command)
+            url = stack_ctx.enter_context(_database(database_url, run))
+            env = app_env(plan, url)
+            _migrations(run, env)
+            run.command("seed", ["npm", "run", "--silent", "seed"], env, "sample rows loaded")
+            _boot_and_check(run, env, plan, stack, recorder, log_dir)
+            if run_tests and plan.project.options.tests:
+                counts = _tests(run, env)
+        except StepFailed:
+            pass
+    success = all(s.status is not StepStatus.FAILED for s in run.steps) and \
+        recorder.server_errors == 0
+    return VerifyReport(success, time.monotonic() - started, tuple(run.steps),
+                        tuple(recorder.results), counts,
+                        "external" if database_url else "ephemeral", recorder.server_errors)
+
+
+__all__ = ["app_env", "verify_project"]
