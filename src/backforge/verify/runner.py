@@ -141,6 +141,19 @@ def _migrations(run: _Run, env: dict[str, str]) -> None:
         raise StepFailed("migrate-down-up")
 
 
+def _lint(run: _Run) -> None:
+    """The project's own linter must report nothing at all, warnings included."""
+    started = time.monotonic()
+    result = run_command(["npm", "run", "--silent", "lint"], run.root)
+    problems = re.search(r"\d+ problems?", result.output)
+    if result.ok and not problems:
+        run.record("lint", StepStatus.PASSED, started, "no lint problems")
+        return
+    run.record("lint", StepStatus.FAILED, started,
+               problems.group(0) if problems else _cause(result.output), result.output)
+    raise StepFailed("lint")
+
+
 def _tests(run: _Run, env: dict[str, str]) -> TestCounts | None:
     started = time.monotonic()
     result = run_command(["npm", "test", "--silent"], run.root, {**env, "LOG_LEVEL": "silent"})
@@ -222,6 +235,7 @@ def verify_project(root: Path, plan: Plan, stack: ContractStack, *,
             t0 = time.monotonic()
             installed = install_dependencies(root, npm_cache, modules_cache or modules_cache_dir())
             run._finish("install", t0, installed, installed.command)
+            _lint(run)
             url = stack_ctx.enter_context(_database(database_url, run))
             env = app_env(plan, url)
             _migrations(run, env)

@@ -1,0 +1,128 @@
+"""backforge verify against real PostgreSQL, npm and node (slow: CI runs it).
+
+The three examples must verify with every step green, zero 5xx and green
+generated tests; a project broken on purpose must fail with a message that
+points at the cause, and leave no PostgreSQL process or temp dir behind.
+"""
+
+from __future__ import annotations
+
+import glob
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from backforge import api
+from backforge.verify.postgres import find_bin
+from tests.conftest import DATA
+
+pytestmark = pytest.mark.slow
+
+MISSING = [t for t in ("node", "npm") if shutil.which(t) is None] + \
+    [t for t in ("initdb", "pg_ctl", "psql") if find_bin(t) is None]
+if MISSING:
+    pytestmark = [pytest.mark.slow, pytest.mark.skip(
+        reason=f"SKIPPED LOUDLY: verify needs {', '.join(MISSING)} (Node 20 + npm, PostgreSQL)")]
+
+VERIFIED_SPECS = ["taskmanager.yaml", "shop.yaml", "blog.project.json"]
+
+
+def _postgres_leftovers() -> tuple[set[str], int]:
+    dirs = set(glob.glob(f"{tempfile.gettempdir()}/backforge-pg-*"))
+    procs = subprocess.run(["pgrep", "-f", "backforge-pg-"], capture_output=True, text=True,
+                           check=False).stdout.split()
+    return dirs, len(procs)
+
+
+@pytest.mark.parametrize("spec", VERIFIED_SPECS)
+def test_example_verifies_end_to_end(spec: str, tmp_path: Path) -> None:
+    out = tmp_path / "project"
+    assert api.generate(DATA / spec, output=out).success
+    report = api.verify(out)
+    failed = [(s.name, s.detail, s.output[-2000:]) for s in report.failed_steps()]
+    assert report.success, (failed, [c for c in report.failed_checks()][:5])
+    assert [s.name for s in report.steps][:7] == [
+        "install", "lint", "database", "migrate", "migrate-down-up", "seed", "boot"]
+    assert report.server_errors == 0
+    assert len(report.checks) > 50 and not report.failed_checks()
+    assert report.tests is not None and report.tests.failed == 0
+    assert report.tests.passed == report.tests.total > 10
+    saved = (out / ".backforge" / "report.json").read_text()
+    assert '"verify"' in saved and '"success": true' in saved
+
+
+@pytest.fixture(scope="module")
+def taskmanager(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("tm") / "project"
+    assert api.generate(DATA / "taskmanager.yaml", output=out).success
+    return out
+
+
+def _broken(taskmanager: Path, tmp_path: Path, path: str, old: str, new: str) -> Path:
+    root = tmp_path / "broken"
+    shutil.copytree(taskmanager, root, ignore=shutil.ignore_patterns("node_modules"))
+    target = root / path
+    text = target.read_text()
+    assert old in text, f"{old!r} not in {path}: the template changed, update the test"
+    target.write_text(text.replace(old, new, 1))
+    return root
+
+
+def _verify_broken(root: Path) -> tuple[object, str]:
+    before = _postgres_leftovers()
+    report = api.verify(root, run_tests=False)
+    after = _postgres_leftovers()
+    assert after[0] <= before[0], f"temp dirs left behind: {after[0] - before[0]}"
+    assert after[1] <= before[1], "a PostgreSQL process was left running"
+    assert not report.success
+    failed = report.failed_steps()
+    assert failed, "verify must name the failing step"
+    return report, failed[0].name
+
+
+def test_wrong_column_in_a_model_points_at_the_column(taskmanager: Path, tmp_path: Path) -> None:
+    root = _broken(taskmanager, tmp_path, "src/models/tasks.js",
+                   '"title" AS "title"', '"titel" AS "title"')
+    report, step = _verify_broken(root)
+    assert step == "contract"
+    assert report.server_errors > 0
+    failures = report.failed_checks()
+    assert all(c.table in ("tasks", "comments") for c in failures), failures
+    evidence = " ".join(c.response + c.log for c in failures)
+    assert "titel" in evidence, evidence[:2000]
+
+
+def test_failing_migration_names_the_error(taskmanager: Path, tmp_path: Path) -> None:
+    root = _broken(taskmanager, tmp_path, "migrations/0001_initial.up.sql",
+                   "CREATE TABLE", 'ALTER TABLE "no_such_table" ADD COLUMN x integer;\n'
+                   "CREATE TABLE")
+    report, step = _verify_broken(root)
+    assert step == "migrate"
+    detail = report.failed_steps()[0].detail
+    assert "no_such_table" in detail, detail
+    assert [s.name for s in report.steps][-1] == "migrate"  # nothing after it ran
+
+
+def test_server_crashing_on_boot_shows_the_crash(taskmanager: Path, tmp_path: Path) -> None:
+    root = _broken(taskmanager, tmp_path, "src/app.js", "'use strict';\n",
+                   "'use strict';\n\nif (process.env.NODE_ENV === 'test') {\n"
+                   "  throw new Error('boom on boot');\n}\n")
+    report, step = _verify_broken(root)
+    assert step == "boot"
+    failed = report.failed_steps()[0]
+    assert "exited" in failed.detail and "boom on boot" in failed.detail + failed.output
+
+
+def test_verify_cli_exit_codes(taskmanager: Path, tmp_path: Path, capsys) -> None:
+    from backforge.cli import main
+
+    assert main(["verify", str(tmp_path / "nope")]) == 2
+    assert "no such folder" in capsys.readouterr().err
+    root = _broken(taskmanager, tmp_path, "src/app.js", "'use strict';\n",
+                   "'use strict';\nprocess.exit(3);\n")
+    assert main(["verify", str(root), "--no-tests"]) == 1
+    out = capsys.readouterr().out
+    assert "boot" in out and "NOT verified" in out
