@@ -13,10 +13,10 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
+from backforge import api
 
-import backforge.api as api  # noqa: E402  (after the path tweak that finds synth)
-from synth import synth_spec  # noqa: E402
+sys.path.insert(0, str(Path(__file__).parent))
+from synth import synth_spec  # the bench folder is not a package
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "specs"
@@ -45,8 +45,8 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--write", action="store_true", help="also write the files to disk")
     args = ap.parse_args()
-    print(f"| spec | files | success | median s | min s | target |")
-    print(f"|---|---:|---|---:|---:|---|")
+    print("| spec | files | success | median s | min s | target |")
+    print("|---|---:|---|---:|---:|---|")
     for label, spec in _cases():
         runs = [_once(spec, args.write) for _ in range(args.repeat)]
         times = [r[0] for r in runs]
