@@ -42,7 +42,8 @@ def statuses(result: api.ValidateResult) -> dict[str, str]:
 def test_a_generated_folder_validates(generated: Path) -> None:
     result = api.validate_dir(generated)
     assert result.success and result.exit_code == 0 and result.issues == ()
-    assert result.stack == "express-js" and result.spec.endswith("taskmanager.yaml")
+    # The normalized copy of the spec that generate saved beside the report.
+    assert result.stack == "express-js" and result.spec.endswith(".backforge/spec.json")
     assert result.assessment.presence_checked
     assert set(statuses(result).values()) == {"validated"}
     assert "models" in statuses(result) and "other" not in statuses(result)

@@ -8,15 +8,14 @@ Registry and git sources are not project files and are not recorded.
 from __future__ import annotations
 
 import posixpath
-import threading
 from collections.abc import Collection
 
 import tree_sitter_hcl as tshcl
 from tree_sitter import Language as TSLanguage
-from tree_sitter import Node, Parser
+from tree_sitter import Node
 
 from backforge.validate.languages.node import is_relative, target_path
-from backforge.validate.languages.treesitter import first_syntax_problem
+from backforge.validate.languages.treesitter import ThreadLocalParser, first_syntax_problem
 from backforge.validate.model import Import, ImportKind, ParsedFile
 
 _TS_LANGUAGE = TSLanguage(tshcl.language())
@@ -53,22 +52,12 @@ def _module_sources(root: Node) -> list[Import]:
     return imports
 
 
-class HclLanguage:
+class HclLanguage(ThreadLocalParser):
     name = "hcl"
     suffixes = _SUFFIXES
     syntax_rule = "hcl-syntax"
 
-    def __init__(self) -> None:
-        self._local = threading.local()
-
-    def _parser(self) -> Parser:
-        parser = getattr(self._local, "parser", None)
-        if parser is None:
-            parser = self._local.parser = Parser(_TS_LANGUAGE)
-        return parser
-
-    def handles(self, path: str) -> bool:
-        return path.endswith(self.suffixes)
+    ts_language = _TS_LANGUAGE
 
     def parse(self, path: str, source: str) -> ParsedFile:
         root = self._parser().parse(source.encode("utf-8", "replace")).root_node

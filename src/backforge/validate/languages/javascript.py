@@ -7,13 +7,12 @@ not safe to share between threads; creating one per file is wasted work).
 from __future__ import annotations
 
 import posixpath
-import threading
 from collections.abc import Collection
 from dataclasses import replace
 
 import tree_sitter_javascript as tsjs
 from tree_sitter import Language as TSLanguage
-from tree_sitter import Node, Parser, Query, QueryCursor
+from tree_sitter import Node, Query, QueryCursor
 
 from backforge.spec.naming import js_identifier
 from backforge.validate.languages import node as node_rules
@@ -21,7 +20,7 @@ from backforge.validate.languages.anchors import word_hits
 from backforge.validate.languages.js_extract import Collector
 from backforge.validate.languages.js_facts import CALLS_QUERY, env_reads, sql_facts
 from backforge.validate.languages.sql import embedded_schema
-from backforge.validate.languages.treesitter import first_syntax_problem
+from backforge.validate.languages.treesitter import ThreadLocalParser, first_syntax_problem
 from backforge.validate.model import DefaultExport, Exports, ParsedFile
 
 # Constructs that can appear anywhere in a file, found in one pass over the tree.
@@ -92,22 +91,12 @@ def _local_name(target: str, default: DefaultExport | None) -> str:
     return js_identifier(stem if ext in (".js", ".cjs", ".mjs") else base)
 
 
-class JavaScriptLanguage:
+class JavaScriptLanguage(ThreadLocalParser):
     name = "javascript"
     suffixes = (".js", ".cjs", ".mjs")
     syntax_rule = "js-syntax"
 
-    def __init__(self) -> None:
-        self._local = threading.local()
-
-    def _parser(self) -> Parser:
-        parser = getattr(self._local, "parser", None)
-        if parser is None:
-            parser = self._local.parser = Parser(_TS_LANGUAGE)
-        return parser
-
-    def handles(self, path: str) -> bool:
-        return path.endswith(self.suffixes)
+    ts_language = _TS_LANGUAGE
 
     def parse(self, path: str, source: str) -> ParsedFile:
         data = source.encode("utf-8", "replace")

@@ -1,8 +1,11 @@
-"""What every tree-sitter front-end shares: locating the first syntax problem."""
+"""What every tree-sitter front-end shares: a parser per thread, locating the first
+syntax problem."""
 
 from __future__ import annotations
 
-from tree_sitter import Node
+import threading
+
+from tree_sitter import Language, Node, Parser
 
 from backforge.validate.model import SyntaxProblem
 
@@ -45,3 +48,22 @@ def first_syntax_problem(root: Node) -> SyntaxProblem | None:
 
 
 __all__ = ["first_syntax_problem"]
+
+
+class ThreadLocalParser:
+    """One tree-sitter Parser per thread (a Parser is not thread-safe) for `ts_language`."""
+
+    ts_language: Language
+    suffixes: tuple[str, ...]
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    def _parser(self) -> Parser:
+        parser = getattr(self._local, "parser", None)
+        if parser is None:
+            parser = self._local.parser = Parser(self.ts_language)
+        return parser
+
+    def handles(self, path: str) -> bool:
+        return path.endswith(self.suffixes)
