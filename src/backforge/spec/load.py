@@ -15,23 +15,37 @@ from typing import Any
 
 from backforge.errors import SpecError
 from backforge.spec.checks import check, crud_overlaps
-from backforge.spec.loaders import choose
+from backforge.spec.loaders import choose, text_loader
 from backforge.spec.loaders.common import Converted, LoadedSpec
 from backforge.spec.model import Project
 from backforge.spec.names import Names, resolve_with_problems
 from backforge.spec.normalize import normalize
 from backforge.spec.problems import Locator, render_all
-from backforge.spec.reader import read_document, require_mapping
+from backforge.spec.reader import read_document, read_text, require_mapping
 from backforge.spec.validation import validate_model
 
 Source = str | Path | Mapping[str, Any]
 
 
 def load(source: Source, *, fmt: str | None = None) -> LoadedSpec:
-    """Load and check a spec; raises SpecFileError / SpecError (exit code 2) on bad input."""
+    """Load and check a spec; raises SpecFileError / SpecError (exit code 2) on bad input.
+
+    `.sql` and `.dbml` files (or `fmt` "sql", "postgres", "mysql", "sqlite", "dbml") are
+    imported from their text; everything else is a YAML/JSON document."""
+    if isinstance(source, (str, Path)):
+        reader = text_loader(Path(source), fmt)
+        if reader is not None:
+            text = read_text(Path(source))
+            return load_converted(reader.convert_text(text, str(source)), str(source),
+                                  reader.name)
     data, where = _document(source)
     loader = choose(data, fmt)
     return _finish(loader.convert(data), where, loader.name)
+
+
+def load_converted(converted: Converted, where: str, fmt: str) -> LoadedSpec:
+    """The rest of the pipeline for data an importer produced (e.g. from a live database)."""
+    return _finish(converted, where, fmt)
 
 
 def load_project(source: Source, *, fmt: str | None = None) -> Project:

@@ -61,6 +61,10 @@ class Field(_Model):
     max: float | None = None
     references: str | None = None
     on_delete: OnDelete | None = None
+    # The database's own column type (e.g. `smallint`, `tsvector`, `text[]`), used verbatim
+    # in the migration; the API still sees `type`. Set by importers so a schema survives
+    # a round trip; a type with no spec equivalent keeps its value opaque (its text form).
+    db_type: str | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Field:
@@ -99,11 +103,60 @@ class Field(_Model):
         return self.auto_increment or (self.primary_key and self.type is FieldType.UUID)
 
 
+class Index(_Model):
+    """An index the migration creates (beyond the ones keys and foreign keys get)."""
+
+    name: str | None = None
+    fields: tuple[str, ...] = PField(min_length=1)
+    unique: bool = False
+    using: str | None = None  # access method: btree (the default), gin, gist, hash, brin
+    where: str | None = None  # partial index: a PostgreSQL condition, kept verbatim
+
+
+class ForeignKey(_Model):
+    """A multi-column foreign key; a single column says `references` on its field."""
+
+    name: str | None = None
+    fields: tuple[str, ...] = PField(min_length=2)
+    references: str = PField(min_length=1)  # the target table
+    ref_fields: tuple[str, ...] = PField(min_length=2)
+    on_delete: OnDelete | None = None
+
+    @model_validator(mode="after")
+    def _same_arity(self) -> ForeignKey:
+        if len(self.fields) != len(self.ref_fields):
+            raise ValueError("a foreign key needs as many 'ref_fields' as 'fields'")
+        return self
+
+
 class Table(_Model):
     name: str = PField(min_length=1)
     description: str | None = None
     timestamps: bool = False
     fields: tuple[Field, ...] = PField(min_length=1)
+    # Database-level structure the API does not need but the migration keeps: unique
+    # column groups, extra indexes, CHECK expressions (PostgreSQL, over column names)
+    # and multi-column foreign keys.
+    unique: tuple[tuple[str, ...], ...] = ()
+    indexes: tuple[Index, ...] = ()
+    checks: tuple[str, ...] = ()
+    foreign_keys: tuple[ForeignKey, ...] = ()
+
+    @model_validator(mode="after")
+    def _known_fields(self) -> Table:
+        known = {f.name for f in self.fields}
+        groups = [("unique", g) for g in self.unique]
+        groups += [("indexes", i.fields) for i in self.indexes]
+        groups += [("foreign_keys", k.fields) for k in self.foreign_keys]
+        for key, names in groups:
+            missing = [n for n in names if n not in known]
+            if missing:
+                raise ValueError(f"{key}: table '{self.name}' has no field "
+                                 f"'{missing[0]}'")
+            if not names or len(set(names)) != len(names):
+                raise ValueError(f"{key}: a field list must be non-empty and name each "
+                                 "field once")
+        return self
 
     @property
     def primary_key(self) -> tuple[Field, ...]:
@@ -133,6 +186,7 @@ class Options(_Model):
 class Database(_Model):
     engine: Literal["postgresql"] = "postgresql"
     name: str | None = None
+    extensions: tuple[str, ...] = ()  # created first by the migration, e.g. postgis
 
 
 class Project(_Model):
@@ -146,3 +200,19 @@ class Project(_Model):
 
     def table(self, name: str) -> Table | None:
         return next((t for t in self.tables if t.name == name), None)
+
+    @model_validator(mode="after")
+    def _foreign_key_targets(self) -> Project:
+        tables = {t.name: t for t in self.tables}
+        for ti, table in enumerate(self.tables):
+            for ki, key in enumerate(table.foreign_keys):
+                where = f"tables[{ti}].foreign_keys[{ki}]"
+                target = tables.get(key.references)
+                if target is None:
+                    raise ValueError(f"{where}: table '{key.references}' does not exist")
+                known = {f.name for f in target.fields}
+                missing = [n for n in key.ref_fields if n not in known]
+                if missing:
+                    raise ValueError(f"{where}: table '{key.references}' has no field "
+                                     f"'{missing[0]}'")
+        return self

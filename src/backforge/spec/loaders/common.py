@@ -37,7 +37,7 @@ class LoadedSpec:
     names: Names
     notes: tuple[str, ...]  # e.g. "tables[3] (post_tags) has no primary key: added an 'id' ..."
     source: str  # the path as given, or "<dict>"
-    format: str = "native"  # the loader that read it: "native" | "designtool"
+    format: str = "native"  # the loader that read it: native, designtool, sql, dbml, live, ...
 
 
 class Loader(Protocol):
@@ -48,6 +48,17 @@ class Loader(Protocol):
         ...
 
     def convert(self, data: dict[str, Any]) -> Converted: ...
+
+
+class TextLoader(Protocol):
+    """A format read from text (SQL DDL, DBML) rather than parsed into a mapping first."""
+
+    name: str
+    suffixes: tuple[str, ...]
+
+    def convert_text(self, text: str, where: str) -> Converted:
+        """`where` is the path as given: messages name the file and line."""
+        ...
 
 
 def typed_field(raw: dict[str, Any], path: str) -> tuple[dict[str, Any], Problem | None, bool]:

@@ -123,7 +123,7 @@ class TableContext:
     @cached_property
     def filterable(self) -> tuple[Column, ...]:
         return tuple(c for c in self.columns
-                     if not c.is_json and c.prop not in QUERY_KEYS)
+                     if not c.is_json and not c.opaque and c.prop not in QUERY_KEYS)
 
     @cached_property
     def json_columns(self) -> tuple[Column, ...]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from backforge.spec.model import FieldType
+from backforge.stacks.express_js import ddl_extras
 from backforge.stacks.express_js.columns import Column, constraint_name, quote, sql_string
 from backforge.stacks.express_js.context import ProjectContext, TableContext
 from backforge.stacks.express_js.samples import sample_uuid, sample_value
@@ -44,6 +45,9 @@ def fk_order(ctx: ProjectContext) -> TableOrder:
                 deferred.add((t.name, col.sql))  # closes a cycle
             elif seen is None:
                 visit(ctx.table(col.ref.table))
+        for key in t.table.foreign_keys:  # added after all tables; only seeds need the order
+            if state.get(key.references) is None:
+                visit(ctx.table(key.references))
         state[t.name] = True
         order.append(t)
 
@@ -53,10 +57,15 @@ def fk_order(ctx: ProjectContext) -> TableOrder:
     return TableOrder(tuple(order), frozenset(deferred))
 
 
-def _references(col: Column) -> str:
+def _references(col: Column, *, deferrable: bool = False) -> str:
     assert col.ref is not None
     out = f"REFERENCES {quote(col.ref.sql_table)} ({quote(col.ref.sql_column)})"
-    return f"{out} ON DELETE {col.ref.on_delete}" if col.ref.on_delete else out
+    action = col.ref.on_delete
+    if deferrable and action == "RESTRICT":
+        # PostgreSQL checks RESTRICT at once even in a deferrable constraint; NO ACTION
+        # refuses the same deletes, but at the end of the transaction.
+        action = "NO ACTION"
+    return f"{out} ON DELETE {action}" if action else out
 
 
 def _column_sql(t: TableContext, col: Column, deferred: bool) -> str:
@@ -77,13 +86,13 @@ def _column_sql(t: TableContext, col: Column, deferred: bool) -> str:
 def _indexes(t: TableContext) -> list[str]:
     """Foreign key columns get an index unless a key or unique index already leads with them."""
     covered = {t.pk[0].sql} if t.pk else set()
-    covered |= {c.sql for c in t.unique_columns}
+    covered |= {c.sql for c in t.unique_columns} | ddl_extras.indexed_first(t)
     out = []
     for col in t.columns:
         if col.ref is not None and col.sql not in covered:
             name = quote(constraint_name(t.sql, col.sql, "idx"))
             out.append(f"CREATE INDEX {name} ON {t.quoted} ({col.quoted});")
-    return out
+    return out + ddl_extras.indexes(t)
 
 
 def _comments(t: TableContext) -> list[str]:
@@ -101,6 +110,7 @@ def create_table(t: TableContext, deferred: frozenset[tuple[str, str]]) -> str:
     lines = [_column_sql(t, c, (t.name, c.sql) in deferred) for c in t.columns]
     keys = ", ".join(c.quoted for c in t.pk)
     lines.append(f"CONSTRAINT {quote(constraint_name(t.sql, 'pkey'))} PRIMARY KEY ({keys})")
+    lines += ddl_extras.table_constraints(t)
     body = ",\n".join(f"  {line}" for line in lines)
     return "\n".join([f"CREATE TABLE {t.quoted} (\n{body}\n);", *_indexes(t), *_comments(t)])
 
@@ -117,12 +127,13 @@ def deferred_constraints(ctx: ProjectContext, order: TableOrder) -> list[tuple[T
 
 def migration_up(ctx: ProjectContext) -> str:
     order = fk_order(ctx)
-    parts = [create_table(t, order.deferred) for t in order.tables]
+    parts = ddl_extras.extensions(ctx) + [create_table(t, order.deferred) for t in order.tables]
     for t, col in deferred_constraints(ctx, order):
         assert col.ref is not None
         parts.append(f"ALTER TABLE {t.quoted} ADD CONSTRAINT {quote(col.ref.constraint)} "
-                     f"FOREIGN KEY ({col.quoted}) {_references(col)} "
+                     f"FOREIGN KEY ({col.quoted}) {_references(col, deferrable=True)} "
                      "DEFERRABLE INITIALLY IMMEDIATE;")
+    parts += ddl_extras.foreign_keys(ctx, order.tables)
     return "\n\n".join(parts) + "\n"
 
 
@@ -131,7 +142,7 @@ def migration_down(ctx: ProjectContext) -> str:
     to is dropped with CASCADE, which removes that one foreign key constraint."""
     order = fk_order(ctx)
     targets = {col.ref.table for _, col in deferred_constraints(ctx, order)
-               if col.ref is not None}
+               if col.ref is not None} | ddl_extras.composite_targets(ctx)
     parts = [f"DROP TABLE IF EXISTS {t.quoted}{' CASCADE' if t.name in targets else ''};"
              for t in reversed(order.tables)]
     return "\n".join(parts) + "\n"
@@ -151,6 +162,9 @@ def _own_value(t: TableContext, col: Column, row: int) -> Any:
 def seed_value(ctx: ProjectContext, t: TableContext, col: Column, row: int,
                depth: int = 0) -> Any:
     """The value of `col` in seed row `row`, following references to the parent's row."""
+    tied = ddl_extras.composite_parent(ctx, t, col) if col.ref is None else None
+    if tied is not None and depth <= len(ctx.tables):
+        return seed_value(ctx, tied[0], tied[1], row, depth + 1)
     if col.ref is None or depth > len(ctx.tables):
         return _own_value(t, col, row)
     parent = ctx.table(col.ref.table)

@@ -7,12 +7,13 @@ variant) always gives the same value.
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
 from backforge.spec.model import FieldType
 from backforge.spec.naming import words
-from backforge.stacks.express_js.columns import DEFAULT_STRING_LENGTH, INT32, Column
+from backforge.stacks.express_js.columns import DEFAULT_STRING_LENGTH, INT16, INT32, Column
 
 T = FieldType
 _NAMESPACE = uuid.UUID("8d5f3a8e-6f0b-4c6e-9a57-2f7c1f0b7e11")
@@ -63,7 +64,7 @@ def _string(col: Column, variant: int) -> str:
 def _integer(col: Column, variant: int) -> int:
     lo = col.schema.get("minimum")
     hi = col.schema.get("maximum")
-    if lo is None or lo == INT32[0]:
+    if lo is None or lo in (INT32[0], INT16[0]):
         lo = 1 if hi is None or hi >= 1 else hi - 1000
     lo = int(lo) if float(lo).is_integer() else int(lo) + 1
     span = None if hi is None else int(hi) - lo + 1
@@ -83,11 +84,43 @@ def _decimal(col: Column, variant: int) -> float | int:
     return int(value) if float(value).is_integer() else value
 
 
+_NUMBER_ELEMENT = re.compile(r"^(?:smallint|integer|int|int2|int4|int8|bigint|real|float4|"
+                             r"float8|double precision|numeric(?:\(.*\))?|decimal(?:\(.*\))?)$")
+
+
+def _opaque(db_type: str, variant: int) -> str | None:
+    """A value in the PostgreSQL text form that reads back unchanged; None when unknown."""
+    db = " ".join(db_type.lower().split())
+    base = db.rsplit(".", 1)[-1]
+    n = variant % 200 + 1
+    if db.endswith("[]"):
+        return f"{{{n}}}" if _NUMBER_ELEMENT.match(db[:-2].strip()) else f"{{s{n}}}"
+    found = re.match(r"^vector\((\d+)\)$", base)
+    if found:
+        return "[" + ",".join([str(n)] * int(found.group(1))) + "]"
+    simple = {"bytea": f"\\x{n:04x}", "tsvector": f"'s{n}'", "inet": f"192.0.2.{n}/32",  # the ::text form the API reads back
+              "cidr": f"192.0.2.{n}/32", "macaddr": f"08:00:2b:01:02:{n % 256:02x}",
+              "time": f"10:{n % 60:02d}:00", "time without time zone": f"10:{n % 60:02d}:00",
+              "interval": f"{n % 24:02d}:00:00", "xml": f"<v>{n}</v>"}
+    return simple.get(base)
+
+
+def _fixed_width(col: Column, text: str) -> str:
+    """char(n) pads with blanks: a sample of exactly n characters reads back the same."""
+    db = (col.db_type or "").lower()
+    limit = col.schema.get("maxLength")
+    if limit and re.match(r"^\s*(?:char|character|bpchar)\s*\(", db):
+        return (text + "x" * limit)[:limit]
+    return text
+
+
 def sample_value(col: Column, variant: int, *, salt: str = "") -> Any:
     """A valid value for `col` (ignoring its foreign key, which callers fill)."""
     kind = col.kind
+    if col.opaque:
+        return _opaque(col.db_type or "", variant)
     if kind in (T.STRING, T.TEXT):
-        return _string(col, variant)
+        return _fixed_width(col, _string(col, variant))
     if kind in (T.INTEGER, T.BIGINT):
         return _integer(col, variant)
     if kind in (T.DECIMAL, T.FLOAT):

@@ -116,7 +116,10 @@ def table_schemas(ctx: ProjectContext, t: TableContext) -> dict[str, Schema]:
 
 
 def select_list(t: TableContext) -> str:
-    return ", ".join(f'{c.quoted} AS "{c.prop}"' for c in t.columns)
+    # Opaque database types travel as their text form (node-postgres would hand over a
+    # Buffer for bytea, an array for text[], an object for interval).
+    return ", ".join(f'{c.quoted}{"::text" if c.opaque else ""} AS "{c.prop}"'
+                     for c in t.columns)
 
 
 def key_condition(t: TableContext) -> str:

@@ -1,0 +1,96 @@
+"""Database structure beyond what the API needs, kept by the initial migration.
+
+An imported schema brings extensions, multi-column unique constraints, CHECKs
+the API does not model, extra indexes and multi-column foreign keys (the
+spec's `database.extensions` and each table's `unique`, `checks`, `indexes`
+and `foreign_keys`). Field names become the stack's SQL names here; CHECK and
+partial-index conditions are kept verbatim (the importer already wrote them
+over those SQL names).
+"""
+
+from __future__ import annotations
+
+from backforge.spec.model import ForeignKey, OnDelete
+from backforge.stacks.express_js.columns import Column, constraint_name, quote
+from backforge.stacks.express_js.context import ProjectContext, TableContext
+
+_ON_DELETE = {OnDelete.CASCADE: "CASCADE", OnDelete.SET_NULL: "SET NULL",
+              OnDelete.RESTRICT: "RESTRICT", OnDelete.NO_ACTION: "NO ACTION"}
+
+
+def _columns(t: TableContext) -> dict[str, Column]:
+    return {c.field.name: c for c in t.columns}
+
+
+def _quoted(t: TableContext, fields: tuple[str, ...]) -> str:
+    cols = _columns(t)
+    return ", ".join(cols[f].quoted for f in fields)
+
+
+def extensions(ctx: ProjectContext) -> list[str]:
+    return [f"CREATE EXTENSION IF NOT EXISTS {quote(name)};"
+            for name in ctx.project.database.extensions]
+
+
+def table_constraints(t: TableContext) -> list[str]:
+    """Lines inside CREATE TABLE: unique column groups and database-only checks."""
+    out = []
+    cols = _columns(t)
+    for group in t.table.unique:
+        name = constraint_name(t.sql, *(cols[f].sql for f in group), "key")
+        out.append(f"CONSTRAINT {quote(name)} UNIQUE ({_quoted(t, group)})")
+    for i, check in enumerate(t.table.checks, start=1):
+        name = constraint_name(t.sql, "check", str(i))
+        out.append(f"CONSTRAINT {quote(name)} CHECK ({check})")
+    return out
+
+
+def indexed_first(t: TableContext) -> set[str]:
+    """SQL names of columns that lead one of the table's own indexes or unique groups."""
+    cols = _columns(t)
+    leads = [i.fields[0] for i in t.table.indexes if i.where is None]
+    leads += [g[0] for g in t.table.unique]
+    return {cols[f].sql for f in leads}
+
+
+def indexes(t: TableContext) -> list[str]:
+    out = []
+    cols = _columns(t)
+    for index in t.table.indexes:
+        name = index.name or constraint_name(t.sql, *(cols[f].sql for f in index.fields), "idx")
+        using = f" USING {index.using}" if index.using else ""
+        where = f" WHERE {index.where}" if index.where else ""
+        unique = "UNIQUE " if index.unique else ""
+        out.append(f"CREATE {unique}INDEX {quote(name)} ON {t.quoted}{using} "
+                   f"({_quoted(t, index.fields)}){where};")
+    return out
+
+
+def _foreign_key(ctx: ProjectContext, t: TableContext, key: ForeignKey) -> str:
+    target = ctx.table(key.references)
+    cols = _columns(t)
+    name = key.name or constraint_name(t.sql, *(cols[f].sql for f in key.fields), "fkey")
+    action = f" ON DELETE {_ON_DELETE[key.on_delete]}" if key.on_delete else ""
+    return (f"ALTER TABLE {t.quoted} ADD CONSTRAINT {quote(name)} FOREIGN KEY "
+            f"({_quoted(t, key.fields)}) REFERENCES {target.quoted} "
+            f"({_quoted(target, key.ref_fields)}){action};")
+
+
+def foreign_keys(ctx: ProjectContext, tables: tuple[TableContext, ...]) -> list[str]:
+    """Multi-column foreign keys, added once every table exists."""
+    return [_foreign_key(ctx, t, key) for t in tables for key in t.table.foreign_keys]
+
+
+def composite_parent(ctx: ProjectContext, t: TableContext,
+                     col: Column) -> tuple[TableContext, Column] | None:
+    """The parent table and column a multi-column foreign key ties `col` to, if any."""
+    for key in t.table.foreign_keys:
+        if col.field.name in key.fields:
+            parent = ctx.table(key.references)
+            ref = key.ref_fields[key.fields.index(col.field.name)]
+            return parent, _columns(parent)[ref]
+    return None
+
+
+def composite_targets(ctx: ProjectContext) -> set[str]:
+    return {key.references for t in ctx.tables for key in t.table.foreign_keys}
