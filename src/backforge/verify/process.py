@@ -42,10 +42,11 @@ class CommandResult:
 
 
 def run_command(args: list[str], cwd: Path, env: Mapping[str, str] | None = None,
-                timeout: float = 600) -> CommandResult:
+                timeout: float = 600, stdin: str | None = None) -> CommandResult:
     start = time.monotonic()
     try:
         proc = subprocess.run(args, cwd=cwd, env={**os.environ, **(env or {})}, text=True,
+                              input=stdin,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout,
                               check=False)
         code, out = proc.returncode, proc.stdout

@@ -42,6 +42,8 @@ from backforge.verify.process import (
 class ContractStack(Protocol):
     def contract(self, probe: Probe, plan: Plan) -> None: ...
 
+    def migrations_table(self, plan: Plan) -> str: ...
+
 
 StepCallback = Callable[[StepResult], None]
 
@@ -90,13 +92,15 @@ def _cause(output: str) -> str:
     return "no output"
 
 
-def _catalog(url: str) -> str:
-    """Tables and columns of the public schema, one line each (for up/down/up checks)."""
+def _catalog(url: str, migrations_table: str) -> str:
+    """Tables and columns of the public schema, one line each (for up/down/up checks),
+    without the runner's own bookkeeping table."""
     psql = find_bin("psql") or "psql"
     sql = ("SELECT table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable "
            "FROM information_schema.columns WHERE table_schema = 'public' "
-           "AND table_name <> 'schema_migrations' ORDER BY 1")
-    result = run_command([psql, url, "-v", "ON_ERROR_STOP=1", "-tAc", sql], Path.cwd())
+           "AND table_name <> :'skip' ORDER BY 1")
+    result = run_command([psql, url, "-v", "ON_ERROR_STOP=1", "-v", f"skip={migrations_table}",
+                          "-tA"], Path.cwd(), stdin=sql)
     return result.output.strip() if result.ok else f"catalog query failed: {result.output}"
 
 
@@ -120,14 +124,14 @@ def _database(url: str | None, run: _Run) -> Iterator[str]:
         pg.stop()
 
 
-def _migrations(run: _Run, env: dict[str, str]) -> None:
+def _migrations(run: _Run, env: dict[str, str], bookkeeping: str) -> None:
     run.command("migrate", ["npm", "run", "--silent", "migrate"], env, "migrations applied")
-    first = _catalog(env["DATABASE_URL"])
+    first = _catalog(env["DATABASE_URL"], bookkeeping)
     started = time.monotonic()
     down = run_command(["npm", "run", "--silent", "migrate:down", "--", "all"], run.root, env)
-    left = _catalog(env["DATABASE_URL"]) if down.ok else ""
+    left = _catalog(env["DATABASE_URL"], bookkeeping) if down.ok else ""
     again = run_command(["npm", "run", "--silent", "migrate"], run.root, env) if down.ok else down
-    second = _catalog(env["DATABASE_URL"]) if again.ok else ""
+    second = _catalog(env["DATABASE_URL"], bookkeeping) if again.ok else ""
     problem = ("" if down.ok and again.ok else _cause(down.output if not down.ok else again.output))
     if not problem and left:
         problem = f"down left tables behind: {left.splitlines()[0]} …"
@@ -238,7 +242,7 @@ def verify_project(root: Path, plan: Plan, stack: ContractStack, *,
             _lint(run)
             url = stack_ctx.enter_context(_database(database_url, run))
             env = app_env(plan, url)
-            _migrations(run, env)
+            _migrations(run, env, stack.migrations_table(plan))
             run.command("seed", ["npm", "run", "--silent", "seed"], env, "sample rows loaded")
             _boot_and_check(run, env, plan, stack, recorder, log_dir)
             if run_tests and plan.project.options.tests:

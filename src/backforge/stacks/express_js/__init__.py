@@ -50,6 +50,10 @@ class ExpressJsStack:
         deps, dev = module_dependencies(module)
         return Generation(tuple(GeneratedFile(p, c) for p, c in files), deps, dev)
 
+    def migrations_table(self, plan: Plan) -> str:
+        """The table the generated migrate runner records applied migrations in."""
+        return _render.project_context(plan).migrations_table
+
     def contract(self, probe: Probe, plan: Plan) -> None:
         """The API checks `backforge verify` runs against a live server of this stack."""
         from backforge.stacks.express_js.contract import run_contract

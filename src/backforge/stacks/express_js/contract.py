@@ -19,7 +19,14 @@ from backforge.stacks.express_js.context import TableContext
 from backforge.stacks.express_js.ddl import fk_order
 from backforge.stacks.express_js.render import project_context
 from backforge.stacks.express_js.samples import different_value
-from backforge.stacks.express_js.testgen import MAIN, ParentRef, body_for, endpoint_call, suite_plan
+from backforge.stacks.express_js.testgen import (
+    MAIN,
+    ParentRef,
+    body_for,
+    endpoint_call,
+    is_plain,
+    suite_plan,
+)
 from backforge.verify.checks import Probe
 
 _EXACT = {FieldType.STRING, FieldType.TEXT, FieldType.INTEGER, FieldType.ENUM, FieldType.BOOLEAN,
@@ -125,7 +132,7 @@ def _check_list(probe: Probe, t: TableContext, coll: str, row: dict[str, Any]) -
     probe.expect(meta.get("limit") == 1 and meta.get("total", 0) >= 1, "list meta",
                  f"got {meta}", table=t.name)
     filterable = [c for c in t.filterable if c.kind in _EXACT and not c.primary_key
-                  and row.get(c.prop) is not None]
+                  and is_plain(t, c) and row.get(c.prop) is not None]
     if filterable:
         col = filterable[0]
         value = str(row[col.prop]).lower() if isinstance(row[col.prop], bool) else row[col.prop]
@@ -140,7 +147,7 @@ def _check_list(probe: Probe, t: TableContext, coll: str, row: dict[str, Any]) -
 
 def _check_update(probe: Probe, t: TableContext, item: str, body: dict[str, Any],
                   row: dict[str, Any]) -> None:
-    plain = [c for c in t.updatable if c.ref is None]
+    plain = [c for c in t.updatable if is_plain(t, c)]
     if not plain:
         return
     col = plain[0]

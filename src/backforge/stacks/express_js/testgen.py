@@ -13,6 +13,7 @@ from typing import Any
 from backforge.spec.model import FieldType
 from backforge.stacks.express_js.columns import Column
 from backforge.stacks.express_js.context import ProjectContext, TableContext
+from backforge.stacks.express_js.ddl_extras import composite_parent
 from backforge.stacks.express_js.endpoints import CustomEndpoint
 from backforge.stacks.express_js.jsliteral import JsExpr, js_string, js_value
 from backforge.stacks.express_js.samples import different_value, sample_value
@@ -60,27 +61,42 @@ class SuitePlan:
     calls: tuple[EndpointCall, ...]
 
 
-def _reachable_refs(ctx: ProjectContext, t: TableContext, path: frozenset[str]) -> list[Column]:
-    """FK columns whose parent can be created first (no self or cyclic reference)."""
-    return [c for c in t.writable
-            if c.ref is not None and c.ref.table != t.name and c.ref.table not in path]
+def _parent_of(ctx: ProjectContext, t: TableContext,
+               col: Column) -> tuple[TableContext, Column] | None:
+    """The parent row column `col` must copy: a multi-column key wins over the column's
+    own reference, so that all columns of that key come from one parent row."""
+    found = composite_parent(ctx, t, col)
+    if found is not None or col.ref is None:
+        return found
+    parent = ctx.table(col.ref.table)
+    return parent, next(c for c in parent.columns if c.sql == col.ref.sql_column)
+
+
+def _reachable_refs(ctx: ProjectContext, t: TableContext,
+                    path: frozenset[str]) -> dict[str, tuple[TableContext, Column]]:
+    """FK column (sql name) -> parent table and column, for parents that can be created
+    first (no self or cyclic reference)."""
+    out: dict[str, tuple[TableContext, Column]] = {}
+    for col in t.writable:
+        found = _parent_of(ctx, t, col)
+        if found is not None and found[0].name != t.name and found[0].name not in path:
+            out[col.sql] = found
+    return out
 
 
 def body_for(ctx: ProjectContext, t: TableContext, variant: int,
              path: frozenset[str] = frozenset(), *, keys: bool = True) -> Body:
     """A create body: every writable column, FKs as references to parent rows."""
-    refs = {c.sql for c in _reachable_refs(ctx, t, path | {t.name})}
+    refs = _reachable_refs(ctx, t, path | {t.name})
     body: Body = {}
     for col in t.writable:
         if col.primary_key and not keys:
             continue
-        if col.ref is not None:
-            if col.sql in refs:
-                parent = ctx.table(col.ref.table)
-                target = next(c for c in parent.columns if c.sql == col.ref.sql_column)
-                body[col.prop] = ParentRef(parent.var, target.prop)
-            continue
-        body[col.prop] = sample_value(col, variant, salt=t.sql)
+        if col.sql in refs:
+            parent, target = refs[col.sql]
+            body[col.prop] = ParentRef(parent.var, target.prop)
+        elif is_plain(t, col):
+            body[col.prop] = sample_value(col, variant, salt=t.sql)
     return body
 
 
@@ -89,8 +105,7 @@ def parent_steps(ctx: ProjectContext, t: TableContext) -> tuple[ParentStep, ...]
     done: set[str] = set()
 
     def visit(table: TableContext, path: frozenset[str]) -> None:
-        for col in _reachable_refs(ctx, table, path | {table.name}):
-            parent = ctx.table(col.ref.table)  # type: ignore[union-attr]
+        for parent, _ in _reachable_refs(ctx, table, path | {table.name}).values():
             if parent.name in done:
                 continue
             visit(parent, path | {table.name})
@@ -114,19 +129,24 @@ def _missing_key(t: TableContext, body: Body) -> tuple[Any, ...]:
     return tuple(out)
 
 
+def is_plain(t: TableContext, col: Column) -> bool:
+    """True for a column that references no other row (alone or in a multi-column key)."""
+    return col.ref is None and all(col.field.name not in k.fields for k in t.table.foreign_keys)
+
+
 def _update_body(t: TableContext, body: Body) -> Body | None:
     if not t.can_update:
         return None
-    plain = [c for c in t.updatable if c.ref is None]
+    plain = [c for c in t.updatable if is_plain(t, c)]
     col = plain[0] if plain else t.updatable[0]
-    if col.ref is not None:
+    if not is_plain(t, col):
         return {col.prop: body[col.prop]} if col.prop in body else None
     return {col.prop: different_value(col, MAIN, body.get(col.prop), salt=t.sql)}
 
 
 def _filter(t: TableContext, body: Body) -> tuple[str, Any, Any] | None:
     for col in t.filterable:
-        if col.ref is None and col.kind in _FILTER_KINDS and col.prop in body \
+        if is_plain(t, col) and col.kind in _FILTER_KINDS and col.prop in body \
                 and not col.primary_key:
             other = different_value(col, MAIN, body[col.prop], salt=t.sql)
             if other != body[col.prop]:
@@ -192,4 +212,4 @@ def js_key_path(t: TableContext, values: tuple[Any, ...]) -> str:
 
 
 __all__ = ["EndpointCall", "ParentRef", "ParentStep", "SuitePlan", "body_for",
-           "endpoint_call", "js_body", "js_key_path", "parent_steps", "suite_plan"]
+           "endpoint_call", "is_plain", "js_body", "js_key_path", "parent_steps", "suite_plan"]

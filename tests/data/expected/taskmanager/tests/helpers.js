@@ -39,6 +39,7 @@ function apiPath(path) {
 
 // The path of one item: collection + encoded key values.
 function itemPath(collection, keyValues) {
+  // Values come from JSON bodies, where a timestamp is already an ISO string.
   return collection + keyValues.map((value) => `/${encodeURIComponent(String(value))}`).join('');
 }
 

@@ -18,8 +18,13 @@ function sendNoContent(res) {
 }
 
 // The URL of one item, for the Location header: mount path + collection + key values.
+// Key values as they appear in JSON: a timestamp key (a Date from pg) as ISO 8601.
+function keySegment(value) {
+  return `/${encodeURIComponent(value instanceof Date ? value.toISOString() : String(value))}`;
+}
+
 function itemLocation(req, collectionPath, keyValues) {
-  const keys = keyValues.map((value) => `/${encodeURIComponent(String(value))}`).join('');
+  const keys = keyValues.map(keySegment).join('');
   return `${req.baseUrl}${collectionPath}${keys}`;
 }
 
