@@ -27,7 +27,7 @@ from backforge.validate import UnitValidator, validate_tree
 from backforge.verify.model import StepResult, VerifyReport
 
 EventHandler = Callable[[Event], None]
-PROVIDERS = ("template",)
+PROVIDERS = ("template", "openai", "anthropic")
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,11 @@ class GenerateOptions:
     success_ratio: float = 0.95
     seed: int = 0
     force: bool = False
+    # openai/anthropic only; None: the env (BACKFORGE_LLM_MODEL, BACKFORGE_LLM_BASE_URL)
+    # or the provider's default. api_key_env names the variable holding the key.
+    model: str | None = None
+    base_url: str | None = None
+    api_key_env: str | None = None
 
     def engine_options(self) -> EngineOptions:
         return EngineOptions(
@@ -69,14 +74,73 @@ class GenerateResult:
         return 0 if self.success else 1
 
 
-def load(spec: str | Path | Mapping[str, Any]) -> LoadedSpec:
-    """Load and check a spec from a path or a dict; raises SpecError/SpecFileError (exit 2)."""
-    return load_spec(spec)
+def load(spec: str | Path | Mapping[str, Any], *, fmt: str | None = None) -> LoadedSpec:
+    """Load and check a spec from a path or a dict; raises SpecError/SpecFileError (exit 2).
+
+    Paths may be native YAML/JSON, the design tool's JSON, SQL DDL (.sql) or DBML (.dbml);
+    `fmt` forces a format: native, designtool, sql, postgres, mysql, sqlite, dbml."""
+    return load_spec(spec, fmt=fmt)
 
 
-def _provider(name: str, stack):
+def load_database(url: str, *, schema: str = "public") -> LoadedSpec:
+    """Import the tables of a running PostgreSQL database (needs the `db` extra)."""
+    from backforge.spec.load import load_converted
+    from backforge.spec.loaders.live import convert_database, safe_url
+
+    return load_converted(convert_database(url, schema), safe_url(url), "live")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """`backforge import`: the imported spec, as a Project and as editable native YAML."""
+
+    loaded: LoadedSpec
+    yaml: str
+    output: Path | None = None
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        return self.loaded.notes
+
+
+def import_spec(source: str | Path | None = None, *, database_url: str | None = None,
+                fmt: str | None = None, output: str | Path | None = None,
+                force: bool = False) -> ImportResult:
+    """Import SQL DDL, DBML, any other spec format or a live database (`database_url`) and
+    render it as native YAML; written to `output` when given (an existing file only with
+    `force`). Raises InputError subclasses (exit 2) for bad input."""
+    from backforge.errors import InputError, OutputError
+    from backforge.spec.loaders.dump import to_yaml
+
+    if (source is None) == (database_url is None):
+        raise InputError("import: give a schema file or --from-db URL (one of them)")
+    loaded = load_database(database_url) if database_url else load(source, fmt=fmt)
+    text = to_yaml(loaded.project, loaded.notes, loaded.source)
+    target = Path(output) if output is not None else None
+    if target is not None:
+        if target.exists() and not force:
+            raise OutputError(str(target), "already exists", "pass --force to overwrite it")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise OutputError(str(target), f"cannot write: {exc.strerror or exc}") from None
+    return ImportResult(loaded, text, target)
+
+
+def _provider(name: str, stack, options: GenerateOptions | None = None):
     if name == "template":
         return TemplateProvider(stack)
+    if name in ("openai", "anthropic"):
+        from backforge.providers.llm.anthropic import AnthropicProvider
+        from backforge.providers.llm.openai import LLMSettings, OpenAIProvider
+        from backforge.providers.routing import TEMPLATE_MODULES, RoutingProvider
+
+        o = options or GenerateOptions()
+        settings = LLMSettings(base_url=o.base_url, model=o.model, api_key_env=o.api_key_env)
+        model = OpenAIProvider(settings) if name == "openai" else AnthropicProvider(settings)
+        template = TemplateProvider(stack)
+        return RoutingProvider(model, {m: template for m in TEMPLATE_MODULES})
     from backforge.errors import InputError
 
     raise InputError(f"--provider: unknown provider '{name}'; available: {', '.join(PROVIDERS)}")
@@ -94,7 +158,7 @@ def generate(spec: str | Path | Mapping[str, Any] | LoadedSpec,
     options = options or GenerateOptions()
     loaded = spec if isinstance(spec, LoadedSpec) else load(spec)
     stack = get_stack(options.stack or loaded.project.stack)
-    provider = _provider(options.provider, stack)
+    provider = _provider(options.provider, stack, options)
     the_plan = planner.build(loaded.project, stack, loaded.names)
     root = Path(output) if output is not None else None
     if root is not None:

@@ -25,12 +25,19 @@ def _parser() -> argparse.ArgumentParser:
     g = sub.add_parser("generate", help="generate a backend from a spec file",
                        description="Generate a backend from a spec (native YAML/JSON or the "
                                    "design tool's JSON project).")
-    g.add_argument("spec", help="spec file: .yaml, .yml or .json")
+    g.add_argument("spec", nargs="?", help="spec file: .yaml, .yml, .json, .sql or .dbml")
+    _add_source_options(g)
     g.add_argument("-o", "--output", help="output folder (default: the project name, kebab-case)")
     g.add_argument("--force", action="store_true",
                    help="write into a non-empty folder that backforge did not create")
     g.add_argument("--json", action="store_true", help="print one JSON event per line")
     g.add_argument("--provider", default="template", choices=api.PROVIDERS)
+    g.add_argument("--model", help="openai/anthropic: the model (default: $BACKFORGE_LLM_MODEL)")
+    g.add_argument("--base-url", help="openai/anthropic: the API base URL, e.g. "
+                                      "http://127.0.0.1:8000/v1 (default: $BACKFORGE_LLM_BASE_URL)")
+    g.add_argument("--api-key-env", metavar="NAME",
+                   help="the environment variable holding the API key "
+                        "(default: OPENAI_API_KEY / ANTHROPIC_API_KEY)")
     d = api.GenerateOptions()
     g.add_argument("--concurrency", type=int, default=d.concurrency, help="parallel units (8)")
     g.add_argument("--timeout", type=float, default=d.call_timeout, help="per-call timeout, s (45)")
@@ -42,7 +49,102 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--database-url", help="with --verify: use this PostgreSQL, not a temporary one")
     _add_validate_parser(sub)
     _add_verify_parser(sub)
+    _add_import_parser(sub)
+    _add_fake_llm_parser(sub)
     return p
+
+
+def _add_fake_llm_parser(sub) -> None:
+    f = sub.add_parser("fake-llm", help="serve a fake OpenAI-compatible model for tests",
+                       description="A local OpenAI-compatible (and Anthropic Messages) server "
+                                   "that answers backforge prompts with the template output, "
+                                   "with latency and seeded faults. Stop it with Ctrl-C.")
+    f.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (8765; 0: any)")
+    f.add_argument("--latency-ms", type=float, default=0.0, help="per answer (0)")
+    f.add_argument("--per-token-ms", type=float, default=0.0, help="per completion token (0)")
+    f.add_argument("--jitter", type=float, default=0.0, help="latency +- this fraction (0)")
+    f.add_argument("--fault-rate", type=float, default=0.0, help="fault probability (0)")
+    f.add_argument("--faults", help="kinds: 429,500,hang,truncated,missing-file,"
+                                    "renamed-export,wrong-import,syntax (default: all)")
+    f.add_argument("--fault-attempts", type=int, default=None,
+                   help="only a unit's first N requests may fault (default: any)")
+    f.add_argument("--retry-after", type=float, default=1.0, help="429 Retry-After, s (1)")
+    f.add_argument("--api-key", help="require this key (else any key is accepted)")
+    f.add_argument("--seed", type=int, default=0)
+
+
+def _fake_llm(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from backforge.providers.fake_server import (
+        FakeLLMConfig,
+        FakeLLMServer,
+        describe,
+        parse_faults,
+    )
+
+    config = FakeLLMConfig(latency_ms=args.latency_ms, per_token_ms=args.per_token_ms,
+                           jitter=args.jitter, fault_rate=args.fault_rate,
+                           faults=parse_faults(args.faults), fault_attempts=args.fault_attempts,
+                           seed=args.seed, retry_after=args.retry_after, api_key=args.api_key)
+    try:
+        server = FakeLLMServer(config, port=args.port)
+    except ValueError as exc:
+        raise InputError(f"fake-llm: {exc}") from None
+
+    def ready(base_url: str) -> None:
+        print(f"fake LLM serving on {base_url}", flush=True)
+        for line in describe(config):
+            print(f"  {line}", flush=True)
+
+    try:
+        asyncio.run(server.serve(on_ready=ready))
+    except OSError as exc:  # e.g. the port is taken
+        raise InputError(f"fake-llm: cannot listen on 127.0.0.1:{args.port}: "
+                         f"{exc.strerror or exc}") from None
+    return 0
+
+
+def _add_source_options(p) -> None:
+    p.add_argument("--from", dest="fmt", metavar="FORMAT",
+                   help="input format instead of the file extension's: native, designtool, "
+                        "sql, postgres, mysql, sqlite, dbml")
+    p.add_argument("--from-db", metavar="URL",
+                   help="import a running PostgreSQL database (postgresql://...) instead of "
+                        "a file")
+
+
+def _add_import_parser(sub) -> None:
+    i = sub.add_parser("import", help="turn SQL DDL, DBML or a live database into a spec",
+                       description="Import a schema (SQL DDL for PostgreSQL, MySQL or SQLite; "
+                                   "DBML; or a running PostgreSQL with --from-db) and write "
+                                   "the native YAML spec to edit. Everything that has no "
+                                   "place in the spec is listed, with what was done instead.")
+    i.add_argument("source", nargs="?", help="schema file: .sql, .dbml (or any spec file)")
+    _add_source_options(i)
+    i.add_argument("-o", "--output", help="the spec file to write (default: print it)")
+    i.add_argument("--force", action="store_true", help="overwrite an existing output file")
+
+
+def _source(args: argparse.Namespace):
+    if (args.spec is None) == (args.from_db is None):
+        raise InputError("generate: give a spec file or --from-db URL (one of them)")
+    return api.load_database(args.from_db) if args.from_db else api.load(args.spec,
+                                                                           fmt=args.fmt)
+
+
+def _import(args: argparse.Namespace, console: Console) -> int:
+    result = api.import_spec(args.source, database_url=args.from_db, fmt=args.fmt,
+                             output=args.output, force=args.force)
+    if result.output is None:
+        sys.stdout.write(result.yaml)
+        return 0
+    tables = result.loaded.project.tables
+    print(f"wrote {result.output}: {len(tables)} tables, "
+          f"{sum(len(t.fields) for t in tables)} fields from {result.loaded.source}")
+    for note in result.notes:
+        print(f"  note: {note}")
+    return 0
 
 
 def _add_verify_parser(sub) -> None:
@@ -121,11 +223,12 @@ def _options(args: argparse.Namespace) -> api.GenerateOptions:
     return api.GenerateOptions(
         provider=args.provider, concurrency=args.concurrency, call_timeout=args.timeout,
         max_retries=args.retries, deadline=args.deadline, requests_per_minute=args.rpm,
-        force=args.force)
+        force=args.force, model=args.model, base_url=args.base_url,
+        api_key_env=args.api_key_env)
 
 
 def _generate(args: argparse.Namespace, console: Console) -> int:
-    loaded = api.load(args.spec)
+    loaded = _source(args)
     output = Path(args.output) if args.output else Path(_default_dir(loaded.project.name))
     options = _options(args)
     if args.json:
@@ -157,6 +260,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _validate(args)
         if args.command == "verify":
             return _verify(args, console)
+        if args.command == "import":
+            return _import(args, console)
+        if args.command == "fake-llm":
+            return _fake_llm(args)
     except InputError as exc:
         console.error(str(exc))
         return 2

@@ -1,0 +1,1 @@
+"""LLM providers: one JSON response protocol, versioned prompts, OpenAI and Anthropic clients."""

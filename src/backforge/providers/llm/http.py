@@ -1,0 +1,75 @@
+"""One HTTP call to a model API, with every failure mapped to the engine's error types.
+
+No retries here: the engine owns retries, backoff and the per-call timeout.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+from backforge.engine.protocols import (
+    PermanentError,
+    ProviderTimeout,
+    RetryableError,
+)
+
+_EXCERPT = 300
+
+
+async def post_json(transport: httpx.AsyncBaseTransport | None, url: str, payload: Mapping[str, Any],
+                    headers: Mapping[str, str], *, key_env: str, base_url: str) -> Any:
+    """POST `payload`; return the decoded JSON body of a 2xx answer (`transport`: tests)."""
+    try:
+        # A client per call: it lives on the running loop and closes with the call, even
+        # when the engine cancels it. No timeout of our own: call_timeout cancels the call.
+        async with httpx.AsyncClient(timeout=None, transport=transport) as client:
+            response = await client.post(url, json=payload, headers=dict(headers))
+    except httpx.TimeoutException as exc:
+        raise ProviderTimeout(f"{base_url}: timed out ({type(exc).__name__})") from None
+    except httpx.TransportError as exc:
+        raise RetryableError(f"{base_url}: connection failed ({type(exc).__name__}: "
+                             f"{exc})") from None
+    status = response.status_code
+    if status in (401, 403):
+        raise PermanentError(f"the API key was rejected by {base_url} (HTTP {status}): "
+                             f"set {key_env} (or pass --api-key-env NAME) to a valid key")
+    if status == 429:
+        raise RetryableError(f"{base_url}: rate limited (HTTP 429)",
+                             retry_after=retry_after(response.headers.get("retry-after")))
+    if status >= 500:
+        raise RetryableError(f"{base_url}: server error HTTP {status}: {_excerpt(response)}",
+                             retry_after=retry_after(response.headers.get("retry-after")))
+    if status >= 400:
+        raise PermanentError(f"{base_url} refused the request: HTTP {status}: "
+                             f"{_excerpt(response)}")
+    try:
+        return response.json()
+    except ValueError:
+        # A 2xx that is not JSON: a proxy hiccup or a cut connection; worth another try.
+        raise RetryableError(f"{base_url}: HTTP {status} answer is not JSON: "
+                             f"{_excerpt(response)}") from None
+
+
+def retry_after(value: str | None) -> float | None:
+    """Retry-After in seconds: a number of seconds or an HTTP date; None when absent/odd."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _excerpt(response: httpx.Response) -> str:
+    text = response.text.strip().replace("\n", " ")
+    return text[:_EXCERPT] + ("..." if len(text) > _EXCERPT else "") if text else "(empty body)"

@@ -1,0 +1,126 @@
+"""Prompts for one unit: its slice of the spec, its files, the stack's conventions, the
+exact imports it may use, and on a retry the previous files with their issues.
+
+The templates live next to the stack (`stacks/<stack>/prompts/*.j2`). Every user prompt
+opens with a fenced `backforge-unit` JSON header (unit id, stack, prompt version, the
+spec slice) so tools, such as the fake server, can tell exactly what was asked.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import jinja2
+
+from backforge.engine.protocols import UnitContext
+from backforge.plan.model import Plan, Unit
+from backforge.spec.model import Project
+from backforge.validate.registry import Registry
+
+PROMPT_VERSION = "1"
+HEADER_TAG = "backforge-unit"
+_CODE = (".js", ".mjs", ".cjs")
+
+
+@dataclass(frozen=True)
+class Prompt:
+    system: str
+    user: str
+
+
+@lru_cache(maxsize=8)
+def _env(stack: str) -> jinja2.Environment:
+    folder = resources.files(f"backforge.stacks.{stack.replace('-', '_')}") / "prompts"
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder)),
+                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+                              trim_blocks=True, lstrip_blocks=True, autoescape=False)
+
+
+def spec_slice(plan: Plan, unit: Unit) -> Project:
+    """A table unit sees its table and the tables it references (transitively, so the
+    slice is itself a valid project) and their endpoints; other units see everything."""
+    project = plan.project
+    if unit.table is None:
+        return project
+    by_name = {t.name: t for t in project.tables}
+    keep: list[str] = []
+    todo = [unit.table]
+    while todo:
+        name = todo.pop()
+        if name in keep or name not in by_name:
+            continue
+        keep.append(name)
+        table = by_name[name]
+        todo += [f.references.split(".")[0] for f in table.fields if f.references]
+        todo += [k.references for k in table.foreign_keys]
+    tables = tuple(t for t in project.tables if t.name in keep)
+    endpoints = tuple(e for e in project.endpoints if e.table in keep)
+    return project.model_copy(update={"tables": tables, "endpoints": endpoints})
+
+
+def header(plan: Plan, unit: Unit) -> dict:
+    return {"unit": unit.id, "stack": plan.stack, "prompt_version": PROMPT_VERSION,
+            "spec": spec_slice(plan, unit).model_dump(mode="json", exclude_defaults=True)}
+
+
+def parse_header(text: str) -> dict | None:
+    """The header block of a user prompt, or None when there is none."""
+    start = text.find(f"```{HEADER_TAG}\n")
+    if start < 0:
+        return None
+    body_start = start + len(HEADER_TAG) + 4
+    end = text.find("\n```", body_start)
+    try:
+        data = json.loads(text[body_start:end])
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _dep_closure(plan: Plan, unit: Unit) -> list[Unit]:
+    seen: dict[str, Unit] = {}
+    todo = list(unit.deps)
+    while todo:
+        uid = todo.pop()
+        if uid in seen or uid not in plan.units:
+            continue
+        seen[uid] = plan.units[uid]
+        todo += plan.units[uid].deps
+    return [u for uid, u in plan.units.items() if uid in seen]  # plan (topological) order
+
+
+def importable(plan: Plan, unit: Unit, ctx: UnitContext) -> list[dict]:
+    """Each validated code file of the unit's dependencies: the exact import statement
+    from this unit's first code file, and its exported signatures."""
+    paths = [p for u in _dep_closure(plan, unit) for p in u.required
+             if p.endswith(_CODE) and p in ctx.files]
+    if not paths:
+        return []
+    registry = Registry()
+    registry.sync({p: ctx.files[p] for p in paths})
+    origin = next((p for p in unit.required if p.endswith(_CODE)), "src/index.js")
+    out = []
+    for path in paths:
+        out.append({"path": path, "import": registry.import_statement(origin, path),
+                    "exports": registry.signatures(path)})
+    return out
+
+
+def build_prompt(unit: Unit, ctx: UnitContext) -> Prompt:
+    plan = ctx.plan
+    env = _env(plan.stack)
+    head = header(plan, unit)
+    retry = ctx.previous is not None and ctx.attempt > 1
+    values = {
+        "unit": unit, "plan": plan, "module": plan.module(unit.module),
+        "header_tag": HEADER_TAG, "header": json.dumps(head, separators=(",", ":")),
+        "spec": json.dumps(head["spec"], indent=1),
+        "imports": importable(plan, unit, ctx), "dependencies": dict(ctx.dependencies),
+        "retry": retry, "previous": ctx.previous.files if retry and ctx.previous else (),
+        "issues": ctx.issues if retry else (), "prompt_version": PROMPT_VERSION,
+    }
+    return Prompt(env.get_template("system.j2").render(values),
+                  env.get_template("unit.j2").render(values))
