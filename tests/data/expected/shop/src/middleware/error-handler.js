@@ -75,8 +75,12 @@ function errorHandler(err, req, res, next) {
     return;
   }
   const { status, body } = toResponse(err);
-  if (status >= 500) {
-    (req.log ?? logger).error({ err }, 'request failed');
+  const log = req.log ?? logger;
+  if (status === 501) {
+    // A declared endpoint without logic yet: expected, not a fault worth a stack trace.
+    log.warn({ code: body.code }, body.message);
+  } else if (status >= 500) {
+    log.error({ err }, 'request failed');
   }
   res.status(status).json({ error: body });
 }
