@@ -133,7 +133,8 @@ def _provider(name: str, stack, options: GenerateOptions | None = None):
         return TemplateProvider(stack)
     if name in ("openai", "anthropic"):
         from backforge.providers.llm.anthropic import AnthropicProvider
-        from backforge.providers.llm.openai import LLMSettings, OpenAIProvider
+        from backforge.providers.llm.openai import OpenAIProvider
+        from backforge.providers.llm.settings import LLMSettings
         from backforge.providers.routing import TEMPLATE_MODULES, RoutingProvider
 
         o = options or GenerateOptions()

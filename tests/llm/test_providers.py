@@ -15,8 +15,9 @@ from backforge.engine.protocols import PermanentError, ProviderTimeout, Retryabl
 from backforge.providers.fake_server import FakeLLMServer
 from backforge.providers.llm.anthropic import AnthropicProvider, parse_message
 from backforge.providers.llm.http import retry_after
-from backforge.providers.llm.openai import LLMSettings, OpenAIProvider, parse_chat_completion
+from backforge.providers.llm.openai import OpenAIProvider, parse_chat_completion
 from backforge.providers.llm.prompts import parse_header
+from backforge.providers.llm.settings import LLMSettings
 from tests.llm.conftest import template_context
 
 DATA = Path(__file__).parent / "data"

@@ -2,36 +2,26 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
-
-import httpx
 
 from backforge.engine.protocols import Generation, UnitContext, Usage
 from backforge.plan.model import Unit
 from backforge.providers.llm.http import post_json
-from backforge.providers.llm.openai import LLMSettings
 from backforge.providers.llm.prompts import Prompt, build_prompt
 from backforge.providers.llm.protocol import BadResponse, parse_response
+from backforge.providers.llm.settings import ConfiguredProvider
 
 DEFAULT_BASE_URL = "https://api.anthropic.com/v1"
 DEFAULT_MODEL = "claude-sonnet-4-5"
 API_VERSION = "2023-06-01"
 
 
-class AnthropicProvider:
+class AnthropicProvider(ConfiguredProvider):
     name = "anthropic"
 
-    def __init__(self, settings: LLMSettings | None = None,
-                 transport: httpx.AsyncBaseTransport | None = None) -> None:
-        s = settings or LLMSettings()
-        self.key_env = s.api_key_env or "ANTHROPIC_API_KEY"
-        self.base_url = (s.base_url or os.environ.get("BACKFORGE_LLM_BASE_URL")
-                         or DEFAULT_BASE_URL).rstrip("/")
-        self.model = s.model or os.environ.get("BACKFORGE_LLM_MODEL") or DEFAULT_MODEL
-        self.api_key = s.api_key or os.environ.get(self.key_env, "")
-        self.settings = s
-        self._transport = transport
+    default_key_env = "ANTHROPIC_API_KEY"
+    default_base_url = DEFAULT_BASE_URL
+    default_model = DEFAULT_MODEL
 
     def request(self, prompt: Prompt) -> dict[str, Any]:
         return {"model": self.model, "max_tokens": self.settings.max_tokens,

@@ -2,47 +2,25 @@
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
 from typing import Any
-
-import httpx
 
 from backforge.engine.protocols import Generation, RetryableError, UnitContext, Usage
 from backforge.plan.model import Unit
 from backforge.providers.llm.http import post_json
 from backforge.providers.llm.prompts import Prompt, build_prompt
 from backforge.providers.llm.protocol import BadResponse, parse_response
+from backforge.providers.llm.settings import ConfiguredProvider
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 DEFAULT_MODEL = "gpt-4o-mini"
 
 
-@dataclass(frozen=True)
-class LLMSettings:
-    """Where and how to call a model; `api_key_env` names the variable holding the key."""
-
-    base_url: str | None = None
-    model: str | None = None
-    api_key: str | None = None
-    api_key_env: str | None = None
-    temperature: float = 0.0
-    max_tokens: int = 8192
-
-
-class OpenAIProvider:
+class OpenAIProvider(ConfiguredProvider):
     name = "openai"
 
-    def __init__(self, settings: LLMSettings | None = None,
-                 transport: httpx.AsyncBaseTransport | None = None) -> None:
-        s = settings or LLMSettings()
-        self.key_env = s.api_key_env or "OPENAI_API_KEY"
-        self.base_url = (s.base_url or os.environ.get("BACKFORGE_LLM_BASE_URL")
-                         or DEFAULT_BASE_URL).rstrip("/")
-        self.model = s.model or os.environ.get("BACKFORGE_LLM_MODEL") or DEFAULT_MODEL
-        self.api_key = s.api_key or os.environ.get(self.key_env, "")
-        self.settings = s
-        self._transport = transport
+    default_key_env = "OPENAI_API_KEY"
+    default_base_url = DEFAULT_BASE_URL
+    default_model = DEFAULT_MODEL
 
     def request(self, prompt: Prompt) -> dict[str, Any]:
         return {"model": self.model, "temperature": self.settings.temperature,
