@@ -26,13 +26,11 @@ from backforge.spec.loaders.schema import (
     IndexDef,
     Schema,
     TableDef,
+    fk_action,
     to_converted,
 )
 from backforge.spec.loaders.sqlmap import NO_DEFAULT, map_default, map_type
 from backforge.spec.naming import snake
-
-_ON_DELETE = {"cascade": "cascade", "set null": "set_null", "restrict": "restrict",
-              "no action": "no_action", "set default": "no_action"}
 
 
 class DbmlLoader:
@@ -154,8 +152,7 @@ def _ref(schema: Schema, ref: Any) -> None:
     right = ref.col2[0].table.name
     cols1 = [c.name for c in ref.col1]
     cols2 = [c.name for c in ref.col2]
-    on_delete = _ON_DELETE.get(str(ref.on_delete or "").lower()) if ref.on_delete else None
-    on_update = str(ref.on_update).lower().replace(" ", "_") if ref.on_update else None
+    on_delete, on_update = fk_action(ref.on_delete), fk_action(ref.on_update)
     if ref.type == "<>":
         _junction(schema, left, cols1, right, cols2)
         return

@@ -21,13 +21,12 @@ from backforge.spec.loaders.schema import (
     IndexDef,
     Schema,
     TableDef,
+    fk_action,
     to_converted,
 )
 from backforge.spec.loaders.sqlmap import Domain, map_default, map_type, value_to_column
 from backforge.spec.naming import snake
 
-_ON = {"CASCADE": "cascade", "SET NULL": "set_null", "RESTRICT": "restrict",
-       "NO ACTION": "no_action", "SET DEFAULT": "no_action"}
 _FORMAT_TYPE = ("SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
                 "JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON "
                 "n.oid = c.relnamespace WHERE n.nspname = :schema AND c.relname = :table "
@@ -133,8 +132,8 @@ class _Reader:
             opts = fk.get("options") or {}
             table.foreign_keys.append(ForeignKeyDef(
                 list(fk["constrained_columns"]), fk["referred_table"],
-                list(fk["referred_columns"]) or None, _ON.get(str(opts.get("ondelete")).upper()),
-                _ON.get(str(opts.get("onupdate")).upper()), fk.get("name")))
+                list(fk["referred_columns"]) or None, fk_action(opts.get("ondelete")),
+                fk_action(opts.get("onupdate")), fk.get("name")))
         for check in self.insp.get_check_constraints(name, schema=self.name):
             parsed = self._parse(check["sqltext"], f"{name}: check {check['name']}")
             if parsed is not None:

@@ -48,6 +48,8 @@ CATEGORIES = {
     "index_skipped": "indexes on expressions, with operator classes or of a kind PostgreSQL "
                      "lacks were not kept",
     "fk_dropped": "foreign keys that were not kept",
+    "set_default": "ON DELETE SET DEFAULT is not in the spec: kept as NO ACTION (a delete "
+                   "of a referenced row is refused)",
     "set_null_required": "ON DELETE SET NULL on a NOT NULL column cannot succeed: kept as "
                          "NO ACTION (a delete is refused either way)",
     "index_renamed": "index names must be unique per schema in PostgreSQL (MySQL and SQLite "
@@ -57,6 +59,19 @@ CATEGORIES = {
     "charset": "column character sets and collations are not kept",
     "comment": "ignored",
 }
+
+
+_FK_ACTIONS = {"CASCADE": "cascade", "SET NULL": "set_null", "RESTRICT": "restrict",
+               "NO ACTION": "no_action", "SET DEFAULT": "set_default"}
+
+
+def fk_action(text: object) -> str | None:
+    """A referential action in any importer's spelling ('SET NULL', 'set null', 'set_null')
+    -> the spec's name; None for no or an unknown action. SET DEFAULT is resolved (and
+    reported) later, the same way for every importer."""
+    if not text:
+        return None
+    return _FK_ACTIONS.get(" ".join(str(text).upper().replace("_", " ").split()))
 
 
 @dataclass
@@ -104,7 +119,7 @@ class ForeignKeyDef:
     fields: list[str]
     table: str  # the target as written
     ref_fields: list[str] | None  # None: the target's primary key
-    on_delete: str | None = None  # cascade | set_null | restrict | no_action
+    on_delete: str | None = None  # cascade | set_null | restrict | no_action | set_default
     on_update: str | None = None
     name: str | None = None
 
@@ -341,6 +356,9 @@ class _Keys:
             assert names is not None and found is not None
             fk.fields, fk.ref_fields, fk.table = names, found[1], found[0].name
             self._keep_own_type(table, found[0], fk)
+            if fk.on_delete == "set_default":
+                fk.on_delete = "no_action"
+                self.report.add("set_default", label)
             if fk.on_delete == "set_null" and any(
                     (c := self.schema.column(table, n)) is not None
                     and (c.required or n in table.primary_key) for n in names):

@@ -29,6 +29,7 @@ from backforge.spec.loaders.schema import (
     IndexDef,
     Schema,
     TableDef,
+    fk_action,
     to_converted,
 )
 from backforge.spec.loaders.sqlmap import (
@@ -46,8 +47,6 @@ _DOMAIN = re.compile(r"^\s*DOMAIN\s+(?P<name>\S+)\s+AS\s+(?P<rest>.*)$",
                      re.IGNORECASE | re.DOTALL)
 _EXTENSION = re.compile(r"^\s*EXTENSION\s+(?:IF\s+NOT\s+EXISTS\s+)?(?P<name>\"[^\"]+\"|\S+)",
                         re.IGNORECASE)
-_ON_ACTIONS = {"CASCADE": "cascade", "SET NULL": "set_null", "RESTRICT": "restrict",
-               "NO ACTION": "no_action", "SET DEFAULT": "set_default"}
 _QUIET_COMMANDS = ("ALTER SEQUENCE",)  # ownership of a sequence: implied by nextval
 
 
@@ -399,15 +398,10 @@ class _Reader:
         on_delete, on_update = None, None
         for option in ref.args.get("options") or []:
             text = " ".join(str(option).upper().split())
-            for action, value in _ON_ACTIONS.items():
-                if text == f"ON DELETE {action}":
-                    on_delete = value
-                if text == f"ON UPDATE {action}":
-                    on_update = value
-        if on_delete == "set_default":
-            self.schema.report.add("fk_dropped", f"{table.name}({', '.join(cols)}): ON DELETE "
-                                                 "SET DEFAULT became NO ACTION")
-            on_delete = "no_action"
+            if text.startswith("ON DELETE "):
+                on_delete = fk_action(text.removeprefix("ON DELETE "))
+            elif text.startswith("ON UPDATE "):
+                on_update = fk_action(text.removeprefix("ON UPDATE "))
         table.foreign_keys.append(ForeignKeyDef(cols, target_name, ref_cols, on_delete,
                                                 on_update, name))
 
