@@ -95,11 +95,11 @@ def test_malformed_dbml_names_the_line(tmp_path):
 
 
 @pytest.mark.parametrize(("name", "text"), [
-    ("fk.sql", "CREATE TABLE a (id int PRIMARY KEY);\n"
+    ("fk.sql", ("CREATE TABLE a (id int PRIMARY KEY);\n"
                "CREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES a(id) "
-               "ON DELETE SET DEFAULT ON UPDATE CASCADE);\n"),
-    ("fk.dbml", "Table a {\n  id int [pk]\n}\nTable b {\n  id int [pk]\n  a_id int\n}\n"
-                "Ref: b.a_id > a.id [delete: set default, update: cascade]\n"),
+               "ON DELETE SET DEFAULT ON UPDATE CASCADE);\n")),
+    ("fk.dbml", ("Table a {\n  id int [pk]\n}\nTable b {\n  id int [pk]\n  a_id int\n}\n"
+                "Ref: b.a_id > a.id [delete: set default, update: cascade]\n")),
 ])
 def test_set_default_is_no_action_and_reported_by_every_importer(tmp_path, name, text):
     loaded = load(write(tmp_path, name, text))
