@@ -102,13 +102,13 @@ def test_report_to_dict_is_json_and_deterministic():
     second = json.dumps(_eventful_run(seed=5).report.to_dict())
     assert first == second
     data = json.loads(first)
-    assert list(data) == ["success", "success_rate", "duration", "counts", "tokens", "modules",
-                          "units", "missing", "notes", "extra"]
+    assert list(data) == ["success", "success_rate", "duration", "counts", "tokens", "usage",
+                          "stopped_by", "modules", "units", "missing", "notes", "extra"]
     assert list(data["units"][0]) == ["id", "module", "table", "status", "reason", "files",
                                       "attempts"]
     assert list(data["units"][0]["attempts"][0]) == [
         "attempt", "started", "duration", "outcome", "error", "retry_delay", "issues", "files",
-        "usage"]
+        "usage", "cached"]
     jittered = [a["retry_delay"] for u in data["units"] for a in u["attempts"]
                 if a["outcome"] == "error"]
     assert jittered and all(round(d, 3) == d for d in jittered)

@@ -30,7 +30,8 @@ class EventKind(StrEnum):
     UNIT_PARTIAL = "unit_partial"
     UNIT_FAILED = "unit_failed"
     UNIT_BLOCKED = "unit_blocked"
-    UNIT_CANCELLED = "unit_cancelled"  # stopped by the deadline (or never reached)
+    UNIT_CANCELLED = "unit_cancelled"  # stopped by the deadline or a budget (or never reached)
+    BUDGET_REACHED = "budget_reached"  # a token or cost limit was reached: the run stops
     FILE_WRITTEN = "file_written"  # after Sink.write, one per file
     RUN_FINISHED = "run_finished"
 

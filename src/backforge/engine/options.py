@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from backforge.engine.budget import CostFunction
 from backforge.errors import InputError
 
 
@@ -22,6 +23,10 @@ class EngineOptions:
     success_ratio: float = 0.95  # share of modules that must validate for a successful run
     write_partial: bool = False  # also hand files of partial units to the sink
     cancel_grace: float = 5.0  # seconds a cancelled call gets to clean up
+    max_tokens_total: int | None = None  # prompt + completion tokens for the run; None = no limit
+    max_cost: float | None = None  # USD for the run (needs cost_of); None = no limit
+    cost_of: CostFunction | None = None  # Usage -> USD, built by the caller from a price table
+    loop_breaker: bool = True  # stop retrying a unit whose repair did not reduce its errors
 
     def __post_init__(self) -> None:
         problems = []
@@ -42,8 +47,20 @@ class EngineOptions:
         for name in ("jitter", "required_ratio", "success_ratio"):
             if not 0 <= getattr(self, name) <= 1:
                 problems.append(f"{name} must be between 0 and 1")
+        problems += self._budget_problems()
         if problems:
             raise InputError("invalid engine options: " + "; ".join(problems))
+
+    def _budget_problems(self) -> list[str]:
+        problems = []
+        if self.max_tokens_total is not None and self.max_tokens_total < 1:
+            problems.append("max_tokens_total must be at least 1 (or None for no limit)")
+        if self.max_cost is not None:
+            if self.max_cost <= 0:
+                problems.append("max_cost must be positive (or None for no limit)")
+            if self.cost_of is None:
+                problems.append("max_cost needs cost_of (a price for the model)")
+        return problems
 
     @property
     def max_attempts(self) -> int:

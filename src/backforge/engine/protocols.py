@@ -35,6 +35,7 @@ class Generation:
     dependencies: Mapping[str, str] = field(default_factory=dict)  # npm name -> range
     dev_dependencies: Mapping[str, str] = field(default_factory=dict)
     usage: Usage = Usage()
+    cached: bool = False  # replayed from a response cache: no tokens were spent on it
 
     def file_map(self) -> dict[str, str]:
         return {f.path: f.content for f in self.files}
@@ -93,9 +94,11 @@ class ProviderError(BackforgeError):
 
     retryable = True
 
-    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+    def __init__(self, message: str, *, retry_after: float | None = None,
+                 usage: Usage | None = None) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+        self.usage = usage  # tokens the failed call still cost (an answer that did not parse)
 
 
 class RetryableError(ProviderError):

@@ -15,6 +15,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
+from backforge.engine.budget import RunUsage, StopReason
 from backforge.engine.protocols import Issue, Usage
 
 
@@ -25,7 +26,7 @@ class UnitStatus(StrEnum):
     PARTIAL = "partial"  # files came, but not valid after the last attempt
     FAILED = "failed"  # nothing usable came
     BLOCKED = "blocked"  # a dependency did not validate: not attempted
-    CANCELLED = "cancelled"  # the deadline stopped it (or it never started)
+    CANCELLED = "cancelled"  # the deadline or a budget stopped it (or it never started)
 
     def is_terminal(self) -> bool:
         return self not in (UnitStatus.PENDING, UnitStatus.RUNNING)
@@ -39,7 +40,7 @@ class AttemptOutcome(StrEnum):
     PERMANENT = "permanent-error"  # retrying cannot help
     CRASHED = "crashed"  # the provider raised something that is not a ProviderError
     WRITE_FAILED = "write-failed"  # valid, but the sink could not write it
-    CANCELLED = "cancelled"  # the deadline stopped the attempt
+    CANCELLED = "cancelled"  # the deadline or a budget stopped the attempt
 
 
 def _r(seconds: float) -> float:
@@ -67,6 +68,7 @@ class AttemptRecord:
     files: tuple[str, ...] = ()  # paths the provider returned
     usage: Usage = field(default_factory=Usage)
     retry_delay: float | None = None  # the wait before the next attempt, when one followed
+    cached: bool = False  # the answer came from a response cache (no tokens spent)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -74,7 +76,7 @@ class AttemptRecord:
             "outcome": self.outcome.value, "error": self.error,
             "retry_delay": None if self.retry_delay is None else _r(self.retry_delay),
             "issues": [issue_dict(i) for i in self.issues], "files": list(self.files),
-            "usage": usage_dict(self.usage),
+            "usage": usage_dict(self.usage), "cached": self.cached,
         }
 
 
@@ -141,6 +143,8 @@ class RunReport:
     units: tuple[UnitReport, ...]
     tokens: Usage = field(default_factory=Usage)
     notes: tuple[str, ...] = ()
+    usage: RunUsage = field(default_factory=RunUsage)  # tokens, cost and cache hits
+    stopped_by: StopReason | None = None  # the deadline or budget that stopped the run
     extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
     def unit(self, uid: str) -> UnitReport:
@@ -172,6 +176,8 @@ class RunReport:
             "duration": _r(self.duration),
             "counts": self.counts(),
             "tokens": usage_dict(self.tokens),
+            "usage": self.usage.to_dict(),
+            "stopped_by": None if self.stopped_by is None else self.stopped_by.value,
             "modules": [m.to_dict() for m in self.modules],
             "units": [u.to_dict() for u in self.units],
             "missing": self.missing(),

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from backforge.engine.budget import Budget, StopSignal
 from backforge.engine.checks import Registry, errors_in, path_issues, presence_issues
 from backforge.engine.clock import Clock
 from backforge.engine.events import Emitter, EventKind
@@ -27,6 +28,7 @@ from backforge.engine.protocols import (
     ProviderTimeout,
     Sink,
     UnitContext,
+    Usage,
     Validator,
 )
 from backforge.engine.report import AttemptOutcome, AttemptRecord, UnitReport, UnitStatus
@@ -77,6 +79,8 @@ class RunEnv:
     limiter: RateLimiter
     policy: RetryPolicy
     priority: Mapping[str, tuple[int, ...]]
+    budget: Budget
+    stop: StopSignal
     abandoned: list[str] = field(default_factory=list)  # units whose call ignored cancellation
 
 
@@ -113,6 +117,27 @@ def _issue_summary(issues: tuple[Issue, ...]) -> str:
     return f"{len(errors)} error(s), first {errors[0]}{more}"
 
 
+def unproductive_repair(attempts: list[AttemptRecord]) -> str | None:
+    """Why to stop retrying when the last attempt was a repair that did not help, else None.
+
+    A repair is a retry after an INVALID attempt. It helped when it reduced the error
+    count, or when none of the errors it was shown are left (new errors in place of
+    fixed ones are progress, not a loop). Transport failures never count here.
+    """
+    if len(attempts) < 2:
+        return None
+    before, after = attempts[-2], attempts[-1]
+    if before.outcome is not AttemptOutcome.INVALID or after.outcome is not AttemptOutcome.INVALID:
+        return None
+    old, new = errors_in(before.issues), errors_in(after.issues)
+    if len(new) < len(old):
+        return None
+    if not {(i.rule, i.file) for i in old} & {(i.rule, i.file) for i in new}:
+        return None
+    return (f"repair did not reduce the issues ({len(old)} -> {len(new)}); "
+            "stopped retrying")
+
+
 class UnitRunner:
     def __init__(self, env: RunEnv) -> None:
         self.env = env
@@ -121,9 +146,15 @@ class UnitRunner:
         """Attempt the unit until it validates, fails for good, or attempts run out."""
         env = self.env
         state.status = UnitStatus.RUNNING
+        stuck: str | None = None
         for attempt in range(1, env.options.max_attempts + 1):
             outcome, error = await self._attempt(state, attempt)
             if outcome in _FINAL or attempt == env.options.max_attempts:
+                break
+            if env.stop.reason is not None:
+                return  # the run is stopping: the scheduler cancels this unit with the reason
+            stuck = unproductive_repair(state.attempts) if env.options.loop_breaker else None
+            if stuck:
                 break
             delay = env.policy.delay(attempt, error)
             state.attempts[-1] = dataclasses.replace(state.attempts[-1], retry_delay=delay)
@@ -135,7 +166,7 @@ class UnitRunner:
             if delay > 0:
                 await env.clock.sleep(delay)
         if state.status is not UnitStatus.VALIDATED:
-            self._give_up(state)
+            self._give_up(state, stuck)
 
     async def _attempt(self, state: UnitState,
                        attempt: int) -> tuple[AttemptOutcome, BaseException | None]:
@@ -161,11 +192,14 @@ class UnitRunner:
                     log.error("provider crashed on %s", unit.id, exc_info=exc)
                 error = f"{type(exc).__name__}: {exc}" if outcome is AttemptOutcome.CRASHED \
                     else str(exc)
+                spent = getattr(exc, "usage", None) or Usage()
                 state.attempts.append(AttemptRecord(attempt, started, env.emitter.elapsed()
-                                                    - started, outcome, error))
+                                                    - started, outcome, error, usage=spent))
+                self._spend(unit, attempt, Generation((), usage=spent))
                 return outcome, exc
         finally:
             env.gate.release()
+        self._spend(unit, attempt, generation)
         return self._judge(state, attempt, started, generation, ctx), None
 
     async def _call(self, unit: Unit, ctx: UnitContext) -> Generation:
@@ -213,7 +247,8 @@ class UnitRunner:
 
         def record(outcome: AttemptOutcome, error: str | None = None) -> AttemptOutcome:
             state.attempts.append(AttemptRecord(attempt, started, env.emitter.elapsed() - started,
-                                                outcome, error, issues, paths, generation.usage))
+                                                outcome, error, issues, paths, generation.usage,
+                                                cached=generation.cached))
             return outcome
 
         if errors_in(issues):
@@ -228,7 +263,9 @@ class UnitRunner:
         state.finish(UnitStatus.VALIDATED, None)
         env.emitter.emit(EventKind.UNIT_VALIDATED, unit.id, attempt,
                          f"{unit.id} validated on attempt {attempt}", files=len(paths),
-                         warnings=len(issues))
+                         warnings=len(issues), cached=generation.cached,
+                         tokens=generation.usage.prompt_tokens
+                         + generation.usage.completion_tokens)
         self._announce_written(unit, generation)
         return AttemptOutcome.VALIDATED
 
@@ -237,7 +274,19 @@ class UnitRunner:
             self.env.emitter.emit(EventKind.FILE_WRITTEN, unit.id, None, f.path, path=f.path,
                                   bytes=len(f.content.encode()))
 
-    def _give_up(self, state: UnitState) -> None:
+    def _spend(self, unit: Unit, attempt: int, generation: Generation) -> None:
+        """Count the answer against the budget; the first limit reached stops the run."""
+        env = self.env
+        reached = env.budget.add(generation.usage, cached=generation.cached)
+        if reached is None:
+            return
+        used = env.budget.usage()
+        env.emitter.emit(EventKind.BUDGET_REACHED, unit.id, attempt,
+                         f"{env.budget.describe(reached)} after attempt {attempt} of {unit.id}; "
+                         "stopping the run", limit=reached.value, **used.to_dict())
+        env.stop.set(reached)
+
+    def _give_up(self, state: UnitState, stuck: str | None = None) -> None:
         env, unit = self.env, state.unit
         n = len(state.attempts)
         last = state.attempts[-1]
@@ -245,6 +294,8 @@ class UnitRunner:
             cause = _issue_summary(last.issues)
         else:
             cause = f"{last.outcome.value}: {last.error}"
+        if stuck:
+            cause += f"; {stuck}"
         if state.kept is None:
             state.finish(UnitStatus.FAILED, f"nothing usable after {n} attempt(s); last {cause}")
             env.emitter.emit(EventKind.UNIT_FAILED, unit.id, n, state.reason or "")

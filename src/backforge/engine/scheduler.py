@@ -2,9 +2,10 @@
 
 A unit starts the moment every unit it depends on is validated; a unit whose
 dependency did not validate is marked blocked (and `done` in the sorter, so the
-loop still terminates). The overall deadline is one more task in the same
-`asyncio.wait`: when it fires, in-flight units are cancelled, validated files
-stay where the sink put them, and every unfinished unit gets a reason.
+loop still terminates). One `StopSignal` waits in the same `asyncio.wait`; the
+overall deadline or a token/cost budget sets it, and either way the same stop
+path runs: in-flight units are cancelled, validated files stay where the sink
+put them, and every unfinished unit gets a reason naming the limit.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from graphlib import CycleError, TopologicalSorter
 
+from backforge.engine.budget import Budget, StopReason, StopSignal
 from backforge.engine.checks import Registry
 from backforge.engine.clock import Clock, LoopClock
 from backforge.engine.events import Emitter, Event, EventCallback, EventKind
@@ -87,12 +89,14 @@ class _Engine:
         self.emitter = Emitter(on_event, clock, clock.now())
         self.registry = Registry()
         self.states = {uid: UnitState(u) for uid, u in plan.units.items()}
+        self.budget = Budget(options.max_tokens_total, options.max_cost, options.cost_of)
+        self.stop = StopSignal()
         self.env = RunEnv(plan, provider, validator, sink, options, clock, self.emitter,
                           self.registry, PriorityGate(options.concurrency),
                           RateLimiter(options.requests_per_minute, clock), RetryPolicy(options),
-                          priorities(plan))
+                          priorities(plan), self.budget, self.stop)
         self.runner = UnitRunner(self.env)
-        self.deadline_hit = False
+        self.stopped_by: StopReason | None = None  # set when the stop path ran
 
     async def execute(self) -> RunResult:
         provider = getattr(self.env.provider, "name", type(self.env.provider).__name__)
@@ -102,32 +106,38 @@ class _Engine:
                           stack=self.plan.stack, provider=provider)
         sorter = TopologicalSorter(self.plan.graph())
         sorter.prepare()
-        deadline = asyncio.ensure_future(self.clock.sleep(self.options.deadline))
+        deadline = asyncio.ensure_future(self._deadline())
+        stopper = asyncio.ensure_future(self.stop.wait())
         tasks: dict[asyncio.Future[None], str] = {}
         try:
-            await self._loop(sorter, tasks, deadline)
+            await self._loop(sorter, tasks, stopper)
         finally:
             deadline.cancel()
+            stopper.cancel()
             if tasks:  # only when the run itself is cancelled or an engine bug surfaced
                 for task in tasks:
                     task.cancel()
                 await settle(tasks, self.clock, self.options.cancel_grace)
         return self._finish()
 
+    async def _deadline(self) -> None:
+        await self.clock.sleep(self.options.deadline)
+        self.stop.set(StopReason.DEADLINE)
+
     async def _loop(self, sorter: TopologicalSorter, tasks: dict[asyncio.Future[None], str],
-                    deadline: asyncio.Future[None]) -> None:
+                    stopper: asyncio.Future[StopReason]) -> None:
         while sorter.is_active():
             self._start_ready(sorter, tasks)
             if not tasks:
                 return  # cannot happen for a checked plan; unfinished units are reported
-            done, _ = await asyncio.wait({*tasks, deadline}, return_when=asyncio.FIRST_COMPLETED)
+            done, _ = await asyncio.wait({*tasks, stopper}, return_when=asyncio.FIRST_COMPLETED)
             for task in done:
-                if task is not deadline:
+                if task is not stopper:
                     uid = tasks.pop(task)
                     task.result()  # an engine bug must surface, not hide in a task
                     sorter.done(uid)
-            if deadline in done:
-                await self._stop_at_deadline(tasks)
+            if self.stop.reason is not None:
+                await self._stop_run(self.stop.reason, tasks)
                 return
 
     def _start_ready(self, sorter: TopologicalSorter,
@@ -154,19 +164,27 @@ class _Engine:
         state.finish(UnitStatus.BLOCKED, reason)
         self.emitter.emit(EventKind.UNIT_BLOCKED, state.unit.id, None, reason, by=dep, root=root)
 
-    async def _stop_at_deadline(self, tasks: dict[asyncio.Future[None], str]) -> None:
-        self.deadline_hit = True
+    def _limit(self, reason: StopReason) -> str:
+        if reason is StopReason.DEADLINE:
+            return f"deadline reached ({self.options.deadline:g} s)"
+        return self.budget.describe(reason)
+
+    async def _stop_run(self, reason: StopReason, tasks: dict[asyncio.Future[None], str]) -> None:
+        """The one stop path (deadline or budget): cancel in-flight units, keep validated ones."""
+        self.stopped_by = reason
         for task in tasks:
             task.cancel()
         # Each unit gives its provider call cancel_grace; allow a little more on top.
         await settle(tasks, self.clock, 2 * self.options.cancel_grace)
-        limit = f"deadline reached ({self.options.deadline:g} s)"
-        for uid in tasks.values():
-            state = self.states[uid]
+        tasks.clear()
+        limit = self._limit(reason)
+        for state in self.states.values():
             if state.status.is_terminal():
                 continue
-            self._cancel(state, f"{limit} {_cancelled_when(state)}")
-        tasks.clear()
+            waiting = [d for d in state.unit.deps
+                       if self.states[d].status is not UnitStatus.VALIDATED]
+            more = f" (waiting for {', '.join(waiting)})" if waiting and not state.attempts else ""
+            self._cancel(state, f"{limit} {_cancelled_when(state)}{more}")
 
     def _cancel(self, state: UnitState, reason: str) -> None:
         state.finish(UnitStatus.CANCELLED, reason)
@@ -174,14 +192,14 @@ class _Engine:
                           reason)
 
     def _cancel_unreached(self) -> None:
+        """Units left over without a stop (only when the loop ended early): say so."""
         for state in self.states.values():
             if state.status.is_terminal():
                 continue
             waiting = [d for d in state.unit.deps
                        if self.states[d].status is not UnitStatus.VALIDATED]
-            head = (f"deadline reached ({self.options.deadline:g} s) before it started"
-                    if self.deadline_hit else "not reached")
-            self._cancel(state, head + (f" (waiting for {', '.join(waiting)})" if waiting else ""))
+            self._cancel(state, "not reached"
+                         + (f" (waiting for {', '.join(waiting)})" if waiting else ""))
 
     def _finish(self) -> RunResult:
         self._cancel_unreached()
@@ -189,7 +207,9 @@ class _Engine:
         self.emitter.emit(EventKind.RUN_FINISHED, None, None,
                           "run succeeded" if report.success else "run failed",
                           success=report.success, success_rate=round(report.success_rate, 4),
-                          duration=round(report.duration, 3), counts=report.counts())
+                          duration=round(report.duration, 3), counts=report.counts(),
+                          usage=report.usage.to_dict(),
+                          stopped_by=self.stopped_by.value if self.stopped_by else None)
         report = report.with_notes(*self.emitter.notes())
         partial: dict[str, str] = {}
         for state in self.states.values():
@@ -210,14 +230,19 @@ class _Engine:
         if self.env.abandoned:
             notes.append(f"provider calls ignored cancellation for {self.options.cancel_grace:g} s "
                          f"and were abandoned: {', '.join(self.env.abandoned)}")
-        if self.deadline_hit:
+        usage = self.budget.usage()
+        if self.stopped_by is not None:
             unfinished = sum(s.status is UnitStatus.CANCELLED for s in self.states.values())
-            notes.insert(0, f"deadline of {self.options.deadline:g} s reached: "
-                            f"{unfinished} unit(s) cancelled; validated files were kept")
+            head = (f"deadline of {self.options.deadline:g} s reached"
+                    if self.stopped_by is StopReason.DEADLINE
+                    else f"{self._limit(self.stopped_by)} ({usage.total_tokens} tokens"
+                         + (f", ${usage.cost:.4f}" if usage.cost is not None else "") + ")")
+            notes.insert(0, f"{head}: {unfinished} unit(s) cancelled; validated files were kept")
         prompt = sum(a.usage.prompt_tokens for u in units.values() for a in u.attempts)
         completion = sum(a.usage.completion_tokens for u in units.values() for a in u.attempts)
         return RunReport(success, rate, self.emitter.elapsed(), modules, tuple(units.values()),
-                         Usage(prompt, completion), tuple(notes))
+                         Usage(prompt, completion), tuple(notes), usage=usage,
+                         stopped_by=self.stopped_by)
 
 
 async def run(plan: Plan, provider: Provider, validator: Validator, sink: Sink,

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from backforge.engine.protocols import Generation, RetryableError, UnitContext, Usage
-from backforge.plan.model import Unit
+from backforge.engine.protocols import Generation, RetryableError, Usage
 from backforge.providers.llm.http import post_json
-from backforge.providers.llm.prompts import Prompt, build_prompt
+from backforge.providers.llm.prompts import Prompt
 from backforge.providers.llm.protocol import BadResponse, parse_response
-from backforge.providers.llm.settings import ConfiguredProvider
+from backforge.providers.llm.settings import ConfiguredProvider, Reply, checked
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 DEFAULT_MODEL = "gpt-4o-mini"
@@ -28,18 +27,17 @@ class OpenAIProvider(ConfiguredProvider):
                 "messages": [{"role": "system", "content": prompt.system},
                              {"role": "user", "content": prompt.user}]}
 
-    async def generate(self, unit: Unit, ctx: UnitContext) -> Generation:
+    async def send(self, payload: dict[str, Any]) -> Reply:
         body = await post_json(
-            self._transport, f"{self.base_url}/chat/completions", self.request(build_prompt(unit, ctx)),
+            self._transport, f"{self.base_url}/chat/completions", payload,
             # No key, no header (local servers need none; a real API answers 401).
             {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}, key_env=self.key_env,
             base_url=self.base_url)
-        return parse_chat_completion(body)
+        return read_chat_completion(body)
 
 
-
-def parse_chat_completion(body: Any) -> Generation:
-    """A chat.completion object -> Generation (choices[0].message.content, usage)."""
+def read_chat_completion(body: Any) -> Reply:
+    """A chat.completion object -> its text (choices[0].message.content), usage and cut."""
     try:
         choice = body["choices"][0]
         text = choice["message"]["content"]
@@ -50,11 +48,13 @@ def parse_chat_completion(body: Any) -> Generation:
         raise BadResponse("the message has no text content", str(body))
     usage = body.get("usage") or {}
     tokens = Usage(int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0))
-    if choice.get("finish_reason") == "length":
-        # Cut at max_tokens: parse anyway (it may be whole), else say why it broke.
-        try:
-            return parse_response(text, tokens)
-        except BadResponse:
-            raise BadResponse("the answer was cut at max_tokens (finish_reason=length)",
-                              text) from None
-    return parse_response(text, tokens)
+    # Cut at max_tokens: parsed anyway (it may be whole); if it breaks, the cut is named.
+    cut = "finish_reason=length" if choice.get("finish_reason") == "length" else None
+    return Reply(text, tokens, cut)
+
+
+def parse_chat_completion(body: Any) -> Generation:
+    """A chat.completion object -> Generation (choices[0].message.content, usage)."""
+    reply = read_chat_completion(body)
+    checked(reply, parse_response)
+    return parse_response(reply.text, reply.usage)

@@ -109,6 +109,26 @@ def importable(plan: Plan, unit: Unit, ctx: UnitContext) -> list[dict]:
     return out
 
 
+def _package(specifier: str) -> str:
+    """'pg' -> 'pg', 'pino/file' -> 'pino', '@scope/pkg/x' -> '@scope/pkg'."""
+    parts = specifier.split("/")
+    return "/".join(parts[:2]) if specifier.startswith("@") else parts[0]
+
+
+def declared_packages(plan: Plan, unit: Unit, ctx: UnitContext) -> dict[str, str]:
+    """The npm packages (sorted, with their declared ranges) that the files of the unit's
+    dependencies import. Not "everything declared so far": that depends on which units
+    happened to validate first, and the prompt must be the same on every run so the
+    response cache can replay it."""
+    paths = [p for u in _dep_closure(plan, unit) for p in u.required
+             if p.endswith(_CODE) and p in ctx.files]
+    registry = Registry()
+    registry.sync({p: ctx.files[p] for p in paths})
+    names = {_package(i.specifier) for p in paths if (parsed := registry.get(p))
+             for i in parsed.imports if not i.is_relative}
+    return {n: ctx.dependencies[n] for n in sorted(names) if n in ctx.dependencies}
+
+
 def build_prompt(unit: Unit, ctx: UnitContext) -> Prompt:
     plan = ctx.plan
     env = _env(plan.stack)
@@ -118,7 +138,8 @@ def build_prompt(unit: Unit, ctx: UnitContext) -> Prompt:
         "unit": unit, "plan": plan, "module": plan.module(unit.module),
         "header_tag": HEADER_TAG, "header": json.dumps(head, separators=(",", ":")),
         "spec": json.dumps(head["spec"], indent=1),
-        "imports": importable(plan, unit, ctx), "dependencies": dict(ctx.dependencies),
+        "imports": importable(plan, unit, ctx),
+        "dependencies": declared_packages(plan, unit, ctx),
         "retry": retry, "previous": ctx.previous.files if retry and ctx.previous else (),
         "issues": ctx.issues if retry else (), "prompt_version": PROMPT_VERSION,
     }
