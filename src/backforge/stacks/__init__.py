@@ -5,13 +5,17 @@ A stack is data plus templates; adding one must not touch the engine.
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Collection
+from typing import TYPE_CHECKING, Protocol
 
 from backforge.engine.protocols import Generation
 from backforge.errors import UnknownStackError
 from backforge.plan.model import ModuleDef, Plan, Unit, UnitFiles
 from backforge.spec.model import Project
 from backforge.spec.names import Names
+
+if TYPE_CHECKING:
+    from backforge.stacks.evolution import Evolution
 
 
 class Stack(Protocol):
@@ -23,6 +27,14 @@ class Stack(Protocol):
 
     def render(self, unit: Unit, plan: Plan) -> Generation:
         """The template output for one unit: deterministic, byte-identical per spec."""
+        ...
+
+    def evolve(self, old: Plan, new: Plan, existing: Collection[str]) -> Evolution:
+        """The migration that moves a database built by `old`'s migrations to `new`'s
+        schema, the data it would lose, and the API changes.
+
+        `existing`: paths already in the project; the new migration is numbered
+        after every existing one (and after any number the stack reserves)."""
         ...
 
 

@@ -119,6 +119,10 @@ class SqlSchemaFacts:
     types_defined: tuple[str, ...] = ()  # CREATE TYPE / CREATE DOMAIN names
     types_used: tuple[tuple[str, int], ...] = ()  # (type name, line) of non-builtin types
     names: tuple[str, ...] = ()  # constraint and index names: legal quoted identifiers
+    # What later migrations remove: DROP TABLE (column None), ALTER TABLE DROP COLUMN and
+    # the old name of RENAME COLUMN; and ALTER TABLE RENAME TO as (old, new).
+    dropped: tuple[SqlRef, ...] = ()
+    renamed_tables: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ Jinja2 templates under `templates/` (deterministic: same spec, same bytes).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from backforge.engine.protocols import GeneratedFile, Generation
@@ -18,6 +19,7 @@ from backforge.stacks.express_js import render as _render
 from backforge.stacks.express_js.deps import module_dependencies
 
 if TYPE_CHECKING:
+    from backforge.stacks.evolution import Evolution
     from backforge.verify.checks import Probe
 
 __all__ = ["STACK", "ExpressJsStack"]
@@ -49,6 +51,14 @@ class ExpressJsStack:
             files = _render.render_module(plan, ctx, module)
         deps, dev = module_dependencies(module)
         return Generation(tuple(GeneratedFile(p, c) for p, c in files), deps, dev)
+
+    def evolve(self, old: Plan, new: Plan, existing: Collection[str]) -> Evolution:
+        """The append-only migration from `old`'s schema to `new`'s (PostgreSQL), the
+        data it would lose and the API changes. `existing`: paths already in the
+        project; the new file is numbered after every existing migration and 0002."""
+        from backforge.stacks.express_js.evolve import evolve
+
+        return evolve(old, new, existing)
 
     def migrations_table(self, plan: Plan) -> str:
         """The table the generated migrate runner records applied migrations in."""

@@ -8,9 +8,15 @@
 - query-column-unknown: SQL in a source file's strings quotes an identifier that is
   no table, column, constraint or index of the schema (a model selecting "titel").
 
-The schema is the union of every SQL file (plus CREATE TABLE statements held in
-source strings, e.g. a migration runner's bookkeeping table), built once per
-registry change.
+The schema is built once per registry change from every SQL file (plus CREATE
+TABLE statements held in source strings, e.g. a migration runner's bookkeeping
+table) in two forms. `known`: the union of everything any file creates; names
+in migrations (up and down) are checked against it, since a migration runs
+before later ones drop what it names. `tables`: the schema after all
+migrations, applying the files in path order (migrations/0001 before 0003,
+seeds after), each file's drops and renames (DROP TABLE, DROP COLUMN, RENAME)
+before its definitions; `.down.sql` files are left out. Source-code queries and
+seeds are checked against it, so a column that 0003 drops is unknown there.
 """
 
 from __future__ import annotations
@@ -54,43 +60,71 @@ _MAX_LISTED = 12
 
 @dataclass(frozen=True)
 class SchemaIndex:
-    tables: Mapping[str, frozenset[str]]  # table -> its columns
+    tables: Mapping[str, frozenset[str]]  # table -> its columns, after every migration
     names: frozenset[str]  # constraint and index names
     types: frozenset[str]  # types created by CREATE TYPE / CREATE DOMAIN
     columns: frozenset[str]  # every column of every table
     # False when a SQL file does not parse: names it would define are unknown, so
     # nothing is judged against the schema until that syntax error is fixed.
     complete: bool = True
+    known: Mapping[str, frozenset[str]] | None = None  # every table and column ever created
+
+    def created(self) -> Mapping[str, frozenset[str]]:
+        return self.tables if self.known is None else self.known
 
 
-def _build(facts: list[SqlSchemaFacts]) -> SchemaIndex:
+def _is_migration(path: str) -> bool:
+    return path.endswith(".down.sql") or "migrations/" in f"/{path}"
+
+
+def _apply(tables: dict[str, set[str]], one: SqlSchemaFacts) -> None:
+    """One file's effect on the schema: removals first (DROP ... IF EXISTS, then CREATE)."""
+    for ref in one.dropped:
+        if ref.column is None:
+            tables.pop(ref.table, None)
+        elif ref.table in tables:
+            tables[ref.table].discard(ref.column)
+    for old, new in one.renamed_tables:
+        if old in tables:
+            tables.setdefault(new, set()).update(tables.pop(old))
+    for table in one.tables:
+        tables.setdefault(table.name, set()).update(table.columns)
+
+
+def _build(facts: list[tuple[str, SqlSchemaFacts]]) -> SchemaIndex:
     tables: dict[str, set[str]] = {}
+    known: dict[str, set[str]] = {}
     names: set[str] = set()
     types: set[str] = set()
-    for one in facts:
+    for path, one in sorted(facts, key=lambda f: f[0]):
         for table in one.tables:
-            tables.setdefault(table.name, set()).update(table.columns)
+            known.setdefault(table.name, set()).update(table.columns)
+        for old, new in one.renamed_tables:
+            known.setdefault(new, set()).update(known.get(old, ()))
+        if not path.endswith(".down.sql"):
+            _apply(tables, one)
         names.update(one.names)
         types.update(one.types_defined)
     index = {t: frozenset(c) for t, c in tables.items()}
     return SchemaIndex(index, frozenset(names), frozenset(types),
-                       frozenset(c for cols in index.values() for c in cols))
+                       frozenset(c for cols in index.values() for c in cols),
+                       known={t: frozenset(c) for t, c in known.items()})
 
 
 # The last index per registry: inside a run most units change no SQL, so the schema
 # is rebuilt only when a file with schema facts changed (same facts objects: same index).
 # The facts are kept with the index (alive, so compared by identity safely).
-_last: weakref.WeakKeyDictionary[Registry, tuple[list[SqlSchemaFacts], SchemaIndex]] = \
-    weakref.WeakKeyDictionary()
+_last: weakref.WeakKeyDictionary[Registry, tuple[list[tuple[str, SqlSchemaFacts]],
+                                                 SchemaIndex]] = weakref.WeakKeyDictionary()
 
 
 def _current(registry: Registry) -> SchemaIndex:
-    facts = [p.schema for p in registry.parsed_files() if p.schema is not None]
+    facts = [(p.path, p.schema) for p in registry.parsed_files() if p.schema is not None]
     if any(p.language == "sql" and not p.ok for p in registry.parsed_files()):
         return SchemaIndex({}, frozenset(), frozenset(), frozenset(), complete=False)
     last = _last.get(registry)
     if last is not None and len(last[0]) == len(facts) \
-            and all(a is b for a, b in zip(last[0], facts, strict=True)):
+            and all(a[0] == b[0] and a[1] is b[1] for a, b in zip(last[0], facts, strict=True)):
         return last[1]
     index = _build(facts)
     _last[registry] = (facts, index)
@@ -113,12 +147,14 @@ def _did_you_mean(name: str, candidates: Iterable[str], cutoff: float = 0.6) -> 
 
 
 def _ref_issue(path: str, ref: SqlRef, schema: SchemaIndex) -> Issue | None:
-    columns = schema.tables.get(ref.table)
+    tables = schema.created() if _is_migration(path) else schema.tables
+    columns = tables.get(ref.table)
     if columns is None:
+        gone = " (a migration drops it)" if ref.table in schema.created() else ""
         return Issue("sql-reference-unknown",
-                     f'{ref.context} names table "{ref.table}", which no migration creates',
-                     path, ref.line, Severity.ERROR,
-                     f"{_did_you_mean(ref.table, schema.tables)}create the table in a "
+                     f'{ref.context} names table "{ref.table}", which no migration creates'
+                     f"{gone}", path, ref.line, Severity.ERROR,
+                     f"{_did_you_mean(ref.table, tables)}create the table in a "
                      "migration or correct the name")
     if ref.column is None or ref.column in columns:
         return None

@@ -68,6 +68,8 @@ class _Facts:
         self.types_defined: list[str] = []
         self.types_used: list[tuple[str, int]] = []
         self.names: list[str] = []
+        self.dropped: list[SqlRef] = []
+        self.renamed: list[tuple[str, str]] = []
 
     def define(self, table: str, column: str | None, line: int) -> None:
         known = self.tables.get(table) or TableDef(table, (), line)
@@ -78,7 +80,7 @@ class _Facts:
     def result(self) -> SqlSchemaFacts:
         return SqlSchemaFacts(tuple(self.tables.values()), tuple(self.refs),
                               tuple(self.types_defined), tuple(self.types_used),
-                              tuple(self.names))
+                              tuple(self.names), tuple(self.dropped), tuple(self.renamed))
 
 
 def _own_table(stmt: exp.Expression) -> exp.Table | None:
@@ -122,6 +124,11 @@ def _record(ident: exp.Identifier, stmt: exp.Expression, own: str | None,
     if isinstance(parent, exp.Table):
         if key != "this" or isinstance(grand, exp.Opclass):
             return  # a schema or catalog qualifier, or an operator class (inet_ops)
+        if isinstance(grand, exp.AlterRename):
+            return  # ALTER TABLE ... RENAME TO: the new name (see _removals)
+        if isinstance(grand, exp.Drop) and str(grand.args.get("kind", "")).upper() == \
+                "CONSTRAINT":
+            return  # ALTER TABLE ... DROP CONSTRAINT: sqlglot holds the name as a table
         context = "foreign key" if isinstance(grand, exp.Schema) and isinstance(
             grand.parent, exp.Reference) else _context(stmt)
         if name != own or context == "foreign key":
@@ -167,6 +174,30 @@ def _statement_facts(stmt: exp.Expression, facts: _Facts) -> None:
         facts.refs.append(SqlRef(own, None, _line(table.this), _context(stmt)))
     for ident in _identifiers(stmt):
         _record(ident, stmt, own, facts)
+    _removals(stmt, own, facts)
+
+
+def _removals(stmt: exp.Expression, own: str | None, facts: _Facts) -> None:
+    """What the statement takes away from the schema later statements see."""
+    if isinstance(stmt, exp.Drop):
+        for table in stmt.args.get("tables") or ():
+            if isinstance(table, exp.Table) and isinstance(table.this, exp.Identifier):
+                facts.dropped.append(SqlRef(name_of(table.this), None, _line(table.this), "drop"))
+        return
+    if not isinstance(stmt, exp.Alter) or own is None:
+        return
+    for action in stmt.args.get("actions") or ():
+        if isinstance(action, exp.Drop) and str(action.args.get("kind", "")).upper() == "COLUMN":
+            gone = [c.this for c in action.args.get("tables") or () if isinstance(c, exp.Column)]
+        elif isinstance(action, exp.RenameColumn) and isinstance(action.this, exp.Column):
+            gone = [action.this.this]
+        elif isinstance(action, exp.AlterRename) and isinstance(action.this, exp.Table):
+            facts.renamed.append((own, name_of(action.this.this)))
+            continue
+        else:
+            continue
+        facts.dropped.extend(SqlRef(own, name_of(i), _line(i), "drop")
+                             for i in gone if isinstance(i, exp.Identifier))
 
 
 def _command_problem(stmt: exp.Command, source: str) -> SyntaxProblem | None:
