@@ -5,7 +5,8 @@ that unit, after a configurable latency, with seeded fault injection.
     with FakeLLMServer(latency_ms=20, fault_rate=0.3, faults=("429", "syntax")) as base_url:
         ... OpenAIProvider(LLMSettings(base_url=base_url, api_key="k")) ...
 
-The prompt's `backforge-unit` header block (unit id + spec slice) says what to render.
+The prompt's `backforge-unit` header block (unit id + spec slice) says what to render;
+a hybrid prompt (`"kind": "endpoints"`) gets function bodies (see fake_endpoints).
 Faults are drawn per (seed, unit, request number of that unit), so a run's faults do
 not depend on the order concurrent requests arrive in.
 """
@@ -17,12 +18,19 @@ import json
 import random
 import threading
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from backforge import plan as planner
 from backforge.engine.protocols import Generation
+from backforge.providers.fake_endpoints import (
+    answer_functions,
+    apply_endpoint_fault,
+    load_answers,
+)
 from backforge.providers.fake_faults import CONTENT_FAULTS, apply_content_fault
+from backforge.providers.hybrid_prompt import render_answer
 from backforge.providers.llm.prompts import parse_header
 from backforge.providers.llm.protocol import render_response
 from backforge.spec.model import Project
@@ -47,6 +55,9 @@ class FakeLLMConfig:
     retry_after: float = 1.0  # the Retry-After a 429 sends, seconds
     hang_seconds: float = 3600.0
     api_key: str | None = None  # when set, requests must carry it (else 401)
+    # hybrid prompts: canned function bodies by endpoint label (a JSON file's path or the
+    # mapping itself; see fake_endpoints); unknown endpoints get a generic implementation
+    answers: str | Mapping[str, Any] | None = None
 
 
 @dataclass
@@ -66,6 +77,7 @@ class FakeLLMServer:
             raise ValueError(f"unknown fault kind(s): {', '.join(sorted(unknown))}; "
                              f"known: {', '.join(FAULTS)}")
         self.port = port
+        self.answers = load_answers(self.config.answers)
         self.stats = FakeLLMStats()
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -180,8 +192,7 @@ class FakeLLMServer:
                       head: dict) -> tuple[int, dict[str, str], bytes]:
         unit_id = str(head.get("unit"))
         fault = self._draw(unit_id)
-        generation = render_header(head)
-        text = render_response(generation)
+        text, faulty = self._content(head)
         await asyncio.sleep(self._latency(len(text) // 4, unit_id))
         if fault == "429":
             return _error(429, "Rate limit reached", {"Retry-After": f"{self.config.retry_after:g}"})
@@ -194,12 +205,22 @@ class FakeLLMServer:
         if fault == "truncated":
             text, finish = text[: len(text) // 2], "length"
         elif fault in CONTENT_FAULTS:
-            text = render_response(apply_content_fault(fault, generation))
+            text = faulty(fault)
         usage = (len(prompt) // 4, len(text) // 4)
         model = str(payload.get("model", "fake"))
         out = _anthropic_body(text, usage, model, finish) if path.rstrip("/").endswith(
             "/messages") else _openai_body(text, usage, model, finish)
         return 200, {"Content-Type": "application/json"}, json.dumps(out).encode()
+
+    def _content(self, head: dict) -> tuple[str, Callable[[str], str]]:
+        """The answer text for a prompt header, and how to spoil it with a content fault."""
+        if head.get("kind") == "endpoints":
+            functions = answer_functions(head, self.answers)
+            return render_answer(functions), \
+                lambda kind: render_answer(apply_endpoint_fault(kind, functions))
+        generation = render_header(head)
+        return render_response(generation), \
+            lambda kind: render_response(apply_content_fault(kind, generation))
 
     def _draw(self, unit_id: str) -> str | None:
         with self._lock:

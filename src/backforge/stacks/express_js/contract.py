@@ -2,9 +2,9 @@
 
 Walks every table in foreign-key order: creates a row through the API (parents
 first), reads it, lists, updates, provokes 400/401/404/409, calls every custom
-endpoint (501 naming it), then deletes everything. Each request is a recorded
-check; a table whose create fails skips its dependent checks instead of failing
-them again.
+endpoint (501 naming it, or for real when its logic is written), then deletes
+everything. Each request is a recorded check; a table whose create fails skips
+its dependent checks instead of failing them again.
 """
 
 from __future__ import annotations
@@ -15,16 +15,18 @@ from urllib.parse import quote
 from backforge.plan import Plan
 from backforge.spec.model import FieldType
 from backforge.stacks.express_js import schemas
-from backforge.stacks.express_js.context import TableContext
+from backforge.stacks.express_js.context import ProjectContext, TableContext
 from backforge.stacks.express_js.ddl import fk_order
 from backforge.stacks.express_js.render import project_context
 from backforge.stacks.express_js.samples import different_value
 from backforge.stacks.express_js.testgen import (
     MAIN,
+    EndpointCall,
     ParentRef,
     body_for,
     endpoint_call,
     is_plain,
+    key_params,
     suite_plan,
 )
 from backforge.verify.checks import Probe
@@ -162,18 +164,60 @@ def _check_update(probe: Probe, t: TableContext, item: str, body: dict[str, Any]
                   body={k: v for k, v in body.items() if k not in {c.prop for c in t.pk}})
 
 
-def check_custom_endpoints(probe: Probe, plan: Plan) -> None:
+def check_custom_endpoints(probe: Probe, plan: Plan,
+                           rows: dict[str, dict[str, Any]] | None = None) -> None:
+    """A stub answers 501 naming itself. An endpoint whose logic is written (the served
+    OpenAPI document lists no 501 for it) is called for real: with an existing row's key
+    (and a sample body) it answers no 5xx and a documented body; a missing key is 404."""
     ctx = project_context(plan)
+    doc = probe.client.call("GET", "/openapi.json").body
     for ep in ctx.endpoints:
         params = schemas.endpoint_schemas(ctx, (ep,))[ep.name]["params"]
-        path = f"{ctx.prefix}{endpoint_call(ep, params).path}"
-        res = probe.request(ep.method, path, 501, f"{ep.label} answers 501", table=ep.table)
-        message = res.body.get("error", {}).get("message", "") if isinstance(res.body, dict) \
-            else ""
-        probe.expect(ep.label in message, "501 names the endpoint", f"got {message!r}")
+        call = endpoint_call(ep, params, key=key_params(ctx, ep))
+        path = f"{ctx.prefix}{call.path}"
+        if _implemented(doc, ctx.prefix, ep):
+            path = _check_implemented(probe, ctx, call, rows or {})
+        else:
+            res = probe.request(ep.method, path, 501, f"{ep.label} answers 501", table=ep.table)
+            message = res.body.get("error", {}).get("message", "") \
+                if isinstance(res.body, dict) else ""
+            probe.expect(ep.label in message, "501 names the endpoint", f"got {message!r}")
         if ep.auth and ctx.auth:
             probe.with_token(None).request(ep.method, path, 401, f"{ep.label} without a token",
                                            table=ep.table)
+
+
+def _implemented(doc: Any, prefix: str, ep: Any) -> bool:
+    paths = doc.get("paths", {}) if isinstance(doc, dict) else {}
+    op = (paths.get(f"{prefix}{ep.path}") or paths.get(ep.path) or {}).get(ep.method.lower())
+    return isinstance(op, dict) and "501" not in op.get("responses", {})
+
+
+def _check_implemented(probe: Probe, ctx: ProjectContext, call: EndpointCall,
+                       rows: dict[str, dict[str, Any]]) -> str:
+    """Returns the path it called (for the token check)."""
+    ep = call.endpoint
+    t = ctx.table(ep.table) if ep.table is not None else None
+    row = rows.get(t.var) if t is not None else None
+    path = call.path
+    if call.key and row is not None:
+        path = call.keyed_path
+        for param, prop in call.key:
+            path = path.replace("{" + param + "}", quote(str(row[prop]), safe=""), 1)
+    body = _resolve(body_for(ctx, t, MAIN), rows) if t is not None and call.sends_body \
+        else ({} if call.sends_body else None)
+    res = probe.client.call(ep.method, f"{ctx.prefix}{path}", body)
+    problems = [] if probe.schemas is None else \
+        probe.schemas.problems(ep.method, f"{ctx.prefix}{path}", res.status, res.body)
+    if res.status >= 500:
+        probe.recorder.server_errors += 1
+    probe.expect(res.status < 500 and not problems, f"{ep.label} answers (implemented)",
+                 f"HTTP {res.status}: {'; '.join(problems) or res.body}", table=ep.table)
+    if call.key and row is not None:
+        t_plan = suite_plan(ctx, t, schemas.endpoint_schemas(ctx, t.endpoints))
+        probe.request(ep.method, f"{ctx.prefix}{call.missing_path(t_plan.missing_key)}", 404,
+                      f"{ep.label} for a missing row is 404", table=ep.table, body=body)
+    return f"{ctx.prefix}{path}"
 
 
 def check_deletes(probe: Probe, plan: Plan, created: list[tuple[TableContext, dict]]) -> None:
@@ -194,5 +238,5 @@ def run_contract(probe: Probe, plan: Plan) -> None:
         if row is not None:
             rows[t.var] = row
             created.append((t, row))
-    check_custom_endpoints(authed, plan)
+    check_custom_endpoints(authed, plan, rows)
     check_deletes(authed, plan, created)

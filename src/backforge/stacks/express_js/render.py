@@ -210,20 +210,24 @@ def row_var(t: TableContext) -> str:
     return name
 
 
-def render_table(module: str, ctx: ProjectContext, t: TableContext) -> Files:
+def render_table(module: str, ctx: ProjectContext, t: TableContext,
+                 implemented: frozenset[str] = frozenset()) -> Files:
+    """`implemented`: labels of custom endpoints whose logic is written (hybrid mode);
+    their tests call them for real instead of expecting 501."""
     context = table_context(ctx, t)
     if module == "tests":
-        plan = suite_plan(ctx, t, context["schemas"]["endpoints"])
+        plan = suite_plan(ctx, t, context["schemas"]["endpoints"], implemented)
         context.update(plan=plan, key_path=js_key_path, js_body=js_body)
     return _render_folder(f"{module}/table", lambda p: p.replace("TABLE", t.stem), **context)
 
 
-def render_shared(module: str, plan: Plan, ctx: ProjectContext) -> Files:
+def render_shared(module: str, plan: Plan, ctx: ProjectContext,
+                  implemented: frozenset[str] = frozenset()) -> Files:
     common = _common(ctx, plan)
     if module == "routes":
         tableless = schemas.endpoint_schemas(ctx, ctx.tableless)
         context = {**common, "openapi": openapi_context(ctx), "tableless_schemas": tableless,
-                   "router_order": router_order(ctx)}
+                   "router_order": router_order(ctx), "implemented": implemented}
         files = _render_folder("routes/shared", lambda p: p, **context)
         if ctx.tableless:
             from backforge.stacks.express_js.testgen import endpoint_call
@@ -235,7 +239,8 @@ def render_shared(module: str, plan: Plan, ctx: ProjectContext) -> Files:
         tableless = schemas.endpoint_schemas(ctx, ctx.tableless)
         from backforge.stacks.express_js.testgen import endpoint_call
 
-        calls = [endpoint_call(e, tableless[e.name]["params"]) for e in ctx.tableless]
+        calls = [endpoint_call(e, tableless[e.name]["params"], implemented=e.label in implemented)
+                 for e in ctx.tableless]
         paths = [p for t in ctx.tables for p in (t.collection_path, t.item_path_openapi)]
         return _render_folder("tests/shared", lambda p: p, **common, calls=calls,
                               clear_statements=clear_statements(ctx), openapi_paths=paths)

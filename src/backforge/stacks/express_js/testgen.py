@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from backforge.spec.model import FieldType
 from backforge.stacks.express_js.columns import Column
@@ -43,6 +44,30 @@ class ParentStep:
 class EndpointCall:
     endpoint: CustomEndpoint
     path: str  # concrete path with sample parameter values
+    implemented: bool = False  # its logic is written (hybrid mode): no 501 expected
+    # path parameter -> property of the endpoint table's row, when the path names a row
+    # of its own table by key (`/tasks/{id}/complete`): called with a real row's key.
+    key: tuple[tuple[str, str], ...] = ()
+    keyed_path: str = ""  # `path` with the key parameters left as `{param}`
+
+    @property
+    def sends_body(self) -> bool:
+        return self.endpoint.method in ("POST", "PUT", "PATCH")
+
+    def row_path_js(self, row: str) -> str:
+        """A JS expression for the path with the key of the row in variable `row`."""
+        parts, rest = [], self.keyed_path
+        for param, prop in self.key:
+            before, rest = rest.split("{" + param + "}", 1)
+            parts += [js_string(before), f"encodeURIComponent({row}.{prop})"]
+        parts.append(js_string(rest))
+        return " + ".join(p for p in parts if p != "''")
+
+    def missing_path(self, missing_key: tuple[Any, ...]) -> str:
+        path = self.keyed_path
+        for (param, _), value in zip(self.key, missing_key, strict=True):
+            path = path.replace("{" + param + "}", quote(str(value), safe=""), 1)
+        return path
 
 
 @dataclass(frozen=True)
@@ -166,16 +191,36 @@ def _param_value(schema: dict[str, Any]) -> Any:
     return "sample"
 
 
-def endpoint_call(ep: CustomEndpoint, params_schema: dict[str, Any]) -> EndpointCall:
-    path = ep.path
+def endpoint_call(ep: CustomEndpoint, params_schema: dict[str, Any], *,
+                  implemented: bool = False,
+                  key: tuple[tuple[str, str], ...] = ()) -> EndpointCall:
+    path = keyed = ep.path
+    keyed_names = {param for param, _ in key}
     for name in ep.params:
-        value = _param_value(params_schema["properties"][name])
-        path = path.replace("{" + name + "}", str(value))
-    return EndpointCall(ep, path)
+        value = str(_param_value(params_schema["properties"][name]))
+        path = path.replace("{" + name + "}", value)
+        if name not in keyed_names:
+            keyed = keyed.replace("{" + name + "}", value)
+    return EndpointCall(ep, path, implemented, key, keyed)
+
+
+def key_params(ctx: ProjectContext, ep: CustomEndpoint) -> tuple[tuple[str, str], ...]:
+    """(path parameter, row property) pairs when the endpoint's path starts with its own
+    table's item path (`/tasks/{id}/...`); () otherwise."""
+    if ep.table is None:
+        return ()
+    t = ctx.table(ep.table)
+    segments = ep.path.strip("/").split("/")
+    head = segments[1:1 + len(t.pk)]
+    if segments[0] != t.collection_path.strip("/") or len(head) != len(t.pk) \
+            or not all(s.startswith("{") for s in head):
+        return ()
+    return tuple((s[1:-1], c.prop) for s, c in zip(head, t.pk, strict=True))
 
 
 def suite_plan(ctx: ProjectContext, t: TableContext,
-               endpoint_schemas: dict[str, dict[str, Any]]) -> SuitePlan:
+               endpoint_schemas: dict[str, dict[str, Any]],
+               implemented: frozenset[str] = frozenset()) -> SuitePlan:
     body = body_for(ctx, t, MAIN)
     replace = body_for(ctx, t, REPLACE, keys=False) if t.can_update else None
     props = {c.prop for c in t.columns}
@@ -189,7 +234,8 @@ def suite_plan(ctx: ProjectContext, t: TableContext,
         duplicate=any(c.prop in body for c in t.unique_columns) or t.natural_key,
         filter=_filter(t, body),
         sort=sortable[0] if sortable else None,
-        calls=tuple(endpoint_call(e, endpoint_schemas[e.name]["params"])
+        calls=tuple(endpoint_call(e, endpoint_schemas[e.name]["params"],
+                                  implemented=e.label in implemented, key=key_params(ctx, e))
                     for e in t.endpoints))
 
 
@@ -206,10 +252,9 @@ def _js_ref(value: Any) -> Any:
 
 def js_key_path(t: TableContext, values: tuple[Any, ...]) -> str:
     """A JS string literal of the item path for literal key values."""
-    from urllib.parse import quote
-
     return js_string(t.collection_path + "".join(f"/{quote(str(v), safe='')}" for v in values))
 
 
 __all__ = ["EndpointCall", "ParentRef", "ParentStep", "SuitePlan", "body_for",
-           "endpoint_call", "is_plain", "js_body", "js_key_path", "parent_steps", "suite_plan"]
+           "endpoint_call", "is_plain", "js_body", "js_key_path", "key_params", "parent_steps",
+           "suite_plan"]
