@@ -1,0 +1,365 @@
+"""Regeneration: the wiring that makes `generate` into a backforge folder incremental.
+
+`open_session` picks the provider wrapper and the sink for a run into a folder:
+a first run writes as before and then records the manifest and base copies; a
+run into a folder with a manifest replays unchanged units from the base copies,
+pins applied migrations, adds the stack's evolution migration, merges the
+user's edits, removes files no unit produces any more, and records the result.
+`plan_regeneration` computes the same decisions without writing (`backforge plan`).
+Like api.py it knows every stage; api.generate hands folder runs to it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from backforge import plan as planner
+from backforge.engine.protocols import Provider, Sink
+from backforge.errors import InputError
+from backforge.output import incremental as inc
+from backforge.output import manifest as mf
+from backforge.output.merge import Action, MergingSink, require_git
+from backforge.output.writer import MARKER_DIR, DirectoryWriter
+from backforge.plan.model import Plan, Unit
+from backforge.providers.llm.prompts import PROMPT_VERSION, spec_slice
+from backforge.providers.replay import ReplayProvider
+from backforge.spec.loaders import LoadedSpec
+from backforge.spec.names import TableNames
+
+if TYPE_CHECKING:
+    from backforge.stacks import Stack
+    from backforge.stacks.evolution import Evolution
+
+CONFLICT_EXIT = 3
+
+
+class DestructiveChangeError(InputError):
+    """The new spec drops or narrows data and --allow-destructive was not given."""
+
+    def __init__(self, losses: tuple[Any, ...]) -> None:
+        self.losses = losses
+        lines = "".join(f"\n  - {d.change}: {d.detail}" for d in losses)
+        super().__init__("the new spec would lose data in an existing database; nothing was "
+                         f"written:{lines}\npass --allow-destructive to generate the "
+                         "migration anyway (run `backforge plan` to see every change)")
+
+
+class PreviousSpecError(InputError):
+    def __init__(self, root: Path, reason: str) -> None:
+        super().__init__(f"{root}: cannot regenerate: {reason}")
+
+
+# -- unit input fingerprints ---------------------------------------------------------------
+
+
+def template_version(stack: Stack) -> str:
+    """The hash of the stack's templates and prompts folders, of the LLM prompt builder
+    and of the backforge version (which covers the Python code that renders them)."""
+    from importlib.metadata import version
+
+    folder = Path(sys.modules[type(stack).__module__].__file__ or ".").parent
+    prompts = Path(sys.modules[spec_slice.__module__].__file__ or ".")
+    return mf.canonical_hash([mf.folder_hash([folder / "templates", folder / "prompts"]),
+                              prompts.read_text(encoding="utf-8"), PROMPT_VERSION,
+                              version("backforge")])
+
+
+def _names_dict(names: TableNames) -> dict[str, Any]:
+    return {"name": names.name, "sql": names.sql, "url": names.url, "file": names.file,
+            "singular": names.singular, "plural": names.plural,
+            "fields": {k: [f.sql, f.prop] for k, f in names.fields.items()}}
+
+
+def unit_slice(plan: Plan, unit: Unit) -> dict[str, Any]:
+    """Everything a unit's output may depend on: its spec slice (the whole project for a
+    unit of no table) and the resolved names of its tables."""
+    project = spec_slice(plan, unit).model_dump(mode="json")
+    tables = project.pop("tables")
+    return {"tables": {t["name"]: [t, _names_dict(plan.names.table(t["name"]))]
+                       for t in tables}, "rest": project}
+
+
+def unit_inputs(plan: Plan, settings: inc.Settings) -> dict[str, inc.UnitInputs]:
+    out: dict[str, inc.UnitInputs] = {}
+    for uid, unit in plan.units.items():
+        sl = unit_slice(plan, unit)
+        tables = {name: mf.canonical_hash(v) for name, v in sl["tables"].items()}
+        rest = mf.canonical_hash({"unit": uid, "module": unit.module, "files": unit.required,
+                                  "project": sl["rest"]})
+        whole = mf.canonical_hash({"stack": plan.stack, "provider": settings.provider,
+                                   "model": settings.model, "prompt_version": PROMPT_VERSION,
+                                   "templates": settings.template_version, "tables": tables,
+                                   "rest": rest})
+        out[uid] = inc.UnitInputs(whole, tables, rest)
+    return out
+
+
+def spec_hash(plan: Plan) -> str:
+    return mf.canonical_hash(plan.project.model_dump(mode="json"))
+
+
+# -- the previous run ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Previous:
+    """What the folder says about the last run, and how the new plan differs from it."""
+
+    manifest: mf.Manifest
+    plan: Plan
+    settings: inc.Settings
+    evolution: Evolution | None
+    decisions: tuple[inc.UnitDecision, ...]
+    replays: Mapping[str, Any]
+    pinned: Mapping[str, tuple[Any, ...]]
+    bases: Mapping[str, str | None]
+    new_inputs: Mapping[str, inc.UnitInputs] = field(default_factory=dict)
+
+    @property
+    def pinned_paths(self) -> frozenset[str]:
+        return frozenset(f.path for files in self.pinned.values() for f in files)
+
+
+def _old_plan(root: Path, manifest: mf.Manifest, stack: Stack) -> Plan:
+    from backforge.spec import load as load_spec
+
+    if manifest.stack != stack.name:
+        raise PreviousSpecError(root, f"it was generated for stack {manifest.stack}, not "
+                                f"{stack.name}; generate into a new folder")
+    saved = root / MARKER_DIR / "spec.json"
+    try:
+        loaded = load_spec(saved)
+    except InputError as exc:
+        raise PreviousSpecError(root, f"{saved} (the previous spec) does not load: "
+                                f"{exc.message.splitlines()[0]}") from None
+    return planner.build(loaded.project, stack, loaded.names)
+
+
+def _existing_paths(root: Path, manifest: mf.Manifest) -> set[str]:
+    paths = set(manifest.files)
+    folder = root / inc.MIGRATIONS_DIR
+    if folder.is_dir():
+        paths |= {p.relative_to(root).as_posix() for p in folder.rglob("*") if p.is_file()}
+    return paths
+
+
+def read_previous(root: Path, stack: Stack, plan: Plan, settings: inc.Settings) -> Previous:
+    """Load the manifest, the previous spec and base copies; decide every unit."""
+    manifest = mf.load_manifest(root)
+    assert manifest is not None
+    old_plan = _old_plan(root, manifest, stack)
+    evolve = getattr(stack, "evolve", None)
+    evolution = evolve(old_plan, plan, _existing_paths(root, manifest)) if evolve else None
+    new_inputs = unit_inputs(plan, settings)
+    old_inputs = unit_inputs(old_plan, inc.Settings(manifest.provider, manifest.model,
+                                                    manifest.template_version))
+    decisions, replays = inc.decide_units(root, plan, manifest, settings, new_inputs,
+                                          old_inputs)
+    pinned = inc.pinned_migrations(root, plan, manifest,
+                                   evolution.files if evolution is not None else ())
+    bases = {p: mf.read_base(root, p, sha) for p, sha in manifest.files.items()}
+    return Previous(manifest, old_plan, settings, evolution, tuple(decisions), replays, pinned,
+                    bases, new_inputs)
+
+
+# -- a run into a folder --------------------------------------------------------------------
+
+
+class Session:
+    """One `generate` into a folder: the provider and sink to run the engine with, then
+    `finish` to record the manifest, base copies and the regeneration report."""
+
+    def __init__(self, root: Path, plan: Plan, provider: ReplayProvider, sink: Sink,
+                 settings: inc.Settings, previous: Previous | None) -> None:
+        self.root, self.plan, self.provider, self.sink = root, plan, provider, sink
+        self.settings, self.previous = settings, previous
+        self.conflicts: tuple[str, ...] = ()
+
+    def write_meta(self, report: Mapping[str, Any], spec: Mapping[str, Any]) -> None:
+        """report.json always (it holds this run's timings); spec.json only when it
+        changed, so an unchanged regeneration leaves it alone."""
+        DirectoryWriter(self.root).write_meta("report.json", report)
+        mf.write_if_changed(self.root / MARKER_DIR / "spec.json",
+                            json.dumps(spec, indent=2) + "\n")
+
+    def produced(self) -> dict[str, tuple[str, ...]]:
+        """unit -> its files, for every unit the sink received this run."""
+        if isinstance(self.sink, MergingSink):
+            got = set(self.sink.generated)
+        else:
+            got = set(getattr(self.sink, "written", ()))
+        return {uid: tuple(f.path for f in g.files) for uid, g in self.provider.last.items()
+                if g.files and all(f.path in got for f in g.files)}
+
+    def finish(self, report: dict[str, Any]) -> dict[str, Any]:
+        produced = self.produced()
+        regen = None
+        if self.previous is not None and isinstance(self.sink, MergingSink):
+            regen = self._merge_finish(produced)
+        entries, files = self._entries(produced)
+        for uid in produced:
+            for path in produced[uid]:
+                mf.write_base(self.root, path, self.provider.last[uid].file_map()[path])
+        manifest = mf.Manifest(report.get("backforge", ""), self.plan.stack,
+                               spec_hash(self.plan), self.settings.provider,
+                               self.settings.model, self.settings.template_version, entries,
+                               files)
+        mf.save_manifest(self.root, manifest)
+        return {**report, "regeneration": regen} if regen is not None else report
+
+    def _entries(self, produced: Mapping[str, tuple[str, ...]]
+                 ) -> tuple[dict[str, mf.UnitEntry], dict[str, str]]:
+        inputs = self.previous.new_inputs if self.previous else unit_inputs(self.plan,
+                                                                            self.settings)
+        entries: dict[str, mf.UnitEntry] = {}
+        files: dict[str, str] = {}
+        old = self.previous.manifest if self.previous else None
+        for uid, unit in self.plan.units.items():
+            if uid in produced:
+                g = self.provider.last[uid]
+                entries[uid] = mf.UnitEntry(uid, unit.module, unit.table, inputs[uid].hash,
+                                            produced[uid], dict(g.dependencies),
+                                            dict(g.dev_dependencies))
+                files.update({f.path: mf.sha256_text(f.content) for f in g.files})
+            elif old is not None and uid in old.units:
+                entries[uid] = old.units[uid]  # not rerun: the old record, so it reruns next
+                files.update({p: old.files[p] for p in old.units[uid].files if p in old.files})
+        return entries, files
+
+    def _merge_finish(self, produced: Mapping[str, tuple[str, ...]]) -> dict[str, Any]:
+        assert self.previous is not None and isinstance(self.sink, MergingSink)
+        prev, sink = self.previous, self.sink
+        gone = inc.orphans(prev.manifest, self.plan, produced, prev.pinned_paths)
+        sink.remove_orphans(gone)
+        for path in gone:
+            if sink.decisions[path].action in (Action.DELETED, Action.KEPT,
+                                               Action.USER_DELETED):
+                mf.remove_base(self.root, path)
+        self.conflicts = tuple(d.path for d in sink.conflicts())
+        return regeneration_dict(prev, sink, self.provider)
+
+
+def regeneration_dict(prev: Previous, sink: MergingSink,
+                      provider: ReplayProvider | None) -> dict[str, Any]:
+    files = [d.to_dict() for _, d in sorted(sink.decisions.items())]
+    decisions = [d.to_dict() for d in prev.decisions]
+    replayed = sorted(provider.replayed) if provider else \
+        [d.id for d in prev.decisions if d.replay]
+    regenerated = [d.id for d in prev.decisions if d.id not in replayed]
+    return {"units_replayed": len(replayed), "units_regenerated": len(regenerated),
+            "regenerated": regenerated, "units": decisions,
+            "provider_calls": provider.calls if provider else None,
+            "files": files, "counts": sink.counts(),
+            "conflicts": [d.path for d in sink.conflicts()],
+            "evolution": prev.evolution.to_dict() if prev.evolution is not None else None}
+
+
+def open_session(root: Path, stack: Stack, plan: Plan, provider: Provider, *,
+                 provider_name: str, model: str | None,
+                 allow_destructive: bool = False) -> Session:
+    """Raises DestructiveChangeError, PreviousSpecError, ManifestError or GitMissingError
+    (InputErrors, exit 2) before anything is written."""
+    settings = inc.Settings(provider_name, model, template_version(stack))
+    if not mf.has_manifest(root):
+        return Session(root, plan, ReplayProvider(provider), DirectoryWriter(root), settings,
+                       None)
+    prev = read_previous(root, stack, plan, settings)
+    if prev.evolution is not None and prev.evolution.destructive and not allow_destructive:
+        raise DestructiveChangeError(prev.evolution.data_loss)
+    require_git()
+    wrapper = ReplayProvider(provider, prev.replays, prev.pinned)
+    return Session(root, plan, wrapper, MergingSink(root, prev.bases), settings, prev)
+
+
+__all__ = ["CONFLICT_EXIT", "DestructiveChangeError", "LoadedSpec", "PreviousSpecError",
+           "Session", "open_session", "read_previous", "unit_inputs", "unit_slice"]
+
+
+# -- plan only (`backforge plan`, `generate --dry-run`) -------------------------------------
+
+
+@dataclass(frozen=True)
+class RegenPlan:
+    """What a generate into `root` would do; computed without writing anything."""
+
+    root: Path
+    first_run: bool
+    units: tuple[inc.UnitDecision, ...]
+    files: tuple[Any, ...] | None  # FileDecisions; None: not computed (LLM provider)
+    evolution: Evolution | None
+    allow_destructive: bool = False
+
+    @property
+    def needs_allow_destructive(self) -> bool:
+        return bool(self.evolution is not None and self.evolution.destructive
+                    and not self.allow_destructive)
+
+    @property
+    def regenerated(self) -> list[inc.UnitDecision]:
+        return [u for u in self.units if not u.replay]
+
+    def to_dict(self) -> dict[str, Any]:
+        files = None if self.files is None else [d.to_dict() for d in self.files
+                                                 if d.action is not Action.UNCHANGED]
+        return {"root": str(self.root), "first_run": self.first_run,
+                "units_replayed": sum(u.replay for u in self.units),
+                "units_regenerated": len(self.regenerated),
+                "units": [u.to_dict() for u in self.regenerated],
+                "files": files,
+                "unchanged_files": None if self.files is None else
+                sum(d.action is Action.UNCHANGED for d in self.files),
+                "evolution": self.evolution.to_dict() if self.evolution else None,
+                "needs_allow_destructive": self.needs_allow_destructive}
+
+
+def _render_all(plan: Plan, provider: Provider, sink: Sink, options: Any) -> None:
+    from backforge.engine import run_sync
+    from backforge.validate import UnitValidator
+
+    run_sync(plan, provider, UnitValidator(), sink, options.engine_options())
+
+
+def plan_regeneration(stack: Stack, plan: Plan, provider: Provider, model: str | None,
+                      options: Any, root: Path) -> RegenPlan:
+    """The units and (template provider: computed in memory) files a generate into `root`
+    would regenerate, merge or remove; LLM providers: units only, no calls."""
+    settings = inc.Settings(options.provider, model, template_version(stack))
+    compute = options.provider == "template"
+    if not mf.has_manifest(root):
+        from backforge.output.merge import FileDecision
+        from backforge.output.writer import MemorySink
+
+        units = tuple(inc.UnitDecision(uid, False, ("first generation",)) for uid in plan.units)
+        files = None
+        if compute:
+            memory = MemorySink()
+            _render_all(plan, provider, memory, options)
+            files = tuple(FileDecision(p, Action.UPDATED if (root / p).exists()
+                                       else Action.ADDED) for p in sorted(memory.files))
+        return RegenPlan(root, True, units, files, None, options.allow_destructive)
+    prev = read_previous(root, stack, plan, settings)
+    files = None
+    if compute:
+        sink = MergingSink(root, prev.bases, dry_run=True)
+        wrapper = ReplayProvider(provider, prev.replays, prev.pinned)
+        _render_all(plan, wrapper, sink, options)
+        produced = {uid: tuple(f.path for f in g.files) for uid, g in wrapper.last.items()}
+        sink.remove_orphans(inc.orphans(prev.manifest, plan, produced, prev.pinned_paths))
+        files = tuple(d for _, d in sorted(sink.decisions.items()))
+    return RegenPlan(root, False, prev.decisions, files, prev.evolution,
+                     options.allow_destructive)
+
+
+def dry_run_result(loaded: LoadedSpec, stack: Stack, plan: Plan, provider: Provider,
+                   model: str | None, options: Any, root: Path) -> Any:
+    """api.generate with dry_run: the plan as the report, nothing written."""
+    from backforge.api import GenerateResult
+
+    planned = plan_regeneration(stack, plan, provider, model, options, root)
+    return GenerateResult(True, {}, {"project": loaded.project.name, "dry_run": True,
+                                     "plan": planned.to_dict()}, root)

@@ -1,0 +1,45 @@
+"""Guard: a unit whose input fingerprint did not change must render the same bytes,
+for every kind of spec edit; otherwise replaying it would serve stale code."""
+
+from __future__ import annotations
+
+import pytest
+
+from backforge import plan as planner
+from backforge.output.incremental import Settings
+from backforge.regenerate import template_version, unit_inputs
+from backforge.spec import load
+from backforge.stacks import get_stack
+from tests.regen.support import MUTATIONS, mutated, taskmanager
+
+STACK = get_stack("express-js")
+
+
+def _plan(spec):
+    loaded = load(spec)
+    return planner.build(loaded.project, STACK, loaded.names)
+
+
+@pytest.mark.parametrize("mutation", sorted(MUTATIONS))
+def test_unchanged_fingerprint_means_identical_output(mutation: str) -> None:
+    settings = Settings("template", None, template_version(STACK))
+    old, new = _plan(taskmanager()), _plan(mutated(mutation))
+    old_in, new_in = unit_inputs(old, settings), unit_inputs(new, settings)
+    same = [uid for uid in new.units if uid in old.units and old_in[uid].hash == new_in[uid].hash]
+    changed = [uid for uid in new.units if uid not in same]
+    assert changed, "every mutation changes at least one unit"
+    for uid in same:
+        before = STACK.render(old.units[uid], old).file_map()
+        after = STACK.render(new.units[uid], new).file_map()
+        assert before == after, f"{mutation}: {uid} kept its fingerprint but renders differently"
+
+
+def test_a_column_change_leaves_unrelated_tables_replayable() -> None:
+    settings = Settings("template", None, template_version(STACK))
+    old, new = _plan(taskmanager()), _plan(mutated("add_column"))
+    old_in, new_in = unit_inputs(old, settings), unit_inputs(new, settings)
+    same = {uid for uid in new.units if old_in[uid].hash == new_in[uid].hash}
+    # tasks changed: its units and those of comments (which references tasks) rerun;
+    # users and projects do not reference tasks, so theirs replay.
+    assert {"models/users", "services/projects", "handlers/users", "tests/projects"} <= same
+    assert not {"models/tasks", "services/tasks", "models/comments"} & same
