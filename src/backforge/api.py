@@ -17,7 +17,7 @@ from typing import Any
 from backforge import plan as planner
 from backforge.engine import EngineOptions, run_sync
 from backforge.engine.events import Event
-from backforge.engine.protocols import Issue
+from backforge.engine.protocols import Issue, Usage
 from backforge.output.writer import DirectoryWriter, MemorySink, check_output_dir
 from backforge.providers.template import TemplateProvider
 from backforge.spec import load as load_spec
@@ -27,7 +27,7 @@ from backforge.validate import UnitValidator, validate_tree
 from backforge.verify.model import StepResult, VerifyReport
 
 EventHandler = Callable[[Event], None]
-PROVIDERS = ("template", "openai", "anthropic")
+PROVIDERS = ("template", "openai", "anthropic", "hybrid")
 
 
 @dataclass(frozen=True)
@@ -51,14 +51,26 @@ class GenerateOptions:
     model: str | None = None
     base_url: str | None = None
     api_key_env: str | None = None
+    # Regeneration (a folder with .backforge/manifest.json): allow a migration that loses
+    # data; dry_run plans only (see backforge.regenerate), writing nothing.
+    allow_destructive: bool = False
+    dry_run: bool = False
+    # Budgets (None: no limit): prompt+completion tokens, and USD priced from the price
+    # table (built-in list prices, $BACKFORGE_PRICES, then `prices` files, TOML or JSON).
+    max_tokens_total: int | None = None
+    max_cost: float | None = None
+    prices: tuple[str, ...] = ()
+    cache: bool = True  # replay identical LLM requests from the user's response cache
+    loop_breaker: bool = True  # stop retrying a unit whose repair did not reduce its errors
 
-    def engine_options(self) -> EngineOptions:
+    def engine_options(self, cost_of: Callable[[Usage], float] | None = None) -> EngineOptions:
         return EngineOptions(
             concurrency=self.concurrency, call_timeout=self.call_timeout,
             max_retries=self.max_retries, backoff_base=self.backoff_base,
             deadline=self.deadline, requests_per_minute=self.requests_per_minute,
             required_ratio=self.required_ratio, success_ratio=self.success_ratio,
-            seed=self.seed)
+            seed=self.seed, max_tokens_total=self.max_tokens_total, max_cost=self.max_cost,
+            cost_of=cost_of, loop_breaker=self.loop_breaker)
 
 
 @dataclass(frozen=True)
@@ -68,10 +80,14 @@ class GenerateResult:
     report: Mapping[str, Any]  # the same data as .backforge/report.json
     output: Path | None = None
     issues: tuple[Issue, ...] = field(default=())  # whole-project checks after the run
+    conflicts: tuple[str, ...] = ()  # regeneration: files merged with conflict markers
 
     @property
     def exit_code(self) -> int:
-        return 0 if self.success else 1
+        """0 success, 1 failed run, 3 (regeneration) success but merge conflicts to fix."""
+        if not self.success:
+            return 1
+        return 3 if self.conflicts else 0
 
 
 def load(spec: str | Path | Mapping[str, Any], *, fmt: str | None = None) -> LoadedSpec:
@@ -128,23 +144,61 @@ def import_spec(source: str | Path | None = None, *, database_url: str | None = 
     return ImportResult(loaded, text, target)
 
 
-def _provider(name: str, stack, options: GenerateOptions | None = None):
+@dataclass(frozen=True)
+class _Choice:
+    """The provider a run uses and the model behind it (None: templates, no model)."""
+
+    provider: Any
+    model: str | None = None
+
+
+def _provider(name: str, stack, options: GenerateOptions | None = None) -> _Choice:
+    o = options or GenerateOptions()
     if name == "template":
-        return TemplateProvider(stack)
+        return _Choice(TemplateProvider(stack))
     if name in ("openai", "anthropic"):
-        from backforge.providers.llm.anthropic import AnthropicProvider
-        from backforge.providers.llm.openai import OpenAIProvider
-        from backforge.providers.llm.settings import LLMSettings
         from backforge.providers.routing import TEMPLATE_MODULES, RoutingProvider
 
-        o = options or GenerateOptions()
-        settings = LLMSettings(base_url=o.base_url, model=o.model, api_key_env=o.api_key_env)
-        model = OpenAIProvider(settings) if name == "openai" else AnthropicProvider(settings)
+        model = _model_client(name, o)
         template = TemplateProvider(stack)
-        return RoutingProvider(model, {m: template for m in TEMPLATE_MODULES})
+        return _Choice(RoutingProvider(model, {m: template for m in TEMPLATE_MODULES}),
+                       model.model)
+    if name == "hybrid":
+        return _hybrid_provider(stack, o)
     from backforge.errors import InputError
 
     raise InputError(f"--provider: unknown provider '{name}'; available: {', '.join(PROVIDERS)}")
+
+
+def _model_client(api: str, o: GenerateOptions):
+    """The HTTP client of one model API, with the user's response cache unless disabled."""
+    from backforge.providers.llm.anthropic import AnthropicProvider
+    from backforge.providers.llm.cache import ResponseCache
+    from backforge.providers.llm.openai import OpenAIProvider
+    from backforge.providers.llm.settings import LLMSettings
+
+    settings = LLMSettings(base_url=o.base_url, model=o.model, api_key_env=o.api_key_env)
+    kind = OpenAIProvider if api == "openai" else AnthropicProvider
+    return kind(settings, cache=ResponseCache() if o.cache else None)
+
+
+def _hybrid_provider(stack, o: GenerateOptions) -> _Choice:
+    """Templates plus a model for custom endpoint logic. The model speaks the OpenAI
+    Chat Completions API unless BACKFORGE_HYBRID_API=anthropic (the Messages API)."""
+    import os
+
+    from backforge.errors import InputError
+    from backforge.providers.hybrid import HybridProvider
+    from backforge.validate import UnitValidator
+
+    api = os.environ.get("BACKFORGE_HYBRID_API", "openai").strip().lower() or "openai"
+    if api not in ("openai", "anthropic"):
+        raise InputError(f"BACKFORGE_HYBRID_API: unknown API '{api}'; use openai or anthropic")
+    model = _model_client(api, o)
+    # Keep the 501 stubs of bodies that still fail after one repair (or at the last
+    # attempt when fewer are allowed): a loop breaker may stop retrying after that.
+    return _Choice(HybridProvider(stack, model, checker=UnitValidator(),
+                                  fallback_from=min(2, o.max_retries + 1)), model.model)
 
 
 def generate(spec: str | Path | Mapping[str, Any] | LoadedSpec,
@@ -159,15 +213,28 @@ def generate(spec: str | Path | Mapping[str, Any] | LoadedSpec,
     options = options or GenerateOptions()
     loaded = spec if isinstance(spec, LoadedSpec) else load(spec)
     stack = get_stack(options.stack or loaded.project.stack)
-    provider = _provider(options.provider, stack, options)
+    choice = _provider(options.provider, stack, options)
+    provider = choice.provider
+    # Checked before anything is written: bad limits or an unpriced model with max_cost: exit 2.
+    engine_options = options.engine_options(_cost_function(options, choice.model))
     the_plan = planner.build(loaded.project, stack, loaded.names)
     root = Path(output) if output is not None else None
+    session = None
     if root is not None:
         check_output_dir(root, force=options.force)
-    sink = DirectoryWriter(root) if root is not None else MemorySink()
+        from backforge import regenerate
+
+        if options.dry_run:
+            return regenerate.dry_run_result(loaded, stack, the_plan, provider, choice.model,
+                                             options, root)
+        session = regenerate.open_session(
+            root, stack, the_plan, provider, provider_name=options.provider,
+            model=choice.model,
+            allow_destructive=options.allow_destructive)
+    sink = session.sink if session is not None else MemorySink()
     validator = UnitValidator()
-    result = run_sync(the_plan, provider, validator, sink, options.engine_options(),
-                      on_event=on_event)
+    result = run_sync(the_plan, session.provider if session is not None else provider,
+                      validator, sink, engine_options, on_event=on_event)
     package = _package_json(result.files)
     # Whole-project checks against the final package.json; without one (config
     # not validated, already reported) fall back to what the units declared.
@@ -177,11 +244,46 @@ def generate(spec: str | Path | Mapping[str, Any] | LoadedSpec,
     success = result.report.success and not any(i.severity == "error" for i in project_issues)
     report = _report_dict(result.report.to_dict(), loaded, stack.name, options, project_issues,
                           success)
-    if isinstance(sink, DirectoryWriter):
-        sink.write_meta("report.json", report)
-        # The normalized spec, so `verify` and `validate` need no path to the original.
-        sink.write_meta("spec.json", loaded.project.model_dump(mode="json"))
-    return GenerateResult(success, dict(result.files), report, root, project_issues)
+    if hasattr(provider, "endpoint_report"):  # hybrid: which custom endpoints have logic
+        report["endpoints"] = provider.endpoint_report(the_plan, result.files)
+    if session is not None:
+        report = session.finish(report)
+        # The normalized spec, so `verify`, `validate` and the next run need no path to it.
+        session.write_meta(report, loaded.project.model_dump(mode="json"))
+    return GenerateResult(success, dict(result.files), report, root, project_issues,
+                          session.conflicts if session is not None else ())
+
+
+def plan(spec: str | Path | Mapping[str, Any] | LoadedSpec,
+         options: GenerateOptions | None = None, *, output: str | Path) -> Any:
+    """`backforge plan`: what `generate` into `output` would regenerate, merge, add or
+    remove, the migration it would append, data loss and API changes; writes nothing.
+    Returns a backforge.regenerate.RegenPlan (`.to_dict()` for JSON)."""
+    from backforge import regenerate
+
+    options = options or GenerateOptions()
+    loaded = spec if isinstance(spec, LoadedSpec) else load(spec)
+    stack = get_stack(options.stack or loaded.project.stack)
+    choice = _provider(options.provider, stack, options)
+    root = Path(output)
+    check_output_dir(root, force=options.force)
+    the_plan = planner.build(loaded.project, stack, loaded.names)
+    return regenerate.plan_regeneration(stack, the_plan, choice.provider, choice.model, options,
+                                        root)
+
+
+def _cost_function(options: GenerateOptions,
+                   model: str | None) -> Callable[[Usage], float] | None:
+    """USD per attempt for `model`; 0 for templates (no model); None when unpriced (then
+    `max_cost` is an input error: the user must add the model to a prices file)."""
+    from backforge.providers.llm.pricing import Price, UnknownModelPrice, price_table
+
+    if model is None:
+        return Price(0.0, 0.0).cost
+    cost_of = price_table(options.prices).cost_function(model)
+    if cost_of is None and options.max_cost is not None:
+        raise UnknownModelPrice(model)
+    return cost_of
 
 
 def _package_json(files: Mapping[str, str]) -> dict | None:

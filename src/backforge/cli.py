@@ -1,7 +1,9 @@
 """The command line: a thin layer over `backforge.api`.
 
 Only this module prints, and only here are errors mapped to exit codes:
-0 success, 1 failed run (or unexpected fault), 2 bad input (nothing written).
+0 success, 1 failed run (or unexpected fault), 2 bad input (nothing written),
+3 regeneration done but some files were merged with conflict markers (listed in
+.backforge/report.json under regeneration.conflicts; resolve them by hand).
 """
 
 from __future__ import annotations
@@ -44,14 +46,70 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--retries", type=int, default=d.max_retries, help="retries per unit (3)")
     g.add_argument("--deadline", type=float, default=d.deadline, help="overall deadline, s (300)")
     g.add_argument("--rpm", type=int, default=None, help="requests-per-minute limit (off)")
+    _add_budget_options(g)
+    g.add_argument("--dry-run", action="store_true",
+                   help="only show what would be regenerated, merged or removed (= plan)")
+    g.add_argument("--allow-destructive", action="store_true",
+                   help="regeneration: allow a migration that drops or narrows data")
     g.add_argument("--verify", action="store_true",
                    help="then run the project for real (see `backforge verify`)")
     g.add_argument("--database-url", help="with --verify: use this PostgreSQL, not a temporary one")
+    _add_plan_parser(sub)
     _add_validate_parser(sub)
     _add_verify_parser(sub)
     _add_import_parser(sub)
     _add_fake_llm_parser(sub)
     return p
+
+
+def _add_budget_options(g) -> None:
+    g.add_argument("--max-tokens-total", type=int, default=None, metavar="N",
+                   help="stop the run cleanly once N prompt+completion tokens are spent (off)")
+    g.add_argument("--max-cost", type=float, default=None, metavar="USD",
+                   help="stop the run cleanly once this many dollars are spent, priced from "
+                        "the model's price table (off)")
+    g.add_argument("--prices", action="append", default=[], metavar="FILE",
+                   help="TOML or JSON file of model prices, USD per million tokens: "
+                        "{model: {input, output}}; extends the built-in table (also "
+                        "$BACKFORGE_PRICES)")
+    g.add_argument("--no-cache", action="store_true",
+                   help="do not read or write the LLM response cache (~/.cache/backforge)")
+    g.add_argument("--no-loop-breaker", action="store_true",
+                   help="keep retrying a unit even when a repair did not reduce its errors")
+
+
+def _add_plan_parser(sub) -> None:
+    p = sub.add_parser("plan", help="show what regenerating into a folder would do",
+                       description="Compare a spec with the folder backforge generated: units "
+                                   "to regenerate and why, files to add, update, merge or "
+                                   "remove (template provider), the migration to append, data "
+                                   "loss and API changes (breaking ones marked). Writes "
+                                   "nothing; LLM providers: units only, no calls.")
+    p.add_argument("spec", nargs="?", help="spec file: .yaml, .yml, .json, .sql or .dbml")
+    _add_source_options(p)
+    p.add_argument("-o", "--output", help="the generated folder (default: the project name)")
+    p.add_argument("--provider", default="template", choices=api.PROVIDERS)
+    p.add_argument("--model", help="openai/anthropic: the model")
+    p.add_argument("--base-url", help="openai/anthropic: the API base URL")
+    p.add_argument("--api-key-env", metavar="NAME", help="the variable holding the API key")
+    p.add_argument("--allow-destructive", action="store_true",
+                   help="plan as if generate got --allow-destructive")
+    p.add_argument("--json", action="store_true", help="print the plan as JSON")
+
+
+def _plan(args: argparse.Namespace, console: Console,
+          options: api.GenerateOptions | None = None) -> int:
+    loaded = _source(args)
+    output = Path(args.output) if args.output else Path(_default_dir(loaded.project.name))
+    options = options or api.GenerateOptions(
+        provider=args.provider, model=args.model, base_url=args.base_url,
+        api_key_env=args.api_key_env, allow_destructive=args.allow_destructive)
+    planned = api.plan(loaded, options, output=output)
+    if args.json:
+        print(json.dumps(planned.to_dict(), indent=2))
+    else:
+        console.plan(planned.to_dict())
+    return 0
 
 
 def _add_fake_llm_parser(sub) -> None:
@@ -70,6 +128,9 @@ def _add_fake_llm_parser(sub) -> None:
                    help="only a unit's first N requests may fault (default: any)")
     f.add_argument("--retry-after", type=float, default=1.0, help="429 Retry-After, s (1)")
     f.add_argument("--api-key", help="require this key (else any key is accepted)")
+    f.add_argument("--answers", metavar="FILE",
+                   help="hybrid prompts: JSON of canned endpoint bodies by label "
+                        "(default: a generic implementation)")
     f.add_argument("--seed", type=int, default=0)
 
 
@@ -86,7 +147,8 @@ def _fake_llm(args: argparse.Namespace) -> int:
     config = FakeLLMConfig(latency_ms=args.latency_ms, per_token_ms=args.per_token_ms,
                            jitter=args.jitter, fault_rate=args.fault_rate,
                            faults=parse_faults(args.faults), fault_attempts=args.fault_attempts,
-                           seed=args.seed, retry_after=args.retry_after, api_key=args.api_key)
+                           seed=args.seed, retry_after=args.retry_after, api_key=args.api_key,
+                           answers=args.answers)
     try:
         server = FakeLLMServer(config, port=args.port)
     except ValueError as exc:
@@ -224,13 +286,18 @@ def _options(args: argparse.Namespace) -> api.GenerateOptions:
         provider=args.provider, concurrency=args.concurrency, call_timeout=args.timeout,
         max_retries=args.retries, deadline=args.deadline, requests_per_minute=args.rpm,
         force=args.force, model=args.model, base_url=args.base_url,
-        api_key_env=args.api_key_env)
+        api_key_env=args.api_key_env, max_tokens_total=args.max_tokens_total,
+        max_cost=args.max_cost, prices=tuple(args.prices), cache=not args.no_cache,
+        loop_breaker=not args.no_loop_breaker,
+        allow_destructive=args.allow_destructive, dry_run=args.dry_run)
 
 
 def _generate(args: argparse.Namespace, console: Console) -> int:
     loaded = _source(args)
     output = Path(args.output) if args.output else Path(_default_dir(loaded.project.name))
     options = _options(args)
+    if options.dry_run:
+        return _plan(args, console, options)
     if args.json:
         def on_event(event) -> None:
             print(json.dumps(event.to_dict()), flush=True)
@@ -239,7 +306,7 @@ def _generate(args: argparse.Namespace, console: Console) -> int:
         with console.progress() as on_event:
             result = api.generate(loaded, options, output=output, on_event=on_event)
         console.summary(result)
-    if args.verify and result.success:
+    if args.verify and result.exit_code == 0:  # not with conflict markers left to fix
         return _verify(args, console, root=str(output))
     return result.exit_code
 
@@ -256,6 +323,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "generate":
             return _generate(args, console)
+        if args.command == "plan":
+            return _plan(args, console)
         if args.command == "validate":
             return _validate(args)
         if args.command == "verify":

@@ -48,6 +48,8 @@ class Console:
                 bar.update(task, current=event.unit or "")
             elif kind == "unit_retried":
                 bar.console.print(f"[yellow]retry[/] {event.unit}: {event.message}")
+            elif kind == "budget_reached":
+                bar.console.print(f"[bold red]budget[/] {event.message}")
 
         with bar:
             yield on_event
@@ -57,6 +59,8 @@ class Console:
         if kind in ("unit_retried", "unit_failed", "unit_partial", "unit_blocked"):
             self.out.print(f"{kind.removeprefix('unit_')} {event.unit}: {event.message}",
                            markup=False, soft_wrap=True)
+        elif kind == "budget_reached":
+            self.out.print(f"budget: {event.message}", markup=False, soft_wrap=True)
 
     def summary(self, result: Any) -> None:
         report: Mapping[str, Any] = result.report
@@ -72,10 +76,28 @@ class Console:
                           str(sum(len(u["files"]) for u in units)))
         self.out.print(table)
         self._issues(report)
+        self._usage(report)
+        if report.get("regeneration"):
+            self.regeneration(report["regeneration"])
         verdict = "[bold green]success[/]" if result.success else "[bold red]failed[/]"
         where = f" -> {result.output}" if result.output else ""
         self.out.print(f"{verdict}: {report['success_rate'] * 100:.0f}% of modules validated, "
                        f"{len(result.files)} files in {report['duration']:.2f}s{where}")
+
+    def _usage(self, report: Mapping[str, Any]) -> None:
+        """Tokens, cost (when priced) and cache hits; which limit stopped the run."""
+        usage = report.get("usage") or {}
+        if usage.get("total_tokens") or usage.get("cache_hits"):
+            cost = usage.get("cost")
+            priced = f", cost ${cost:.4f}" if cost is not None else ", cost unknown (unpriced)"
+            self.out.print(f"tokens: {usage['prompt_tokens']} prompt + "
+                           f"{usage['completion_tokens']} completion = "
+                           f"{usage['total_tokens']}{priced}; "
+                           f"{usage.get('cache_hits', 0)} cache hit(s)", markup=False)
+        if report.get("stopped_by"):
+            self.out.print(f"[bold red]stopped by {report['stopped_by']}:[/] "
+                           f"{report['notes'][0] if report.get('notes') else ''}",
+                           soft_wrap=True)
 
     def _issues(self, report: Mapping[str, Any]) -> None:
         for unit in report["units"]:
@@ -88,6 +110,54 @@ class Console:
         renames = report.get("renames", [])
         if renames:
             self.out.print(f"{len(renames)} name(s) sanitized (see .backforge/report.json)")
+
+    def regeneration(self, regen: Mapping[str, Any]) -> None:
+        """After a run into a folder backforge generated before: what happened to files."""
+        counts = ", ".join(f"{n} {a}" for a, n in regen["counts"].items())
+        self.out.print(f"regenerated {regen['units_regenerated']} unit(s), replayed "
+                       f"{regen['units_replayed']}; files: {counts or 'none'}", markup=False)
+        for f in regen["files"]:
+            if f["action"] in ("conflict", "kept", "user-deleted"):
+                self.out.print(f"  [yellow]{f['action']}[/] {f['path']}", soft_wrap=True)
+        evo = regen.get("evolution") or {}
+        for path in evo.get("files", []):
+            self.out.print(f"  new migration {path}", markup=False)
+        if regen["conflicts"]:
+            self.out.print(f"[bold yellow]{len(regen['conflicts'])} file(s) with conflict "
+                           "markers[/] (<<<<<<< yours / >>>>>>> backforge): resolve them")
+
+    def plan(self, plan: Mapping[str, Any]) -> None:
+        """`backforge plan`: units, files, migration, data loss, API changes."""
+        first = " (first generation)" if plan["first_run"] else ""
+        self.out.print(f"{plan['root']}{first}: {plan['units_regenerated']} unit(s) to "
+                       f"regenerate, {plan['units_replayed']} unchanged", markup=False)
+        for u in plan["units"]:
+            self.out.print(f"  {u['unit']}: {'; '.join(u['reasons'])}", markup=False,
+                           soft_wrap=True)
+        if plan["files"] is None:
+            self.out.print("files: not computed (an LLM provider; no calls made)")
+        else:
+            self.out.print(f"files ({plan['unchanged_files']} unchanged):", markup=False)
+            for f in plan["files"]:
+                self.out.print(f"  {f['action']:12s} {f['path']}", markup=False)
+        self._evolution(plan.get("evolution"), plan["needs_allow_destructive"])
+
+    def _evolution(self, evo: Mapping[str, Any] | None, refused: bool) -> None:
+        if not evo:
+            return
+        if evo["files"]:
+            self.out.print(f"new migration {', '.join(evo['files'])}:", markup=False)
+        for change in evo["changes"]:
+            self.out.print(f"  {change}", markup=False)
+        for loss in evo["data_loss"]:
+            self.out.print(f"[red]data loss[/] {loss['change']}: {loss['detail']}",
+                           soft_wrap=True)
+        if refused:
+            self.out.print("[bold red]generate will refuse this without --allow-destructive[/]")
+        for a in evo["api"]:
+            mark = "[red]BREAKING[/] " if a["breaking"] else ""
+            self.out.print(f"api {mark}{a['kind']} {a['target']}: {a['detail']}",
+                           soft_wrap=True)
 
     def verify_step(self, step: Any) -> None:
         mark = "[green]ok[/]" if str(step.status) == "passed" else f"[red]{step.status}[/]"
