@@ -126,6 +126,9 @@ def _add_fake_llm_parser(sub) -> None:
                                     "renamed-export,wrong-import,syntax (default: all)")
     f.add_argument("--fault-attempts", type=int, default=None,
                    help="only a unit's first N requests may fault (default: any)")
+    f.add_argument("--repeat-mistakes", action="store_true",
+                   help="a unit may get the same content fault again right after it was "
+                        "shown in a repair prompt (a stuck model; default: it does not)")
     f.add_argument("--retry-after", type=float, default=1.0, help="429 Retry-After, s (1)")
     f.add_argument("--api-key", help="require this key (else any key is accepted)")
     f.add_argument("--answers", metavar="FILE",
@@ -147,6 +150,7 @@ def _fake_llm(args: argparse.Namespace) -> int:
     config = FakeLLMConfig(latency_ms=args.latency_ms, per_token_ms=args.per_token_ms,
                            jitter=args.jitter, fault_rate=args.fault_rate,
                            faults=parse_faults(args.faults), fault_attempts=args.fault_attempts,
+                           repeat_mistakes=args.repeat_mistakes,
                            seed=args.seed, retry_after=args.retry_after, api_key=args.api_key,
                            answers=args.answers)
     try:

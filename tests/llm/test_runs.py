@@ -3,6 +3,8 @@ every fault kind detected and recovered, a rejected key failing fast, and the CL
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from backforge import api, cli
@@ -142,3 +144,17 @@ def test_fake_llm_command_serves_until_stopped(tmp_path):
         finally:
             proc.terminate()
             proc.wait(10)
+
+
+@pytest.mark.parametrize("repeat", [False, True])
+def test_a_repaired_mistake_is_not_repeated_unless_asked(repeat):
+    """The fake reads its repair prompt: the content fault a unit just got is not drawn
+    again for its next request (a stuck model, repeat_mistakes=True, may repeat it)."""
+    from backforge.providers.fake_server import CONTENT_FAULTS
+
+    server = FakeLLMServer(fault_rate=1.0, faults=CONTENT_FAULTS, seed=3,
+                           repeat_mistakes=repeat)
+    runs = [[server._draw(f"unit-{u}") for _ in range(6)] for u in range(20)]
+    repeats = sum(a == b for kinds in runs for a, b in itertools.pairwise(kinds))
+    assert (repeats > 0) == repeat
+    assert {k for kinds in runs for k in kinds} == set(CONTENT_FAULTS)

@@ -51,6 +51,10 @@ class FakeLLMConfig:
     fault_rate: float = 0.0  # probability a request gets a fault
     faults: tuple[str, ...] = FAULTS  # the kinds drawn from
     fault_attempts: int | None = None  # only a unit's first N requests may fault (None: all)
+    # False: like a model that reads its repair prompt, a unit never gets the same content
+    # fault twice in a row (faults stay independent otherwise). True: a stuck model that
+    # repeats the mistake it was just shown, which the engine's loop breaker must stop.
+    repeat_mistakes: bool = False
     seed: int = 0
     retry_after: float = 1.0  # the Retry-After a 429 sends, seconds
     hang_seconds: float = 3600.0
@@ -84,6 +88,7 @@ class FakeLLMServer:
         self._server: asyncio.Server | None = None
         self._thread: threading.Thread | None = None
         self._tasks: set[asyncio.Task] = set()
+        self._last_fault: dict[str, str] = {}  # unit id -> the fault of its last request
 
     @property
     def base_url(self) -> str:
@@ -232,10 +237,14 @@ class FakeLLMServer:
             return None
         rng = random.Random(f"{c.seed}:{unit_id}:{n}")
         if rng.random() >= c.fault_rate:
+            self._last_fault.pop(unit_id, None)
             return None
-        kind = rng.choice(c.faults)
+        shown = self._last_fault.get(unit_id)
+        kinds = [k for k in c.faults if c.repeat_mistakes or k != shown or k not in CONTENT_FAULTS]
+        kind = rng.choice(kinds or c.faults)
         with self._lock:
             self.stats.faults[kind] += 1
+            self._last_fault[unit_id] = kind
         return kind
 
     def _latency(self, tokens: int, unit_id: str) -> float:

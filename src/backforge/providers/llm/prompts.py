@@ -9,6 +9,7 @@ spec slice) so tools, such as the fake server, can tell exactly what was asked.
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -92,21 +93,29 @@ def _dep_closure(plan: Plan, unit: Unit) -> list[Unit]:
     return [u for uid, u in plan.units.items() if uid in seen]  # plan (topological) order
 
 
+_local = threading.local()
+
+
+def _dependency_files(plan: Plan, unit: Unit, ctx: UnitContext) -> tuple[list[str], Registry]:
+    """The validated code files of the unit's dependencies, in a registry that holds just
+    them. The registry lives on (one per thread) so its parse cache does: each file is
+    parsed once per run, not once per prompt that may import it."""
+    paths = [p for u in _dep_closure(plan, unit) for p in u.required
+             if p.endswith(_CODE) and p in ctx.files]
+    registry = getattr(_local, "registry", None)
+    if registry is None:
+        registry = _local.registry = Registry()
+    registry.sync({p: ctx.files[p] for p in paths})
+    return paths, registry
+
+
 def importable(plan: Plan, unit: Unit, ctx: UnitContext) -> list[dict]:
     """Each validated code file of the unit's dependencies: the exact import statement
     from this unit's first code file, and its exported signatures."""
-    paths = [p for u in _dep_closure(plan, unit) for p in u.required
-             if p.endswith(_CODE) and p in ctx.files]
-    if not paths:
-        return []
-    registry = Registry()
-    registry.sync({p: ctx.files[p] for p in paths})
+    paths, registry = _dependency_files(plan, unit, ctx)
     origin = next((p for p in unit.required if p.endswith(_CODE)), "src/index.js")
-    out = []
-    for path in paths:
-        out.append({"path": path, "import": registry.import_statement(origin, path),
-                    "exports": registry.signatures(path)})
-    return out
+    return [{"path": path, "import": registry.import_statement(origin, path),
+             "exports": registry.signatures(path)} for path in paths]
 
 
 def _package(specifier: str) -> str:
@@ -120,10 +129,7 @@ def declared_packages(plan: Plan, unit: Unit, ctx: UnitContext) -> dict[str, str
     dependencies import. Not "everything declared so far": that depends on which units
     happened to validate first, and the prompt must be the same on every run so the
     response cache can replay it."""
-    paths = [p for u in _dep_closure(plan, unit) for p in u.required
-             if p.endswith(_CODE) and p in ctx.files]
-    registry = Registry()
-    registry.sync({p: ctx.files[p] for p in paths})
+    paths, registry = _dependency_files(plan, unit, ctx)
     names = {_package(i.specifier) for p in paths if (parsed := registry.get(p))
              for i in parsed.imports if not i.is_relative}
     return {n: ctx.dependencies[n] for n in sorted(names) if n in ctx.dependencies}
