@@ -3,8 +3,6 @@ every fault kind detected and recovered, a rejected key failing fast, and the CL
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
 
 from backforge import api, cli
@@ -147,14 +145,20 @@ def test_fake_llm_command_serves_until_stopped(tmp_path):
 
 
 @pytest.mark.parametrize("repeat", [False, True])
-def test_a_repaired_mistake_is_not_repeated_unless_asked(repeat):
-    """The fake reads its repair prompt: the content fault a unit just got is not drawn
-    again for its next request (a stuck model, repeat_mistakes=True, may repeat it)."""
+def test_a_mistake_shown_in_a_repair_prompt_is_not_repeated_unless_asked(repeat):
+    """Every unit's first two answers are faulty (all content kinds). The fake reads its
+    repair prompt, so its second answer is never the mistake just shown and the loop breaker
+    lets every unit recover; a stuck model (repeat_mistakes) repeats some, and the breaker
+    stops those units instead of spending the remaining attempts."""
     from backforge.providers.fake_server import CONTENT_FAULTS
 
-    server = FakeLLMServer(fault_rate=1.0, faults=CONTENT_FAULTS, seed=3,
-                           repeat_mistakes=repeat)
-    runs = [[server._draw(f"unit-{u}") for _ in range(6)] for u in range(20)]
-    repeats = sum(a == b for kinds in runs for a, b in itertools.pairwise(kinds))
-    assert (repeats > 0) == repeat
-    assert {k for kinds in runs for k in kinds} == set(CONTENT_FAULTS)
+    with FakeLLMServer(latency_ms=1, fault_rate=1.0, faults=CONTENT_FAULTS, fault_attempts=2,
+                       seed=5, repeat_mistakes=repeat) as url:
+        result = api.generate(SMALL_SPEC, api.GenerateOptions(
+            provider="openai", base_url=url, **FAST))
+    stopped = [u["id"] for u in result.report["units"]
+               if "repair did not reduce" in (u.get("reason") or "")]
+    assert bool(stopped) == repeat, stopped
+    if not repeat:
+        assert result.success
+        assert all(len(u["attempts"]) == 3 for u in _model_units(result.report))

@@ -51,9 +51,9 @@ class FakeLLMConfig:
     fault_rate: float = 0.0  # probability a request gets a fault
     faults: tuple[str, ...] = FAULTS  # the kinds drawn from
     fault_attempts: int | None = None  # only a unit's first N requests may fault (None: all)
-    # False: like a model that reads its repair prompt, a unit never gets the same content
-    # fault twice in a row (faults stay independent otherwise). True: a stuck model that
-    # repeats the mistake it was just shown, which the engine's loop breaker must stop.
+    # False: like a model that reads its repair prompt, a unit's faulty answer is never
+    # the very one its repair prompt just showed (faults stay independent otherwise).
+    # True: a stuck model repeating its mistake, which the engine's loop breaker must stop.
     repeat_mistakes: bool = False
     seed: int = 0
     retry_after: float = 1.0  # the Retry-After a 429 sends, seconds
@@ -88,7 +88,7 @@ class FakeLLMServer:
         self._server: asyncio.Server | None = None
         self._thread: threading.Thread | None = None
         self._tasks: set[asyncio.Task] = set()
-        self._last_fault: dict[str, str] = {}  # unit id -> the fault of its last request
+        self._shown: dict[str, str] = {}  # unit id -> its last faulty answer (the repair shows it)
 
     @property
     def base_url(self) -> str:
@@ -210,12 +210,27 @@ class FakeLLMServer:
         if fault == "truncated":
             text, finish = text[: len(text) // 2], "length"
         elif fault in CONTENT_FAULTS:
-            text = faulty(fault)
+            text = self._mistake(unit_id, fault, faulty)
+        elif fault is None:
+            self._shown.pop(unit_id, None)  # a correct answer: nothing left to repair
         usage = (len(prompt) // 4, len(text) // 4)
         model = str(payload.get("model", "fake"))
         out = _anthropic_body(text, usage, model, finish) if path.rstrip("/").endswith(
             "/messages") else _openai_body(text, usage, model, finish)
         return 200, {"Content-Type": "application/json"}, json.dumps(out).encode()
+
+    def _mistake(self, unit_id: str, fault: str, faulty: Callable[[str], str]) -> str:
+        """The answer spoiled by `fault`; unless `repeat_mistakes`, never the very answer
+        the unit's repair prompt just showed (another kind of mistake instead, if any)."""
+        shown = self._shown.get(unit_id)
+        kinds = [fault] if self.config.repeat_mistakes else \
+            [fault, *(k for k in self.config.faults if k in CONTENT_FAULTS and k != fault)]
+        for kind in kinds:
+            text = faulty(kind)
+            if text != shown:
+                break
+        self._shown[unit_id] = text
+        return text
 
     def _content(self, head: dict) -> tuple[str, Callable[[str], str]]:
         """The answer text for a prompt header, and how to spoil it with a content fault."""
@@ -237,14 +252,10 @@ class FakeLLMServer:
             return None
         rng = random.Random(f"{c.seed}:{unit_id}:{n}")
         if rng.random() >= c.fault_rate:
-            self._last_fault.pop(unit_id, None)
             return None
-        shown = self._last_fault.get(unit_id)
-        kinds = [k for k in c.faults if c.repeat_mistakes or k != shown or k not in CONTENT_FAULTS]
-        kind = rng.choice(kinds or c.faults)
+        kind = rng.choice(c.faults)
         with self._lock:
             self.stats.faults[kind] += 1
-            self._last_fault[unit_id] = kind
         return kind
 
     def _latency(self, tokens: int, unit_id: str) -> float:
