@@ -8,7 +8,7 @@ Schedules (the engine is untouched; the baselines are Plan transforms that add e
 - one-by-one: every unit in module order, each waiting for the one before it
   (the previous generator before its fixes: effectively concurrency 1);
 - two-phase: the units of modules with no dependencies (config, docker, terraform,
-  utils) in parallel, then every other unit one at a time in module order (the
+  utils, migrations) in parallel, then every other unit one at a time in module order (the
   previous generator after its fixes);
 - backforge: the real plan, each unit starting when its own dependencies validated.
 The provider always sees the REAL plan (`RealPlanProvider`), so prompts and the fake

@@ -80,7 +80,7 @@ def test_one_by_one_runs_a_single_unit_at_a_time(which, request):
 def test_two_phase_runs_independent_modules_first_then_one_at_a_time(task_plan):
     staged = bench.two_phase(task_plan)
     order = waves(staged.graph())
-    assert order[0] == sorted(["config", "docker", "terraform", "utils"])
+    assert order[0] == sorted(["config", "docker", "terraform", "utils", "migrations"])
     assert all(len(w) == 1 for w in order[1:])
     rest = [w[0] for w in order[1:]]
     assert rest == [u for u in bench.module_order(task_plan) if u not in order[0]]

@@ -45,7 +45,7 @@ def migrations(plan: Plan) -> dict[str, str]:
     """The migration files a fresh generation of `plan` writes (0001, and 0002 with auth)."""
     out: dict[str, str] = {}
     for unit in plan.units.values():
-        if unit.module in ("database", "auth"):
+        if unit.module in ("migrations", "auth"):
             out.update(STACK.render(unit, plan).file_map())
     return {p: c for p, c in sorted(out.items()) if p.startswith("migrations/")}
 

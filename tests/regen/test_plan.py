@@ -90,6 +90,6 @@ def test_plan_for_an_llm_provider_lists_units_only(project: Path, tmp_path: Path
 
 def test_plan_into_a_fresh_folder_is_a_first_generation(tmp_path: Path) -> None:
     plan = api.plan(SPECS / "taskmanager.yaml", output=tmp_path / "new").to_dict()
-    assert plan["first_run"] and plan["units_regenerated"] == 30
+    assert plan["first_run"] and plan["units_regenerated"] == 31
     assert all(f["action"] == "added" for f in plan["files"])
     assert not (tmp_path / "new").exists()

@@ -69,7 +69,7 @@ def test_every_unit_of_the_template_output_validates(taskmanager) -> None:
 
 
 @pytest.mark.parametrize(("uid", "path", "old", "new", "rule"), [
-    ("database", "migrations/0001_initial.up.sql", 'REFERENCES "users" ("id")',
+    ("migrations", "migrations/0001_initial.up.sql", 'REFERENCES "users" ("id")',
      'REFERENCES "users" ("uid")', "sql-reference-unknown"),
     ("docker", "docker-compose.yml", "    build: .\n", "", "compose-service-missing"),
     ("routes/tasks", "src/routes/tasks.js", "module.exports = { tasksRouter };",

@@ -120,16 +120,19 @@ def pinned_migrations(root: Path, plan: Plan, manifest: Manifest,
                       new_files: tuple[GeneratedFile, ...] = ()
                       ) -> dict[str, tuple[GeneratedFile, ...]]:
     """Migrations are append-only: every migration backforge wrote before is served from
-    its base copy, by its old unit when the plan still has it, else by the migration
-    unit, which also gets `new_files` (the evolution's new migration)."""
+    its base copy, by the unit of the new plan that lists it (a layout change may have
+    moved it, e.g. 0001 from `database` to `migrations`), else by its old unit when the
+    plan still has it, else by the migration unit, which also gets `new_files` (the
+    evolution's new migration)."""
     target = migration_unit(plan)
+    listed = {p: u.id for u in plan.units.values() for p in u.required if is_migration(p)}
     pinned: dict[str, list[GeneratedFile]] = {}
     for path, sha in sorted(manifest.files.items()):
         if not is_migration(path):
             continue
         text = read_base(root, path, sha)
         owner = manifest.owner(path)
-        uid = owner if owner in plan.units else target
+        uid = listed.get(path) or (owner if owner in plan.units else target)
         if text is None or uid is None:
             continue  # no base copy: the unit regenerates it (reported as base missing)
         pinned.setdefault(uid, []).append(GeneratedFile(path, text))

@@ -41,8 +41,8 @@ class ExpressJsStack:
             files = _render.render_config(plan, ctx)
         elif module in ("docker", "terraform"):
             files = _render.render_deploy(module, ctx)
-        elif module == "database":
-            files = _render.render_database(plan, ctx)
+        elif module == "migrations":
+            files = _render.render_migrations(ctx)
         elif unit.table is not None:
             files = _render.render_table(module, ctx, ctx.table(unit.table))
         elif plan.module(module).per_table:

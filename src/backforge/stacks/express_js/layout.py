@@ -16,13 +16,26 @@ from backforge.stacks.express_js.endpoints import custom_endpoints
 
 TEMPLATES = Path(__file__).parent / "templates"
 
+# Why `migrations` stands alone and who waits for it. The initial migration and the
+# seed follow from the spec alone (no JS module), so that unit starts at once instead
+# of riding on the critical chain inside `database` (utils -> database -> models...).
+# `database` itself does not need it (its runner reads migrations/ at run time), nor
+# does `auth` (0002_auth creates and queries only its own accounts table). `models`
+# does: the validator's query-column-unknown rule holds quoted names in a model's SQL
+# against the schema the migrations create, and it judges as soon as any CREATE TABLE
+# is known, e.g. the migrate runner's bookkeeping table in src/db/migrate.js; without
+# the edge a model validated before 0001 exists would fail on every column. Later
+# modules with SQL (services, routes, tests) wait for it through models. In practice
+# the edge costs nothing: migrations (no dependencies) finishes before utils ->
+# database does, so it stays off the critical path.
 MODULES: tuple[ModuleDef, ...] = (
     ModuleDef("config"),
     ModuleDef("docker", option="docker"),
     ModuleDef("terraform", option="terraform"),
     ModuleDef("utils"),
+    ModuleDef("migrations", critical=True),
     ModuleDef("database", ("utils",), critical=True),
-    ModuleDef("models", ("database", "utils"), critical=True, per_table=True),
+    ModuleDef("models", ("database", "migrations", "utils"), critical=True, per_table=True),
     ModuleDef("middleware", ("utils",)),
     ModuleDef("auth", ("database", "utils", "middleware"), option="auth"),
     ModuleDef("services", ("models", "utils"), critical=True, per_table=True),
@@ -40,9 +53,10 @@ RESERVED_STEMS = frozenset({"index", "custom", "app"})
 CONFIG_FILES = ("package.json", ".env.example", ".gitignore", "eslint.config.js", "README.md")
 UTILS_FILES = tuple(f"src/utils/{n}.js" for n in
                     ("config", "errors", "responses", "validation", "logger", "index"))
+MIGRATION_FILES = ("migrations/0001_initial.up.sql", "migrations/0001_initial.down.sql",
+                   "seeds/0001_sample.sql")
 DATABASE_FILES = ("src/db/pool.js", "src/db/sql.js", "src/db/migrate.js", "src/db/seed.js",
-                  "src/db/index.js", "migrations/0001_initial.up.sql",
-                  "migrations/0001_initial.down.sql", "seeds/0001_sample.sql")
+                  "src/db/index.js")
 MIDDLEWARE_FILES = tuple(f"src/middleware/{n}.js" for n in
                          ("error-handler", "validate", "request-logger", "not-found", "index"))
 AUTH_FILES = (*(f"src/auth/{n}.js" for n in
@@ -99,8 +113,8 @@ def _shared_files(module: str, project: Project) -> UnitFiles:
 _SINGLE: dict[str, UnitFiles] = {
     "config": UnitFiles(CONFIG_FILES, ("package.json",)),
     "utils": UnitFiles(UTILS_FILES, ("src/utils/config.js", "src/utils/errors.js")),
-    "database": UnitFiles(DATABASE_FILES, ("src/db/pool.js", "src/db/migrate.js",
-                                           "migrations/0001_initial.up.sql")),
+    "migrations": UnitFiles(MIGRATION_FILES, ("migrations/0001_initial.up.sql",)),
+    "database": UnitFiles(DATABASE_FILES, ("src/db/pool.js", "src/db/migrate.js")),
     "middleware": UnitFiles(MIDDLEWARE_FILES, ("src/middleware/error-handler.js",
                                                "src/middleware/validate.js")),
     "auth": UnitFiles(AUTH_FILES, ("src/auth/middleware.js", "src/auth/routes.js")),

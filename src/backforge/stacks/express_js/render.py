@@ -141,12 +141,11 @@ def render_config(plan: Plan, ctx: ProjectContext) -> Files:
                                   endpoints=readme_endpoints(ctx))
 
 
-def render_database(plan: Plan, ctx: ProjectContext) -> Files:
-    files = _render_folder("database", lambda p: p, **_common(ctx, plan))
-    files += [("migrations/0001_initial.up.sql", ddl.migration_up(ctx)),
-              ("migrations/0001_initial.down.sql", ddl.migration_down(ctx)),
-              ("seeds/0001_sample.sql", ddl.seed_sql(ctx))]
-    return files
+def render_migrations(ctx: ProjectContext) -> Files:
+    """The initial migration (up, down) and the sample seed: built from the spec in Python."""
+    return [("migrations/0001_initial.up.sql", ddl.migration_up(ctx)),
+            ("migrations/0001_initial.down.sql", ddl.migration_down(ctx)),
+            ("seeds/0001_sample.sql", ddl.seed_sql(ctx))]
 
 
 def render_module(plan: Plan, ctx: ProjectContext, module: str) -> Files:
