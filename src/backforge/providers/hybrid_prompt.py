@@ -14,15 +14,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 from typing import Any
-
-import jinja2
 
 from backforge.engine.protocols import UnitContext
 from backforge.plan.model import Unit
-from backforge.providers.llm.prompts import HEADER_TAG, Prompt, spec_slice
+from backforge.providers.llm.prompts import HEADER_TAG, Prompt, prompt_env, spec_slice
 from backforge.providers.llm.protocol import BadResponse, _load
 
 ENDPOINT_PROMPT_VERSION = "endpoints-1"
@@ -46,14 +42,6 @@ class EndpointFacts:
     imports: tuple[dict[str, Any], ...]
 
 
-@lru_cache(maxsize=8)
-def _env(stack: str) -> jinja2.Environment:
-    folder = resources.files(f"backforge.stacks.{stack.replace('-', '_')}") / "prompts"
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder)),
-                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
-                              trim_blocks=True, lstrip_blocks=True, autoescape=False)
-
-
 def endpoint_header(unit: Unit, ctx: UnitContext, facts: EndpointFacts) -> dict[str, Any]:
     plan = ctx.plan
     return {"unit": unit.id, "stack": plan.stack, "prompt_version": ENDPOINT_PROMPT_VERSION,
@@ -72,7 +60,7 @@ def build_endpoint_prompt(unit: Unit, ctx: UnitContext, facts: EndpointFacts) ->
         "retry": retry, "previous": previous, "issues": ctx.issues if retry else (),
         "prompt_version": ENDPOINT_PROMPT_VERSION,
     }
-    env = _env(ctx.plan.stack)
+    env = prompt_env(ctx.plan.stack)
     return Prompt(env.get_template("endpoint_system.j2").render(values),
                   env.get_template("endpoint.j2").render(values))
 

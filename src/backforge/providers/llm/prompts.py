@@ -33,7 +33,8 @@ class Prompt:
 
 
 @lru_cache(maxsize=8)
-def _env(stack: str) -> jinja2.Environment:
+def prompt_env(stack: str) -> jinja2.Environment:
+    """The Jinja2 environment of a stack's prompt templates (`stacks/<stack>/prompts/`)."""
     folder = resources.files(f"backforge.stacks.{stack.replace('-', '_')}") / "prompts"
     return jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder)),
                               undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
@@ -137,7 +138,7 @@ def declared_packages(plan: Plan, unit: Unit, ctx: UnitContext) -> dict[str, str
 
 def build_prompt(unit: Unit, ctx: UnitContext) -> Prompt:
     plan = ctx.plan
-    env = _env(plan.stack)
+    env = prompt_env(plan.stack)
     head = header(plan, unit)
     retry = ctx.previous is not None and ctx.attempt > 1
     values = {
