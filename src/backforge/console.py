@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from rich.console import Console as RichConsole
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -122,6 +123,7 @@ class Console:
         evo = regen.get("evolution") or {}
         for path in evo.get("files", []):
             self.out.print(f"  new migration {path}", markup=False)
+        self._migration_warnings(evo)
         if regen["conflicts"]:
             self.out.print(f"[bold yellow]{len(regen['conflicts'])} file(s) with conflict "
                            "markers[/] (<<<<<<< yours / >>>>>>> backforge): resolve them")
@@ -152,12 +154,19 @@ class Console:
         for loss in evo["data_loss"]:
             self.out.print(f"[red]data loss[/] {loss['change']}: {loss['detail']}",
                            soft_wrap=True)
+        self._migration_warnings(evo)
         if refused:
             self.out.print("[bold red]generate will refuse this without --allow-destructive[/]")
         for a in evo["api"]:
             mark = "[red]BREAKING[/] " if a["breaking"] else ""
             self.out.print(f"api {mark}{a['kind']} {a['target']}: {a['detail']}",
                            soft_wrap=True)
+
+    def _migration_warnings(self, evo: Mapping[str, Any]) -> None:
+        """What may make the new migration fail on a database with rows (e.g. a NOT NULL
+        column without a default): the user should hear it before running it."""
+        for warning in evo.get("warnings", ()):
+            self.out.print(f"[yellow]migration warning[/] {escape(warning)}", soft_wrap=True)
 
     def verify_step(self, step: Any) -> None:
         mark = "[green]ok[/]" if str(step.status) == "passed" else f"[red]{step.status}[/]"

@@ -9,7 +9,9 @@ from typing import Any
 
 import yaml
 
-SPECS = Path("/work/shared/specs")
+from tests.conftest import DATA
+
+SPECS = DATA  # tests/data/taskmanager.yaml: the bundled example
 Spec = dict[str, Any]
 
 

@@ -93,3 +93,17 @@ def test_plan_into_a_fresh_folder_is_a_first_generation(tmp_path: Path) -> None:
     assert plan["first_run"] and plan["units_regenerated"] == 31
     assert all(f["action"] == "added" for f in plan["files"])
     assert not (tmp_path / "new").exists()
+
+
+def test_plan_warns_when_the_migration_needs_a_default(project: Path, tmp_path: Path,
+                                                        capsys) -> None:
+    """A NOT NULL column without a default cannot be added to a table with rows: the
+    plan says so before anyone runs the migration."""
+    spec = mutated("add_column")
+    for table in spec["tables"]:
+        if table["name"] == "tasks":
+            table["fields"].append({"name": "owner_code", "type": "string", "required": True})
+    path = write_spec(tmp_path / "s.yaml", spec)
+    assert cli.main(["plan", str(path), "-o", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert "migration warning" in out and "owner_code" in out

@@ -1,8 +1,9 @@
 """Model prices: USD per million input and output tokens, and the cost function the
 engine's budget uses.
 
-The built-in table holds list prices as of 2026-11 for a handful of well-known
-models; edit or extend it with a TOML or JSON file (`--prices FILE` and/or the
+The built-in table holds list prices for a handful of well-known models, as known
+when it was written (2026-11) and not re-checked against the providers' price pages
+since: prices change, so check them before relying on `--max-cost`. Edit or extend it with a TOML or JSON file (`--prices FILE` and/or the
 `BACKFORGE_PRICES` environment variable), one entry per model:
 
     # prices.toml                       // prices.json
@@ -42,7 +43,8 @@ class Price:
         return (usage.prompt_tokens * self.input + usage.completion_tokens * self.output) / 1e6
 
 
-# List prices as of 2026-11, edit or extend (USD per million input / output tokens).
+# USD per million input / output tokens; list prices as known in 2026-11 (see the module
+# docstring: verify them, override them with a prices file).
 BUILTIN_PRICES: Mapping[str, Price] = MappingProxyType({
     "gpt-5": Price(1.25, 10.00),
     "gpt-5-mini": Price(0.25, 2.00),
