@@ -162,3 +162,28 @@ def test_a_mistake_shown_in_a_repair_prompt_is_not_repeated_unless_asked(repeat)
     if not repeat:
         assert result.success
         assert all(len(u["attempts"]) == 3 for u in _model_units(result.report))
+
+
+def test_the_overall_deadline_stops_a_real_run_cleanly(tmp_path):
+    """A slow model and a short deadline: the run ends at the deadline, keeps and writes
+    what validated, cancels the calls in flight and reports every missing unit."""
+    import time
+
+    out = tmp_path / "out"
+    with FakeLLMServer(latency_ms=400) as url:
+        started = time.monotonic()
+        result = api.generate(SMALL_SPEC, api.GenerateOptions(
+            provider="openai", base_url=url, deadline=1.5, **FAST), output=out)
+        took = time.monotonic() - started
+    report = result.report
+    assert not result.success and result.exit_code == 1
+    assert report["stopped_by"] == "deadline"
+    assert took < 1.5 + 5.0  # the deadline plus the cancel grace, not the whole run
+    validated = [u for u in report["units"] if u["status"] == "validated"]
+    stopped = [u for u in report["units"] if u["status"] == "cancelled"]
+    assert validated and stopped
+    assert all("deadline" in u["reason"] for u in stopped)
+    assert {line.split(" ", 1)[0] for line in report["missing"]} >= {u["id"] for u in stopped}
+    for unit in validated:
+        assert all((out / path).is_file() for path in unit["files"]), unit["id"]
+    assert (out / ".backforge" / "report.json").is_file()
