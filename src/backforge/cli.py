@@ -40,6 +40,8 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--api-key-env", metavar="NAME",
                    help="the environment variable holding the API key "
                         "(default: OPENAI_API_KEY / ANTHROPIC_API_KEY)")
+    g.add_argument("--stream", action="store_true",
+                   help="OpenAI-compatible API: receive answers as server-sent events")
     d = api.GenerateOptions()
     g.add_argument("--concurrency", type=int, default=d.concurrency, help="parallel units (8)")
     g.add_argument("--timeout", type=float, default=d.call_timeout, help="per-call timeout, s (45)")
@@ -292,7 +294,7 @@ def _options(args: argparse.Namespace) -> api.GenerateOptions:
         force=args.force, model=args.model, base_url=args.base_url,
         api_key_env=args.api_key_env, max_tokens_total=args.max_tokens_total,
         max_cost=args.max_cost, prices=tuple(args.prices), cache=not args.no_cache,
-        loop_breaker=not args.no_loop_breaker,
+        loop_breaker=not args.no_loop_breaker, stream=args.stream,
         allow_destructive=args.allow_destructive, dry_run=args.dry_run)
 
 

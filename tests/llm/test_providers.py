@@ -151,3 +151,43 @@ def test_fake_server_401_over_real_http(task_plan):
             _call(OpenAIProvider(LLMSettings(base_url=url, api_key="wrong")), task_plan)
         gen = _call(OpenAIProvider(LLMSettings(base_url=url, api_key="right")), task_plan)
         assert gen.files and gen.usage.completion_tokens > 0
+
+
+# -- streaming (server-sent chat.completion.chunk events) ----------------------------------
+
+def _sse(text: str, seen: list):
+    def handle(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, text=text, headers={"content-type": "text/event-stream"})
+    return httpx.MockTransport(handle)
+
+
+def test_streamed_chat_completion_in_the_documented_shape(task_plan):
+    """Deltas in the documented chunk shape, the finish reason, then the usage event that
+    stream_options.include_usage asks for: the same Generation as the non-streamed body."""
+    seen: list[httpx.Request] = []
+    text = (DATA / "chat_completion_stream.txt").read_text(encoding="utf-8")
+    provider = OpenAIProvider(LLMSettings(base_url="http://x/v1", stream=True),
+                              transport=_sse(text, seen))
+    gen = _call(provider, task_plan)
+    whole = parse_chat_completion(_fixture("chat_completion.json"))
+    assert gen.files == whole.files and gen.usage == Usage(19, 10)
+    body = json.loads(seen[0].content)
+    assert body["stream"] is True and body["stream_options"] == {"include_usage": True}
+
+
+def test_a_stream_cut_before_done_is_retryable(task_plan):
+    text = (DATA / "chat_completion_stream.txt").read_text(encoding="utf-8")
+    cut = text[: text.index("data: [DONE]")]
+    provider = OpenAIProvider(LLMSettings(base_url="http://x/v1", stream=True),
+                              transport=_sse(cut, []))
+    with pytest.raises(RetryableError, match="ended without \\[DONE\\]"):
+        _call(provider, task_plan)
+
+
+def test_a_streaming_request_maps_http_errors_like_any_other(task_plan):
+    transport = _recording({"error": {"message": "slow down"}}, [], 429, {"Retry-After": "3"})
+    with pytest.raises(RetryableError) as info:
+        _call(OpenAIProvider(LLMSettings(base_url="http://x/v1", stream=True), transport),
+              task_plan)
+    assert info.value.retry_after == 3.0 and "429" in str(info.value)

@@ -187,3 +187,27 @@ def test_the_overall_deadline_stops_a_real_run_cleanly(tmp_path):
     for unit in validated:
         assert all((out / path).is_file() for path in unit["files"]), unit["id"]
     assert (out / ".backforge" / "report.json").is_file()
+
+
+def test_a_streamed_run_matches_the_template_provider_and_recovers_from_faults():
+    template = api.generate(SMALL_SPEC)
+    with FakeLLMServer(latency_ms=2, fault_rate=1.0, faults=("truncated", "500", "syntax"),
+                       fault_attempts=1, retry_after=0.01) as url:
+        result = api.generate(SMALL_SPEC, api.GenerateOptions(
+            provider="openai", base_url=url, stream=True, **FAST))
+    assert result.success and dict(result.files) == dict(template.files)
+    units = _model_units(result.report)
+    assert all([a["outcome"] for a in u["attempts"]][-1] == "validated" for u in units)
+    assert all(len(u["attempts"]) == 2 for u in units)  # each unit's first answer faulted
+    assert result.report["usage"]["completion_tokens"] > 0  # the stream's usage event
+
+
+def test_stream_with_the_anthropic_api_is_refused(tmp_path, capsys):
+    import json
+
+    spec, out = tmp_path / "mini.json", tmp_path / "out"
+    spec.write_text(json.dumps(SMALL_SPEC), encoding="utf-8")
+    code = cli.main(["generate", str(spec), "-o", str(out), "--provider", "anthropic",
+                     "--stream"])
+    assert code == 2 and "only the OpenAI-compatible API streams" in capsys.readouterr().err
+    assert not out.exists()

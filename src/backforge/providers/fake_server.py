@@ -215,8 +215,14 @@ class FakeLLMServer:
             self._shown.pop(unit_id, None)  # a correct answer: nothing left to repair
         usage = (len(prompt) // 4, len(text) // 4)
         model = str(payload.get("model", "fake"))
-        out = _anthropic_body(text, usage, model, finish) if path.rstrip("/").endswith(
-            "/messages") else _openai_body(text, usage, model, finish)
+        if path.rstrip("/").endswith("/messages"):
+            out = _anthropic_body(text, usage, model, finish)
+        elif payload.get("stream"):
+            usage_event = bool((payload.get("stream_options") or {}).get("include_usage"))
+            return 200, {"Content-Type": "text/event-stream"}, \
+                _openai_stream(text, usage if usage_event else None, model, finish)
+        else:
+            out = _openai_body(text, usage, model, finish)
         return 200, {"Content-Type": "application/json"}, json.dumps(out).encode()
 
     def _mistake(self, unit_id: str, fault: str, faulty: Callable[[str], str]) -> str:
@@ -284,6 +290,27 @@ def _openai_body(text: str, usage: tuple[int, int], model: str, finish: str) -> 
                          "finish_reason": finish}],
             "usage": {"prompt_tokens": usage[0], "completion_tokens": usage[1],
                       "total_tokens": sum(usage)}}
+
+
+def _openai_stream(text: str, usage: tuple[int, int] | None, model: str, finish: str,
+                   piece: int = 400) -> bytes:
+    """The answer as chat.completion.chunk server-sent events: the role, the text in
+    pieces, the finish reason, the usage (when asked for), then [DONE]."""
+    def chunk(delta: dict, reason: str | None = None) -> dict:
+        return {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 0,
+                "model": model, "choices": [{"index": 0, "delta": delta,
+                                             "finish_reason": reason}]}
+
+    events = [chunk({"role": "assistant", "content": ""})]
+    events += [chunk({"content": text[i:i + piece]}) for i in range(0, len(text), piece)]
+    events.append(chunk({}, finish))
+    if usage is not None:
+        events.append({"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 0,
+                       "model": model, "choices": [],
+                       "usage": {"prompt_tokens": usage[0], "completion_tokens": usage[1],
+                                 "total_tokens": sum(usage)}})
+    lines = [f"data: {json.dumps(e)}\n\n" for e in events] + ["data: [DONE]\n\n"]
+    return "".join(lines).encode()
 
 
 def _anthropic_body(text: str, usage: tuple[int, int], model: str, finish: str) -> dict:
