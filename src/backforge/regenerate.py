@@ -77,7 +77,12 @@ def _names_dict(names: TableNames) -> dict[str, Any]:
 
 def unit_slice(plan: Plan, unit: Unit) -> dict[str, Any]:
     """Everything a unit's output may depend on: its spec slice (the whole project for a
-    unit of no table) and the resolved names of its tables."""
+    unit of no table, unless the stack scopes it narrower) and its tables' resolved names."""
+    from backforge.stacks import get_stack
+
+    scope = get_stack(plan.stack).unit_scope(unit, plan) if unit.table is None else None
+    if scope is not None:
+        return {"tables": {}, "rest": scope}
     project = spec_slice(plan, unit).model_dump(mode="json")
     tables = project.pop("tables")
     return {"tables": {t["name"]: [t, _names_dict(plan.names.table(t["name"]))]

@@ -91,10 +91,32 @@ def add_users_column(spec: Spec) -> None:
                                             "max_length": 60})
 
 
+def drop_endpoints(spec: Spec) -> None:
+    """From some custom endpoints to none (the error classes and README change)."""
+    spec["endpoints"] = []
+
+
+def add_tableless_endpoint(spec: Spec) -> None:
+    spec["endpoints"].append({"method": "GET", "path": "/reports/weekly",
+                              "summary": "A weekly report."})
+
+
+def add_clashing_table(spec: Spec) -> None:
+    """A table named like the stack's own accounts and migrations tables: they move."""
+    for name in ("auth_accounts", "schema_migrations"):
+        spec["tables"].append({"name": name, "fields": [
+            {"name": "id", "type": "integer", "primary_key": True, "auto_increment": True}]})
+
+
+def rename_project(spec: Spec) -> None:
+    spec["name"] = "Task Tracker Pro"
+
+
 MUTATIONS: dict[str, Callable[[Spec], None]] = {
     f.__name__: f for f in (add_table, drop_table, add_column, drop_column, rename_column,
-                            change_type, change_checked_type, toggle_auth, toggle_tests, change_prefix,
-                            add_endpoint, add_users_column)}
+                            change_type, change_checked_type, toggle_auth, toggle_tests,
+                            change_prefix, add_endpoint, add_users_column, drop_endpoints,
+                            add_tableless_endpoint, add_clashing_table, rename_project)}
 
 
 def mutated(name: str, base: Spec | None = None) -> Spec:

@@ -43,3 +43,15 @@ def test_a_column_change_leaves_unrelated_tables_replayable() -> None:
     # users and projects do not reference tasks, so theirs replay.
     assert {"models/users", "services/projects", "handlers/users", "tests/projects"} <= same
     assert not {"models/tasks", "services/tasks", "models/comments"} & same
+
+
+@pytest.mark.parametrize("mutation", ["add_table", "add_column", "change_type", "drop_table"])
+def test_a_schema_change_leaves_the_settings_modules_replayable(mutation: str) -> None:
+    """utils, middleware, database, auth, app, docker and terraform read the settings,
+    not the tables: a schema change must not make a model rewrite them."""
+    settings = Settings("template", None, template_version(STACK))
+    old, new = _plan(taskmanager()), _plan(mutated(mutation))
+    old_in, new_in = unit_inputs(old, settings), unit_inputs(new, settings)
+    same = {uid for uid in new.units if uid in old_in and old_in[uid].hash == new_in[uid].hash}
+    assert {"utils", "middleware", "database", "auth", "app", "docker", "terraform"} <= same
+    assert "migrations" not in same and "config" not in same

@@ -5,8 +5,8 @@ A stack is data plus templates; adding one must not touch the engine.
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Collection, Mapping
+from typing import TYPE_CHECKING, Any, Protocol
 
 from backforge.engine.protocols import Generation
 from backforge.errors import UnknownStackError
@@ -27,6 +27,12 @@ class Stack(Protocol):
 
     def render(self, unit: Unit, plan: Plan) -> Generation:
         """The template output for one unit: deterministic, byte-identical per spec."""
+        ...
+
+    def unit_scope(self, unit: Unit, plan: Plan) -> Mapping[str, Any] | None:
+        """What a unit of no table reads of the spec, when that is narrower than the whole
+        project (JSON-able; regeneration hashes it to decide whether the unit must run
+        again); None: the whole project."""
         ...
 
     def evolve(self, old: Plan, new: Plan, existing: Collection[str]) -> Evolution:

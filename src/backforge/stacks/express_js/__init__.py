@@ -7,8 +7,8 @@ Jinja2 templates under `templates/` (deterministic: same spec, same bytes).
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from typing import TYPE_CHECKING
+from collections.abc import Collection, Mapping
+from typing import TYPE_CHECKING, Any
 
 from backforge.engine.protocols import GeneratedFile, Generation
 from backforge.plan.model import ModuleDef, Plan, Unit, UnitFiles
@@ -59,6 +59,20 @@ class ExpressJsStack:
         from backforge.stacks.express_js.evolve import evolve
 
         return evolve(old, new, existing)
+
+    def unit_scope(self, unit: Unit, plan: Plan) -> Mapping[str, Any] | None:
+        """Modules whose output follows from the project settings, not from the tables:
+        only the names the stack derives from the set of tables (accounts and migrations
+        tables dodge a spec table of that name) and whether custom endpoints exist leak
+        in. tests/regen/test_slices.py renders every spec mutation to hold this true."""
+        if unit.module not in layout.SETTINGS_MODULES:
+            return None
+        ctx = _render.project_context(plan)
+        return {"settings": plan.project.model_dump(mode="json",
+                                                    exclude={"tables", "endpoints"}),
+                "auth_table": ctx.auth_table, "migrations_table": ctx.migrations_table,
+                "endpoints": bool(ctx.endpoints),
+                "tableless_endpoints": layout.has_tableless_endpoints(plan.project)}
 
     def migrations_table(self, plan: Plan) -> str:
         """The table the generated migrate runner records applied migrations in."""

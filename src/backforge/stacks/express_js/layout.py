@@ -46,6 +46,11 @@ MODULES: tuple[ModuleDef, ...] = (
     ModuleDef("tests", ("app",), per_table=True, shared=Shared.BEFORE, option="tests"),
 )
 
+# Modules whose files follow from the project's settings alone (see STACK.unit_scope):
+# a new column or table does not change them, so regeneration replays them.
+SETTINGS_MODULES = frozenset({"utils", "middleware", "database", "auth", "app", "docker",
+                              "terraform"})
+
 # File stems the shared files use in folders that also hold one file per table:
 # a table called "index" or "custom" gets "<stem>-table" instead.
 RESERVED_STEMS = frozenset({"index", "custom", "app"})
