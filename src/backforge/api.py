@@ -51,7 +51,7 @@ class GenerateOptions:
     model: str | None = None
     base_url: str | None = None
     api_key_env: str | None = None
-    stream: bool = False  # the OpenAI-compatible API streams answers (server-sent events)
+    stream: bool = False  # receive answers as server-sent events (OpenAI and Anthropic)
     # Regeneration (a folder with .backforge/manifest.json): allow a migration that loses
     # data; dry_run plans only (see backforge.regenerate), writing nothing.
     allow_destructive: bool = False
@@ -178,11 +178,6 @@ def _model_client(api: str, o: GenerateOptions):
     from backforge.providers.llm.openai import OpenAIProvider
     from backforge.providers.llm.settings import LLMSettings
 
-    if o.stream and api != "openai":
-        from backforge.errors import InputError
-
-        raise InputError("--stream: only the OpenAI-compatible API streams here; drop "
-                         "--stream for the Anthropic Messages API")
     settings = LLMSettings(base_url=o.base_url, model=o.model, api_key_env=o.api_key_env,
                            stream=o.stream)
     kind = OpenAIProvider if api == "openai" else AnthropicProvider

@@ -41,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="the environment variable holding the API key "
                         "(default: OPENAI_API_KEY / ANTHROPIC_API_KEY)")
     g.add_argument("--stream", action="store_true",
-                   help="OpenAI-compatible API: receive answers as server-sent events")
+                   help="receive model answers as server-sent events")
     d = api.GenerateOptions()
     g.add_argument("--concurrency", type=int, default=d.concurrency, help="parallel units (8)")
     g.add_argument("--timeout", type=float, default=d.call_timeout, help="per-call timeout, s (45)")

@@ -181,7 +181,7 @@ def test_a_stream_cut_before_done_is_retryable(task_plan):
     cut = text[: text.index("data: [DONE]")]
     provider = OpenAIProvider(LLMSettings(base_url="http://x/v1", stream=True),
                               transport=_sse(cut, []))
-    with pytest.raises(RetryableError, match="ended without \\[DONE\\]"):
+    with pytest.raises(RetryableError, match="ended before its last event"):
         _call(provider, task_plan)
 
 
@@ -191,3 +191,27 @@ def test_a_streaming_request_maps_http_errors_like_any_other(task_plan):
         _call(OpenAIProvider(LLMSettings(base_url="http://x/v1", stream=True), transport),
               task_plan)
     assert info.value.retry_after == 3.0 and "429" in str(info.value)
+
+
+def test_streamed_message_in_the_documented_shape(task_plan):
+    """message_start (input tokens), text deltas, message_delta (output tokens, stop
+    reason), message_stop: the same Generation as the whole Messages response."""
+    seen: list[httpx.Request] = []
+    text = (DATA / "message_stream.txt").read_text(encoding="utf-8")
+    provider = AnthropicProvider(LLMSettings(base_url="http://x/v1", stream=True),
+                                 transport=_sse(text, seen))
+    gen = _call(provider, task_plan)
+    whole = parse_message(_fixture("message.json"))
+    assert gen.files == whole.files and gen.usage == Usage(2095, 503)
+    assert json.loads(seen[0].content)["stream"] is True
+
+
+def test_an_error_event_in_a_message_stream_is_retryable(task_plan):
+    text = (DATA / "message_stream.txt").read_text(encoding="utf-8")
+    broken = text[: text.index("event: content_block_stop")] + (
+        'event: error\ndata: {"type": "error", "error": {"type": "overloaded_error", '
+        '"message": "Overloaded"}}\n\nevent: message_stop\ndata: {"type": "message_stop"}\n\n')
+    provider = AnthropicProvider(LLMSettings(base_url="http://x/v1", stream=True),
+                                 transport=_sse(broken, []))
+    with pytest.raises(RetryableError, match="overloaded_error"):
+        _call(provider, task_plan)

@@ -202,12 +202,12 @@ def test_a_streamed_run_matches_the_template_provider_and_recovers_from_faults()
     assert result.report["usage"]["completion_tokens"] > 0  # the stream's usage event
 
 
-def test_stream_with_the_anthropic_api_is_refused(tmp_path, capsys):
-    import json
-
-    spec, out = tmp_path / "mini.json", tmp_path / "out"
-    spec.write_text(json.dumps(SMALL_SPEC), encoding="utf-8")
-    code = cli.main(["generate", str(spec), "-o", str(out), "--provider", "anthropic",
-                     "--stream"])
-    assert code == 2 and "only the OpenAI-compatible API streams" in capsys.readouterr().err
-    assert not out.exists()
+def test_a_streamed_anthropic_run_matches_the_template_provider():
+    template = api.generate(SMALL_SPEC)
+    with FakeLLMServer(latency_ms=2, fault_rate=1.0, faults=("truncated", "wrong-import"),
+                       fault_attempts=1) as url:
+        result = api.generate(SMALL_SPEC, api.GenerateOptions(
+            provider="anthropic", base_url=url, stream=True, **FAST))
+    assert result.success and dict(result.files) == dict(template.files)
+    assert all(len(u["attempts"]) == 2 for u in _model_units(result.report))
+    assert result.report["usage"]["completion_tokens"] > 0

@@ -216,6 +216,9 @@ class FakeLLMServer:
         usage = (len(prompt) // 4, len(text) // 4)
         model = str(payload.get("model", "fake"))
         if path.rstrip("/").endswith("/messages"):
+            if payload.get("stream"):
+                return 200, {"Content-Type": "text/event-stream"}, \
+                    _anthropic_stream(text, usage, model, finish)
             out = _anthropic_body(text, usage, model, finish)
         elif payload.get("stream"):
             usage_event = bool((payload.get("stream_options") or {}).get("include_usage"))
@@ -311,6 +314,28 @@ def _openai_stream(text: str, usage: tuple[int, int] | None, model: str, finish:
                                  "total_tokens": sum(usage)}})
     lines = [f"data: {json.dumps(e)}\n\n" for e in events] + ["data: [DONE]\n\n"]
     return "".join(lines).encode()
+
+
+def _anthropic_stream(text: str, usage: tuple[int, int], model: str, finish: str,
+                      piece: int = 400) -> bytes:
+    """The answer as Messages API stream events (message_start ... message_stop)."""
+    start = _anthropic_body("", (usage[0], 1), model, finish)
+    start.update(content=[], stop_reason=None)
+    events = [("message_start", {"type": "message_start", "message": start}),
+              ("content_block_start", {"type": "content_block_start", "index": 0,
+                                       "content_block": {"type": "text", "text": ""}}),
+              ("ping", {"type": "ping"})]
+    events += [("content_block_delta", {"type": "content_block_delta", "index": 0,
+                                        "delta": {"type": "text_delta", "text": text[i:i + piece]}})
+               for i in range(0, len(text), piece)]
+    stop = "max_tokens" if finish == "length" else "end_turn"
+    events += [("content_block_stop", {"type": "content_block_stop", "index": 0}),
+               ("message_delta", {"type": "message_delta",
+                                  "delta": {"stop_reason": stop, "stop_sequence": None},
+                                  "usage": {"output_tokens": usage[1]}}),
+               ("message_stop", {"type": "message_stop"})]
+    return "".join(f"event: {name}\ndata: {json.dumps(data)}\n\n"
+                   for name, data in events).encode()
 
 
 def _anthropic_body(text: str, usage: tuple[int, int], model: str, finish: str) -> dict:

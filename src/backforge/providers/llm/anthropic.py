@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from backforge.engine.protocols import Generation, Usage
-from backforge.providers.llm.http import post_json
+from backforge.engine.protocols import Generation, RetryableError, Usage
+from backforge.providers.llm.http import post_json, post_stream
 from backforge.providers.llm.prompts import Prompt
 from backforge.providers.llm.protocol import BadResponse, parse_response
 from backforge.providers.llm.settings import ConfiguredProvider, Reply, checked
@@ -23,15 +23,23 @@ class AnthropicProvider(ConfiguredProvider):
     default_model = DEFAULT_MODEL
 
     def request(self, prompt: Prompt) -> dict[str, Any]:
-        return {"model": self.model, "max_tokens": self.settings.max_tokens,
-                "temperature": self.settings.temperature, "system": prompt.system,
-                "messages": [{"role": "user", "content": prompt.user}]}
+        payload = {"model": self.model, "max_tokens": self.settings.max_tokens,
+                   "temperature": self.settings.temperature, "system": prompt.system,
+                   "messages": [{"role": "user", "content": prompt.user}]}
+        return payload | {"stream": True} if self.settings.stream else payload
 
     async def send(self, payload: dict[str, Any]) -> Reply:
-        body = await post_json(
-            self._transport, f"{self.base_url}/messages", payload,
-            {"anthropic-version": API_VERSION, **({"x-api-key": self.api_key} if self.api_key else {})},
-            key_env=self.key_env, base_url=self.base_url)
+        url = f"{self.base_url}/messages"
+        headers = {"anthropic-version": API_VERSION,
+                   **({"x-api-key": self.api_key} if self.api_key else {})}
+        if payload.get("stream"):
+            events = await post_stream(self._transport, url, payload, headers,
+                                       key_env=self.key_env, base_url=self.base_url,
+                                       last=lambda e: isinstance(e, dict)
+                                       and e.get("type") == "message_stop")
+            return read_message_stream(events)
+        body = await post_json(self._transport, url, payload, headers, key_env=self.key_env,
+                               base_url=self.base_url)
         return read_message(body)
 
 
@@ -46,6 +54,29 @@ def read_message(body: Any) -> Reply:
     tokens = Usage(int(usage.get("input_tokens") or 0), int(usage.get("output_tokens") or 0))
     cut = "stop_reason=max_tokens" if body.get("stop_reason") == "max_tokens" else None
     return Reply(text, tokens, cut)
+
+
+def read_message_stream(events: list[Any]) -> Reply:
+    """Messages API stream events -> the text of the text deltas, the usage (input tokens
+    from message_start, output tokens from the last message_delta) and the cut."""
+    parts: list[str] = []
+    usage: dict[str, Any] = {}
+    stop = None
+    for event in events:
+        kind = event.get("type") if isinstance(event, dict) else None
+        if kind == "error":  # e.g. overloaded_error mid-stream: the next attempt may pass
+            raise RetryableError(f"the stream reported an error: {event.get('error')}")
+        if kind == "message_start":
+            usage |= (event.get("message") or {}).get("usage") or {}
+        elif kind == "content_block_delta":
+            delta = event.get("delta") or {}
+            if delta.get("type") == "text_delta":
+                parts.append(str(delta.get("text", "")))
+        elif kind == "message_delta":
+            usage |= event.get("usage") or {}
+            stop = (event.get("delta") or {}).get("stop_reason") or stop
+    tokens = Usage(int(usage.get("input_tokens") or 0), int(usage.get("output_tokens") or 0))
+    return Reply("".join(parts), tokens, "stop_reason=max_tokens" if stop == "max_tokens" else None)
 
 
 def parse_message(body: Any) -> Generation:

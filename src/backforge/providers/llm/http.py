@@ -9,7 +9,7 @@ import email.utils
 import json
 import ssl
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import cache
 from typing import Any
@@ -53,9 +53,10 @@ async def post_json(transport: httpx.AsyncBaseTransport | None, url: str, payloa
 
 async def post_stream(transport: httpx.AsyncBaseTransport | None, url: str,
                       payload: Mapping[str, Any], headers: Mapping[str, str], *, key_env: str,
-                      base_url: str) -> list[Any]:
+                      base_url: str, last: Callable[[Any], bool] = lambda _: False) -> list[Any]:
     """POST a streaming request; return the JSON of every server-sent `data:` event up to
-    `[DONE]`. A stream that ends without `[DONE]` was cut: retryable."""
+    `[DONE]` (OpenAI) or the event `last` accepts (Anthropic's message_stop). A stream that
+    ends before either was cut: retryable."""
     events: list[Any] = []
     with _mapped_errors(base_url):
         async with _client(transport) as client, client.stream(
@@ -74,7 +75,9 @@ async def post_stream(transport: httpx.AsyncBaseTransport | None, url: str,
                 except ValueError:
                     raise RetryableError(f"{base_url}: a stream event is not JSON: "
                                          f"{data[:_EXCERPT]}") from None
-    raise RetryableError(f"{base_url}: the stream ended without [DONE] after "
+                if last(events[-1]):
+                    return events
+    raise RetryableError(f"{base_url}: the stream ended before its last event, after "
                          f"{len(events)} event(s)")
 
 

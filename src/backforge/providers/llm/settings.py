@@ -33,7 +33,7 @@ class LLMSettings:
     api_key_env: str | None = None
     temperature: float = 0.0
     max_tokens: int = 8192
-    stream: bool = False  # OpenAI-compatible API: receive the answer as server-sent events
+    stream: bool = False  # receive the answer as server-sent events
 
 
 @dataclass(frozen=True)
