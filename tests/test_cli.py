@@ -86,3 +86,14 @@ def test_missing_spec_file(tmp_path: Path, capsys) -> None:
     assert code == 2
     assert "nope.yaml" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
+
+
+def test_the_report_and_console_name_custom_endpoints_answering_501(tmp_path, capsys):
+    """The template provider cannot derive endpoint logic: it says so, by name."""
+    out = tmp_path / "tm"
+    assert main(["generate", str(DATA / "taskmanager.yaml"), "-o", str(out)]) == 0
+    text = capsys.readouterr().out
+    report = json.loads((out / ".backforge" / "report.json").read_text(encoding="utf-8"))
+    assert report["endpoints"] == {"implemented": [], "not_implemented": [
+        "POST /tasks/{id}/complete", "GET /projects/{id}/stats"]}
+    assert "answering 501 until written: POST /tasks/{id}/complete" in " ".join(text.split())

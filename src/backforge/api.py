@@ -246,8 +246,8 @@ def generate(spec: str | Path | Mapping[str, Any] | LoadedSpec,
     success = result.report.success and not any(i.severity == "error" for i in project_issues)
     report = _report_dict(result.report.to_dict(), loaded, stack.name, options, project_issues,
                           success)
-    if hasattr(provider, "endpoint_report"):  # hybrid: which custom endpoints have logic
-        report["endpoints"] = provider.endpoint_report(the_plan, result.files)
+    if loaded.project.endpoints:  # which custom endpoints have logic, which answer 501
+        report["endpoints"] = stack.endpoint_status(the_plan, result.files)
     if session is not None:
         report = session.finish(report)
         # The normalized spec, so `verify`, `validate` and the next run need no path to it.

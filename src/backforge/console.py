@@ -77,6 +77,7 @@ class Console:
                           str(sum(len(u["files"]) for u in units)))
         self.out.print(table)
         self._issues(report)
+        self._endpoints(report.get("endpoints"))
         self._usage(report)
         if report.get("regeneration"):
             self.regeneration(report["regeneration"])
@@ -84,6 +85,16 @@ class Console:
         where = f" -> {result.output}" if result.output else ""
         self.out.print(f"{verdict}: {report['success_rate'] * 100:.0f}% of modules validated, "
                        f"{len(result.files)} files in {report['duration']:.2f}s{where}")
+
+    def _endpoints(self, endpoints: Mapping[str, list[str]] | None) -> None:
+        if not endpoints:
+            return
+        done, stubs = endpoints["implemented"], endpoints["not_implemented"]
+        if done:
+            self.out.print(f"custom endpoints with logic: {', '.join(done)}", markup=False)
+        if stubs:
+            self.out.print(f"custom endpoints wired but answering 501 until written: "
+                           f"{', '.join(stubs)}", markup=False, soft_wrap=True)
 
     def _usage(self, report: Mapping[str, Any]) -> None:
         """Tokens, cost (when priced) and cache hits; which limit stopped the run."""

@@ -17,7 +17,6 @@ validate, so a model that never answers usably cannot fail the run: the report's
 from __future__ import annotations
 
 import importlib
-from collections.abc import Mapping
 from types import ModuleType
 from typing import Any, Protocol
 
@@ -82,10 +81,6 @@ class HybridProvider:
         self.support = stack_support(stack)
         self.checker = checker
         self.fallback_from = max(1, fallback_from)
-
-    def endpoint_report(self, plan: Plan, files: Mapping[str, str]) -> dict[str, list[str]]:
-        """{"implemented": [...], "not_implemented": [...]}: endpoint labels, spec order."""
-        return self.support.endpoint_status(plan, files)
 
     async def generate(self, unit: Unit, ctx: UnitContext) -> Generation:
         plan = ctx.plan

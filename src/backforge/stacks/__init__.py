@@ -35,6 +35,11 @@ class Stack(Protocol):
         again); None: the whole project."""
         ...
 
+    def endpoint_status(self, plan: Plan, files: Mapping[str, str]) -> dict[str, list[str]]:
+        """The spec's custom endpoints in `files`: {"implemented": [...], "not_implemented":
+        [...]} by label; a not-implemented one is wired and answers 501 naming itself."""
+        ...
+
     def evolve(self, old: Plan, new: Plan, existing: Collection[str]) -> Evolution:
         """The migration that moves a database built by `old`'s migrations to `new`'s
         schema, the data it would lose, and the API changes.

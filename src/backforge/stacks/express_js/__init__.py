@@ -74,6 +74,11 @@ class ExpressJsStack:
                 "endpoints": bool(ctx.endpoints),
                 "tableless_endpoints": layout.has_tableless_endpoints(plan.project)}
 
+    def endpoint_status(self, plan: Plan, files: Mapping[str, str]) -> dict[str, list[str]]:
+        from backforge.stacks.express_js.hybrid import endpoint_status
+
+        return endpoint_status(plan, files)
+
     def migrations_table(self, plan: Plan) -> str:
         """The table the generated migrate runner records applied migrations in."""
         return _render.project_context(plan).migrations_table
