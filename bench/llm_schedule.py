@@ -253,8 +253,8 @@ def run_once(plan: Plan, schedule: str, config: FakeLLMConfig, options: EngineOp
         schedule, all(u.status.value == "validated" for u in report.units), report.duration,
         bound, chain, sum(times.values()), server.stats.requests,
         Counter(a.outcome.value for u in report.units for a in u.attempts),
-        Counter(server.stats.faults), report.tokens.prompt_tokens,
-        report.tokens.completion_tokens, server.stats.peak_in_flight,
+        Counter(server.stats.faults), report.usage.prompt_tokens,
+        report.usage.completion_tokens, server.stats.peak_in_flight,
         tuple(report.missing()))
 
 

@@ -11,7 +11,7 @@ from bench import llm_schedule as bench
 from bench.synth import synth_spec
 
 from backforge.engine import EngineOptions
-from backforge.engine.protocols import Generation, Usage
+from backforge.engine.protocols import Generation
 from backforge.engine.report import AttemptOutcome, AttemptRecord, RunReport, UnitReport, UnitStatus
 from backforge.providers.fake_server import FakeLLMConfig
 from backforge.providers.template import TemplateProvider
@@ -118,7 +118,7 @@ def test_unit_times_count_retries_and_their_waits():
                    (_attempt(1, 0.125, AttemptOutcome.VALIDATED),), ()),
         UnitReport("app", "app", None, UnitStatus.BLOCKED, "blocked", (), ()),
     )
-    report = RunReport(True, 1.0, 2.0, (), units, Usage())
+    report = RunReport(True, 1.0, 2.0, (), units)
     assert bench.unit_times(report) == {"utils": 1.5, "config": 0.125, "app": 0.0}
 
 

@@ -214,7 +214,7 @@ def test_tokens_of_answers_that_did_not_parse_count_too():
     assert provider.calls == 2  # 1000 + 1000 tokens reach the limit: no third call
     assert report.stopped_by is StopReason.TOKENS
     assert [a.usage for a in report.unit("a").attempts] == [SPEND, SPEND]
-    assert report.usage.total_tokens == report.tokens.prompt_tokens \
-        + report.tokens.completion_tokens == 2000
+    assert report.usage.total_tokens == report.usage.prompt_tokens \
+        + report.usage.completion_tokens == 2000
     assert report.unit("a").reason == ("token budget of 2000 reached while waiting to retry "
                                        "after attempt 2")

@@ -102,7 +102,7 @@ def test_report_to_dict_is_json_and_deterministic():
     second = json.dumps(_eventful_run(seed=5).report.to_dict())
     assert first == second
     data = json.loads(first)
-    assert list(data) == ["success", "success_rate", "duration", "counts", "tokens", "usage",
+    assert list(data) == ["success", "success_rate", "duration", "counts", "usage",
                           "stopped_by", "modules", "units", "missing", "notes", "extra"]
     assert list(data["units"][0]) == ["id", "module", "table", "status", "reason", "files",
                                       "attempts"]
@@ -125,7 +125,7 @@ def test_report_contents_for_an_eventful_run():
     assert report.module("routes").status is UnitStatus.PARTIAL  # routes/order-items has files
     # tokens: only calls that answered count
     answered = [a for u in report.units for a in u.attempts if a.files]
-    assert report.tokens.prompt_tokens == sum(a.usage.prompt_tokens for a in answered) > 100
+    assert report.usage.prompt_tokens == sum(a.usage.prompt_tokens for a in answered) > 100
     assert report.success_rate == 0.75 and not report.success
 
 

@@ -141,9 +141,9 @@ class RunReport:
     duration: float
     modules: tuple[ModuleReport, ...]
     units: tuple[UnitReport, ...]
-    tokens: Usage = field(default_factory=Usage)
     notes: tuple[str, ...] = ()
-    usage: RunUsage = field(default_factory=RunUsage)  # tokens, cost and cache hits
+    # Tokens of every answer (unusable ones too), cost and cache hits; per attempt: units.
+    usage: RunUsage = field(default_factory=RunUsage)
     stopped_by: StopReason | None = None  # the deadline or budget that stopped the run
     extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
@@ -175,7 +175,6 @@ class RunReport:
             "success_rate": round(self.success_rate, 4),
             "duration": _r(self.duration),
             "counts": self.counts(),
-            "tokens": usage_dict(self.tokens),
             "usage": self.usage.to_dict(),
             "stopped_by": None if self.stopped_by is None else self.stopped_by.value,
             "modules": [m.to_dict() for m in self.modules],

@@ -21,7 +21,7 @@ from backforge.engine.clock import Clock, LoopClock
 from backforge.engine.events import Emitter, Event, EventCallback, EventKind
 from backforge.engine.limits import PriorityGate, RateLimiter, RetryPolicy
 from backforge.engine.options import EngineOptions
-from backforge.engine.protocols import Provider, Sink, Usage, Validator
+from backforge.engine.protocols import Provider, Sink, Validator
 from backforge.engine.report import (
     AttemptOutcome,
     ModuleReport,
@@ -238,11 +238,8 @@ class _Engine:
                     else f"{self._limit(self.stopped_by)} ({usage.total_tokens} tokens"
                          + (f", ${usage.cost:.4f}" if usage.cost is not None else "") + ")")
             notes.insert(0, f"{head}: {unfinished} unit(s) cancelled; validated files were kept")
-        prompt = sum(a.usage.prompt_tokens for u in units.values() for a in u.attempts)
-        completion = sum(a.usage.completion_tokens for u in units.values() for a in u.attempts)
         return RunReport(success, rate, self.emitter.elapsed(), modules, tuple(units.values()),
-                         Usage(prompt, completion), tuple(notes), usage=usage,
-                         stopped_by=self.stopped_by)
+                         tuple(notes), usage=usage, stopped_by=self.stopped_by)
 
 
 async def run(plan: Plan, provider: Provider, validator: Validator, sink: Sink,
