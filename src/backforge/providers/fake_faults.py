@@ -4,6 +4,7 @@ the mistakes models make that only validation can catch."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from backforge.engine.protocols import GeneratedFile, Generation
 
@@ -24,8 +25,7 @@ def apply_content_fault(kind: str, generation: Generation) -> Generation:
         files = files[1:]
     elif not _patch(files, kind):
         _break_syntax(files)
-    return Generation(tuple(files), generation.dependencies, generation.dev_dependencies,
-                      generation.usage)
+    return replace(generation, files=tuple(files))
 
 
 _PATCHES = {"renamed-export": (_DESTRUCTURED, r"\1\2Renamed"),

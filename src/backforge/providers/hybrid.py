@@ -17,6 +17,7 @@ validate, so a model that never answers usably cannot fail the run: the report's
 from __future__ import annotations
 
 import importlib
+from dataclasses import replace
 from types import ModuleType
 from typing import Any, Protocol
 
@@ -104,9 +105,7 @@ class HybridProvider:
         generation = self._splice(unit, plan, ctx, site, base, answers)
         if final and self.checker is not None:
             generation = self._keep_valid(unit, plan, ctx, site, base, answers, generation)
-        return Generation(generation.files, generation.dependencies,
-                          generation.dev_dependencies, completion.usage,
-                          cached=completion.cached)
+        return replace(generation, usage=completion.usage, cached=completion.cached)
 
     def _facts(self, plan: Plan, site: Any, ctx: UnitContext) -> EndpointFacts:
         s = self.support
@@ -132,8 +131,7 @@ class HybridProvider:
             done = self.support.implemented(plan, {**ctx.files, site.path: content})
             files = self.support.render(unit, plan, done).file_map()
         files[site.path] = content
-        return Generation(tuple(GeneratedFile(p, c) for p, c in files.items()),
-                          base.dependencies, base.dev_dependencies)
+        return replace(base, files=tuple(GeneratedFile(p, c) for p, c in files.items()))
 
     def _keep_valid(self, unit: Unit, plan: Plan, ctx: UnitContext, site: Any,
                     base: Generation, answers: tuple[FunctionAnswer, ...],

@@ -9,6 +9,7 @@ manifest can record each unit's files and declared packages.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 from backforge.engine.protocols import GeneratedFile, Generation, Provider, UnitContext
 from backforge.plan.model import Unit
@@ -49,5 +50,4 @@ def pin(generation: Generation, pinned: tuple[GeneratedFile, ...]) -> Generation
     by_path = {f.path: f for f in pinned}
     files = [by_path.pop(f.path, f) for f in generation.files]
     files += sorted(by_path.values(), key=lambda f: f.path)
-    return Generation(tuple(files), generation.dependencies, generation.dev_dependencies,
-                      generation.usage)
+    return replace(generation, files=tuple(files))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import httpx
@@ -122,8 +122,6 @@ class ConfiguredProvider:
 
     async def generate(self, unit: Unit, ctx: UnitContext) -> Generation:
         completion = await self.complete(build_prompt(unit, ctx))
+        # A cached completion carries no usage (no tokens spent), only the flag.
         generation = parse_response(completion.text, completion.usage)
-        if completion.cached:
-            return Generation(generation.files, generation.dependencies,
-                              generation.dev_dependencies, Usage(), cached=True)
-        return generation
+        return replace(generation, cached=True) if completion.cached else generation
