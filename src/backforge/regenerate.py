@@ -35,6 +35,10 @@ if TYPE_CHECKING:
     from backforge.stacks import Stack
     from backforge.stacks.evolution import Evolution
 
+__all__ = ["CONFLICT_EXIT", "DestructiveChangeError", "PreviousSpecError", "RegenPlan",
+           "Session", "open_session", "plan_regeneration", "read_previous", "unit_inputs",
+           "unit_slice"]
+
 CONFLICT_EXIT = 3
 
 
@@ -158,8 +162,7 @@ def read_previous(root: Path, stack: Stack, plan: Plan, settings: inc.Settings) 
     manifest = mf.load_manifest(root)
     assert manifest is not None
     old_plan = _old_plan(root, manifest, stack)
-    evolve = getattr(stack, "evolve", None)
-    evolution = evolve(old_plan, plan, _existing_paths(root, manifest)) if evolve else None
+    evolution = stack.evolve(old_plan, plan, _existing_paths(root, manifest))
     new_inputs = unit_inputs(plan, settings)
     old_inputs = unit_inputs(old_plan, inc.Settings(manifest.provider, manifest.model,
                                                     manifest.template_version))
@@ -279,10 +282,6 @@ def open_session(root: Path, stack: Stack, plan: Plan, provider: Provider, *,
     require_git()
     wrapper = ReplayProvider(provider, prev.replays, prev.pinned)
     return Session(root, plan, wrapper, MergingSink(root, prev.bases), settings, prev)
-
-
-__all__ = ["CONFLICT_EXIT", "DestructiveChangeError", "LoadedSpec", "PreviousSpecError",
-           "Session", "open_session", "read_previous", "unit_inputs", "unit_slice"]
 
 
 # -- plan only (`backforge plan`, `generate --dry-run`) -------------------------------------
