@@ -10,13 +10,12 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
-from backforge.engine.protocols import GeneratedFile, Generation
+from backforge.engine.protocols import Generation
 from backforge.plan.model import ModuleDef, Plan, Unit, UnitFiles
 from backforge.spec.model import Project
 from backforge.spec.names import Names
 from backforge.stacks.express_js import layout
 from backforge.stacks.express_js import render as _render
-from backforge.stacks.express_js.deps import module_dependencies
 
 if TYPE_CHECKING:
     from backforge.stacks.evolution import Evolution
@@ -35,22 +34,7 @@ class ExpressJsStack:
         return layout.unit_files(module, table, project, names)
 
     def render(self, unit: Unit, plan: Plan) -> Generation:
-        ctx = _render.project_context(plan)
-        module = unit.module
-        if module == "config":
-            files = _render.render_config(plan, ctx)
-        elif module in ("docker", "terraform"):
-            files = _render.render_deploy(module, ctx)
-        elif module == "migrations":
-            files = _render.render_migrations(ctx)
-        elif unit.table is not None:
-            files = _render.render_table(module, ctx, ctx.table(unit.table))
-        elif plan.module(module).per_table:
-            files = _render.render_shared(module, plan, ctx)
-        else:
-            files = _render.render_module(plan, ctx, module)
-        deps, dev = module_dependencies(module)
-        return Generation(tuple(GeneratedFile(p, c) for p, c in files), deps, dev)
+        return _render.render_unit(unit, plan)
 
     def evolve(self, old: Plan, new: Plan, existing: Collection[str]) -> Evolution:
         """The append-only migration from `old`'s schema to `new`'s (PostgreSQL), the

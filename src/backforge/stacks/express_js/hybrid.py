@@ -17,11 +17,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from backforge.engine.protocols import GeneratedFile, Generation
+from backforge.engine.protocols import Generation
 from backforge.plan.model import Plan, Unit
 from backforge.stacks.express_js import render as _render
 from backforge.stacks.express_js import schemas
-from backforge.stacks.express_js.deps import module_dependencies
 from backforge.stacks.express_js.endpoints import CustomEndpoint
 from backforge.stacks.express_js.jsliteral import js_string
 from backforge.stacks.express_js.testgen import key_params
@@ -188,17 +187,7 @@ def drop_unused_stub_import(content: str) -> str:
 def render(unit: Unit, plan: Plan, done: frozenset[str]) -> Generation:
     """A unit's template output, with the endpoints labelled in `done` treated as
     implemented where that matters (the OpenAPI document and the tests)."""
-    ctx = _render.project_context(plan)
-    if unit.module == "tests" and unit.table is not None:
-        files = _render.render_table("tests", ctx, ctx.table(unit.table), done)
-    elif unit.module in ("tests", "routes") and unit.table is None:
-        files = _render.render_shared(unit.module, plan, ctx, done)
-    else:
-        from backforge.stacks.express_js import STACK
-
-        return STACK.render(unit, plan)
-    deps, dev = module_dependencies(unit.module)
-    return Generation(tuple(GeneratedFile(p, c) for p, c in files), deps, dev)
+    return _render.render_unit(unit, plan, done)
 
 
 def usable_files(plan: Plan, path: str, files: Mapping[str, str]) -> list[dict[str, Any]]:

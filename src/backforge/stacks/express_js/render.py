@@ -20,7 +20,8 @@ from typing import Any
 
 import jinja2
 
-from backforge.plan.model import Plan
+from backforge.engine.protocols import GeneratedFile, Generation
+from backforge.plan.model import Plan, Unit
 from backforge.spec import naming
 from backforge.stacks.express_js import ddl, schemas
 from backforge.stacks.express_js.context import (
@@ -30,7 +31,7 @@ from backforge.stacks.express_js.context import (
     TableContext,
     build_project,
 )
-from backforge.stacks.express_js.deps import project_dependencies
+from backforge.stacks.express_js.deps import module_dependencies, project_dependencies
 from backforge.stacks.express_js.endpoints import LOCAL_NAMES
 from backforge.stacks.express_js.jsliteral import js_key, js_string, js_value
 from backforge.stacks.express_js.layout import TEMPLATES, extra_output_path, extra_templates
@@ -89,6 +90,28 @@ def _render_folder(folder: str, out: Callable[[str], str], **context: Any) -> Fi
 
 _CACHE: dict[int, tuple[Plan, ProjectContext]] = {}
 _CACHE_LOCK = threading.Lock()  # an engine may render units from worker threads
+
+
+def render_unit(unit: Unit, plan: Plan,
+                implemented: frozenset[str] = frozenset()) -> Generation:
+    """One unit's template output. `implemented`: labels of custom endpoints whose logic
+    is written (hybrid mode); the OpenAPI document and the tests treat them as such."""
+    ctx = project_context(plan)
+    module = unit.module
+    if module == "config":
+        files = render_config(plan, ctx)
+    elif module in ("docker", "terraform"):
+        files = render_deploy(module, ctx)
+    elif module == "migrations":
+        files = render_migrations(ctx)
+    elif unit.table is not None:
+        files = render_table(module, ctx, ctx.table(unit.table), implemented)
+    elif plan.module(module).per_table:
+        files = render_shared(module, plan, ctx, implemented)
+    else:
+        files = render_module(plan, ctx, module)
+    deps, dev = module_dependencies(module)
+    return Generation(tuple(GeneratedFile(p, c) for p, c in files), deps, dev)
 
 
 def project_context(plan: Plan) -> ProjectContext:
