@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, TypeVar
 
@@ -160,6 +160,12 @@ class Registry:
             out.append(name if fn is None else
                        f"{'async ' if fn.is_async else ''}{name}({', '.join(fn.params)})")
         return out
+
+    def import_facts(self, origin: str, paths: Iterable[str]) -> list[dict[str, Any]]:
+        """For prompts: each known path, the exact statement that imports it from
+        `origin`, and its exported signatures."""
+        return [{"path": p, "import": self.import_statement(origin, p),
+                 "exports": self.signatures(p)} for p in paths if p in self]
 
     def _collect_exports(self, path: str, seen: set[str]) -> Exports:
         parsed = self._parsed[path]

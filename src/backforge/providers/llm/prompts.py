@@ -115,8 +115,7 @@ def importable(plan: Plan, unit: Unit, ctx: UnitContext) -> list[dict]:
     from this unit's first code file, and its exported signatures."""
     paths, registry = _dependency_files(plan, unit, ctx)
     origin = next((p for p in unit.required if p.endswith(_CODE)), "src/index.js")
-    return [{"path": path, "import": registry.import_statement(origin, path),
-             "exports": registry.signatures(path)} for path in paths]
+    return registry.import_facts(origin, paths)
 
 
 def _package(specifier: str) -> str:

@@ -198,8 +198,7 @@ def usable_files(plan: Plan, path: str, files: Mapping[str, str]) -> list[dict[s
     present = {p: files[p] for p in candidates if p in files}
     registry = Registry()
     registry.sync(present)
-    return [{"path": p, "import": registry.import_statement(path, p),
-             "exports": registry.signatures(p)} for p in candidates if p in present]
+    return registry.import_facts(path, candidates)
 
 
 def endpoint_facts(plan: Plan, ep: CustomEndpoint) -> dict[str, Any]:
