@@ -32,8 +32,8 @@ from backforge.spec.loaders import LoadedSpec
 from backforge.spec.names import TableNames
 
 if TYPE_CHECKING:
+    from backforge.sql.evolution import Evolution
     from backforge.stacks import Stack
-    from backforge.stacks.evolution import Evolution
 
 __all__ = ["CONFLICT_EXIT", "DestructiveChangeError", "PreviousSpecError", "RegenPlan",
            "Session", "open_session", "plan_regeneration", "read_previous", "unit_inputs",

@@ -11,8 +11,8 @@ import yaml
 from backforge import plan as planner
 from backforge.plan.model import Plan
 from backforge.spec import load
+from backforge.sql.evolution import Evolution
 from backforge.stacks import get_stack
-from backforge.stacks.evolution import Evolution
 
 STACK = get_stack("express-js")
 BASE: dict[str, Any] = yaml.safe_load(

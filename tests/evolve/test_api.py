@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from backforge.stacks.evolution import ApiChange
+from backforge.sql.evolution import ApiChange
 from tests.evolve.cases import changed
 from tests.evolve.helpers import base, evolve, field, table
 

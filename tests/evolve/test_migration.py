@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from backforge.stacks.express_js.evolve import next_number, widening
+from backforge.sql.evolve import next_number, widening
 from tests.evolve.cases import changed
 from tests.evolve.helpers import base, down_sql, evolve, table, up_sql
 

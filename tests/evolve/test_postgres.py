@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from backforge.stacks.express_js import ddl
+from backforge.sql import ddl
 from backforge.stacks.express_js.render import project_context
 from backforge.verify.postgres import EphemeralPostgres, find_bin
 from tests.evolve.cases import CASES, changed

@@ -11,15 +11,15 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from backforge.plan import Shared, build
+from backforge.rest.schemas import create_schema, replace_schema, update_schema
 from backforge.spec.model import Project
+from backforge.sql.ddl import fk_order, migration_down, migration_up, seed_sql
+from backforge.sql.samples import sample_value
 from backforge.stacks import get_stack
 from backforge.stacks.express_js import STACK
-from backforge.stacks.express_js.ddl import fk_order, migration_down, migration_up, seed_sql
 from backforge.stacks.express_js.endpoints import custom_endpoints
 from backforge.stacks.express_js.jsliteral import js_string, js_value
 from backforge.stacks.express_js.render import project_context
-from backforge.stacks.express_js.samples import sample_value
-from backforge.stacks.express_js.schemas import create_schema, replace_schema, update_schema
 from backforge.stacks.express_js.testgen import ParentRef, body_for
 from tests.stack.specs import SPECS, plan_of, project
 

@@ -15,7 +15,7 @@ from backforge.spec.model import Project
 from backforge.spec.names import Names
 
 if TYPE_CHECKING:
-    from backforge.stacks.evolution import Evolution
+    from backforge.sql.evolution import Evolution
 
 
 class Stack(Protocol):

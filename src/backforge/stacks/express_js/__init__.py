@@ -18,7 +18,7 @@ from backforge.stacks.express_js import layout
 from backforge.stacks.express_js import render as _render
 
 if TYPE_CHECKING:
-    from backforge.stacks.evolution import Evolution
+    from backforge.sql.evolution import Evolution
     from backforge.verify.checks import Probe
 
 __all__ = ["STACK", "ExpressJsStack"]
@@ -40,9 +40,15 @@ class ExpressJsStack:
         """The append-only migration from `old`'s schema to `new`'s (PostgreSQL), the
         data it would lose and the API changes. `existing`: paths already in the
         project; the new file is numbered after every existing migration and 0002."""
-        from backforge.stacks.express_js.evolve import evolve
+        # Imported on use, as before: only regeneration and `backforge plan` evolve, and a
+        # plain generation should not load the schema-diff modules.
+        from backforge.rest.apidiff import api_changes
+        from backforge.sql.evolve import evolve
 
-        return evolve(old, new, existing)
+        old_ctx, new_ctx = _render.project_context(old), _render.project_context(new)
+        api = api_changes(old_ctx, new_ctx, _render.openapi_context(old_ctx)["components"],
+                          _render.openapi_context(new_ctx)["components"])
+        return evolve(old_ctx, new_ctx, existing, api)
 
     def unit_scope(self, unit: Unit, plan: Plan) -> Mapping[str, Any] | None:
         """Modules whose output follows from the project settings, not from the tables:

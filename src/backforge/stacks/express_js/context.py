@@ -15,14 +15,12 @@ from typing import Any
 from backforge.spec.model import Field, FieldType, Project, Table
 from backforge.spec.names import Names, TableNames
 from backforge.spec.naming import camel, js_identifier, kebab, singular, sql_identifier, words
-from backforge.stacks.express_js.columns import Column, build_column, build_columns
+from backforge.sql.columns import Column, build_column, build_columns
 from backforge.stacks.express_js.endpoints import CustomEndpoint, custom_endpoints, normalize_prefix
 from backforge.stacks.express_js.layout import table_stem
 
 QUERY_KEYS = ("limit", "offset", "sort", "order")
 _YOU_SOUND = re.compile(r"^(u[bcdfghjklmnpqrstvwxz][aeiou]|eu|one)")
-DEFAULT_LIMIT = 20
-MAX_LIMIT = 100
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,12 @@ from typing import Any
 from urllib.parse import quote
 
 from backforge.plan import Plan
+from backforge.rest import schemas
 from backforge.spec.model import FieldType
-from backforge.stacks.express_js import schemas
+from backforge.sql.ddl import fk_order
+from backforge.sql.samples import different_value
 from backforge.stacks.express_js.context import ProjectContext, TableContext
-from backforge.stacks.express_js.ddl import fk_order
 from backforge.stacks.express_js.render import project_context
-from backforge.stacks.express_js.samples import different_value
 from backforge.stacks.express_js.testgen import (
     MAIN,
     EndpointCall,

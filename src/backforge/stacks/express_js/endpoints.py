@@ -16,7 +16,7 @@ from functools import lru_cache
 from backforge.spec.model import Endpoint, Project
 from backforge.spec.names import Names, resolve
 from backforge.spec.naming import camel, js_identifier, singular, snake, url_segment
-from backforge.stacks.express_js.keys import has_updatable, primary_key_fields
+from backforge.sql.keys import has_updatable, primary_key_fields
 
 _PARAM = re.compile(r"^(?::([^/]+)|\{([^/}]+)\})$")
 _SAFE_SEGMENT = re.compile(r"^[A-Za-z0-9._~-]+$")

@@ -19,8 +19,8 @@ from typing import Any
 
 from backforge.engine.protocols import Generation
 from backforge.plan.model import Plan, Unit
+from backforge.rest import schemas
 from backforge.stacks.express_js import render as _render
-from backforge.stacks.express_js import schemas
 from backforge.stacks.express_js.endpoints import CustomEndpoint
 from backforge.stacks.express_js.jsliteral import js_string
 from backforge.stacks.express_js.testgen import key_params

@@ -22,11 +22,12 @@ import jinja2
 
 from backforge.engine.protocols import GeneratedFile, Generation
 from backforge.plan.model import Plan, Unit
+from backforge.rest import schemas
+from backforge.rest.schemas import DEFAULT_LIMIT, MAX_LIMIT
 from backforge.spec import naming
-from backforge.stacks.express_js import ddl, schemas
+from backforge.sql import ddl
+from backforge.stacks.express_js import model_sql
 from backforge.stacks.express_js.context import (
-    DEFAULT_LIMIT,
-    MAX_LIMIT,
     ProjectContext,
     TableContext,
     build_project,
@@ -210,10 +211,10 @@ def _table_context(ctx: ProjectContext, t: TableContext) -> dict[str, Any]:
         "schema_var": f"{t.var}Schemas",
         "router_var": f"{t.var}Router",
         "row_var": row_var(t),
-        "table_def": schemas.table_definition(t),
-        "field_names": schemas.field_names(t),
-        "select_by_key": schemas.select_by_key(t),
-        "delete_by_key": schemas.delete_by_key(t),
+        "table_def": model_sql.table_definition(t),
+        "field_names": model_sql.field_names(t),
+        "select_by_key": model_sql.select_by_key(t),
+        "delete_by_key": model_sql.delete_by_key(t),
     }
 
 

@@ -12,12 +12,12 @@ from typing import Any
 from urllib.parse import quote
 
 from backforge.spec.model import FieldType
-from backforge.stacks.express_js.columns import Column
+from backforge.sql.columns import Column
+from backforge.sql.ddl_extras import composite_parent
+from backforge.sql.samples import different_value, sample_value
 from backforge.stacks.express_js.context import ProjectContext, TableContext
-from backforge.stacks.express_js.ddl_extras import composite_parent
 from backforge.stacks.express_js.endpoints import CustomEndpoint
 from backforge.stacks.express_js.jsliteral import JsExpr, js_string, js_value
-from backforge.stacks.express_js.samples import different_value, sample_value
 
 T = FieldType
 MAIN, PARENT, REPLACE = 0, 1, 2  # sample variants: the row under test, parents, a PUT body

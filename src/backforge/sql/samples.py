@@ -13,7 +13,7 @@ from typing import Any
 
 from backforge.spec.model import FieldType
 from backforge.spec.naming import words
-from backforge.stacks.express_js.columns import DEFAULT_STRING_LENGTH, INT16, INT32, Column
+from backforge.sql.columns import DEFAULT_STRING_LENGTH, INT16, INT32, Column
 
 T = FieldType
 _NAMESPACE = uuid.UUID("8d5f3a8e-6f0b-4c6e-9a57-2f7c1f0b7e11")

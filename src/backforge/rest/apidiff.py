@@ -1,8 +1,8 @@
-"""API impact of a schema change for express-js: endpoints and schema properties.
+"""API impact of a schema change: endpoints and schema properties.
 
-Computed from the stack's own Python-side data (the table contexts, the JSON
-Schemas in schemas.py and the OpenAPI component names in render.py), the same
-data the generated routes and OpenAPI document are rendered from.
+Computed from the stack's own Python-side data (its table contexts, the JSON
+Schemas of their columns and the OpenAPI component names the stack chose), the
+same data the generated routes and OpenAPI document are rendered from.
 
 Breaking means an existing client may fail: a removed endpoint or property, a
 changed type or format, removed enum values, tighter bounds, a property newly
@@ -15,10 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from backforge.stacks.evolution import ApiChange
-from backforge.stacks.express_js.columns import Column
-from backforge.stacks.express_js.context import ProjectContext, TableContext
-from backforge.stacks.express_js.render import openapi_context
+from backforge.rest.resources import RestProject, RestTable
+from backforge.sql.columns import Column
+from backforge.sql.evolution import ApiChange
 
 _LOWER = ("minimum", "minLength", "exclusiveMinimum")
 _UPPER = ("maximum", "maxLength", "exclusiveMaximum")
@@ -30,7 +29,7 @@ class Operation:
     auth: bool  # needs a token
 
 
-def operations(ctx: ProjectContext) -> dict[str, Operation]:
+def operations(ctx: RestProject) -> dict[str, Operation]:
     """Every route the generated app serves, by "METHOD /prefix/path" (OpenAPI form)."""
     out: list[Operation] = []
     p = ctx.prefix
@@ -48,7 +47,7 @@ def operations(ctx: ProjectContext) -> dict[str, Operation]:
     return {o.label: o for o in out}
 
 
-def _endpoint_changes(old: ProjectContext, new: ProjectContext) -> list[ApiChange]:
+def _endpoint_changes(old: RestProject, new: RestProject) -> list[ApiChange]:
     before, after = operations(old), operations(new)
     out = [ApiChange("removed", label, "endpoint no longer exists", True)
            for label in before if label not in after]
@@ -122,7 +121,7 @@ def _property_changes(old: Column, new: Column) -> list[tuple[str, bool]]:
     return out
 
 
-def _table_changes(component: str, old: TableContext, new: TableContext) -> list[ApiChange]:
+def _table_changes(component: str, old: RestTable, new: RestTable) -> list[ApiChange]:
     before = {c.prop: c for c in old.columns}
     after = {c.prop: c for c in new.columns}
     out = [ApiChange("removed", f"{component}.{prop}", "property removed from responses and "
@@ -140,12 +139,12 @@ def _table_changes(component: str, old: TableContext, new: TableContext) -> list
     return out
 
 
-def api_changes(old: ProjectContext, new: ProjectContext) -> tuple[ApiChange, ...]:
-    """Endpoint changes first, then property changes per table (by SQL name)."""
+def api_changes(old: RestProject, new: RestProject, old_components: dict[str, str],
+                components: dict[str, str]) -> tuple[ApiChange, ...]:
+    """Endpoint changes first, then property changes per table (by SQL name).
+    `old_components` / `components`: each spec table's OpenAPI schema name."""
     out = _endpoint_changes(old, new)
     old_tables = {t.sql: t for t in old.tables}
-    components = openapi_context(new)["components"]
-    old_components = openapi_context(old)["components"]
     for t in old.tables:
         if t.sql not in {n.sql for n in new.tables}:
             out.append(ApiChange("removed", old_components[t.name], "schema removed", True))

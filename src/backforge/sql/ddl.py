@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from backforge.spec.model import FieldType
-from backforge.stacks.express_js import ddl_extras
-from backforge.stacks.express_js.columns import Column, constraint_name, quote, sql_string
-from backforge.stacks.express_js.context import ProjectContext, TableContext
-from backforge.stacks.express_js.samples import sample_uuid, sample_value
+from backforge.sql import ddl_extras
+from backforge.sql.columns import Column, constraint_name, quote, sql_string
+from backforge.sql.samples import sample_uuid, sample_value
+from backforge.sql.tables import SqlProject, SqlTable
 
 SEED_ROWS = 3
 # Seed rows use their own sample variants, so rows a client (or a test) creates with
@@ -26,16 +26,16 @@ SEED_VARIANT = 10
 
 @dataclass(frozen=True)
 class TableOrder:
-    tables: tuple[TableContext, ...]  # parents before children
+    tables: tuple[SqlTable, ...]  # parents before children
     deferred: frozenset[tuple[str, str]]  # (table name, column sql) added by ALTER TABLE
 
 
-def fk_order(ctx: ProjectContext) -> TableOrder:
+def fk_order(ctx: SqlProject) -> TableOrder:
     state: dict[str, bool] = {}  # False while visiting, True when done
-    order: list[TableContext] = []
+    order: list[SqlTable] = []
     deferred: set[tuple[str, str]] = set()
 
-    def visit(t: TableContext) -> None:
+    def visit(t: SqlTable) -> None:
         state[t.name] = False
         for col in t.columns:
             if col.ref is None or col.ref.table == t.name:
@@ -68,7 +68,7 @@ def _references(col: Column, *, deferrable: bool = False) -> str:
     return f"{out} ON DELETE {action}" if action else out
 
 
-def _column_sql(t: TableContext, col: Column, deferred: bool) -> str:
+def _column_sql(t: SqlTable, col: Column, deferred: bool) -> str:
     parts = [col.quoted, col.sql_type]
     if not col.nullable:
         parts.append("NOT NULL")
@@ -83,7 +83,7 @@ def _column_sql(t: TableContext, col: Column, deferred: bool) -> str:
     return " ".join(parts)
 
 
-def _indexes(t: TableContext) -> list[str]:
+def _indexes(t: SqlTable) -> list[str]:
     """Foreign key columns get an index unless a key or unique index already leads with them."""
     covered = {t.pk[0].sql} if t.pk else set()
     covered |= {c.sql for c in t.unique_columns} | ddl_extras.indexed_first(t)
@@ -95,7 +95,7 @@ def _indexes(t: TableContext) -> list[str]:
     return out + ddl_extras.indexes(t)
 
 
-def _comments(t: TableContext) -> list[str]:
+def _comments(t: SqlTable) -> list[str]:
     out = []
     if t.table.description:
         out.append(f"COMMENT ON TABLE {t.quoted} IS {sql_string(t.table.description)};")
@@ -106,7 +106,7 @@ def _comments(t: TableContext) -> list[str]:
     return out
 
 
-def create_table(t: TableContext, deferred: frozenset[tuple[str, str]]) -> str:
+def create_table(t: SqlTable, deferred: frozenset[tuple[str, str]]) -> str:
     lines = [_column_sql(t, c, (t.name, c.sql) in deferred) for c in t.columns]
     keys = ", ".join(c.quoted for c in t.pk)
     lines.append(f"CONSTRAINT {quote(constraint_name(t.sql, 'pkey'))} PRIMARY KEY ({keys})")
@@ -115,7 +115,7 @@ def create_table(t: TableContext, deferred: frozenset[tuple[str, str]]) -> str:
     return "\n".join([f"CREATE TABLE {t.quoted} (\n{body}\n);", *_indexes(t), *_comments(t)])
 
 
-def deferred_constraints(ctx: ProjectContext, order: TableOrder) -> list[tuple[TableContext,
+def deferred_constraints(ctx: SqlProject, order: TableOrder) -> list[tuple[SqlTable,
                                                                                Column]]:
     out = []
     for t in order.tables:
@@ -125,7 +125,7 @@ def deferred_constraints(ctx: ProjectContext, order: TableOrder) -> list[tuple[T
     return out
 
 
-def migration_up(ctx: ProjectContext) -> str:
+def migration_up(ctx: SqlProject) -> str:
     order = fk_order(ctx)
     parts = ddl_extras.extensions(ctx) + [create_table(t, order.deferred) for t in order.tables]
     for t, col in deferred_constraints(ctx, order):
@@ -137,7 +137,7 @@ def migration_up(ctx: ProjectContext) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def migration_down(ctx: ProjectContext) -> str:
+def migration_down(ctx: SqlProject) -> str:
     """Drops in reverse creation order. A table that a cycle-closing reference points
     to is dropped with CASCADE, which removes that one foreign key constraint."""
     order = fk_order(ctx)
@@ -151,7 +151,7 @@ def migration_down(ctx: ProjectContext) -> str:
 # --- seeds ------------------------------------------------------------------------------
 
 
-def _own_value(t: TableContext, col: Column, row: int) -> Any:
+def _own_value(t: SqlTable, col: Column, row: int) -> Any:
     if col.identity:
         return row + 1
     if col.generated:
@@ -159,7 +159,7 @@ def _own_value(t: TableContext, col: Column, row: int) -> Any:
     return sample_value(col, SEED_VARIANT + row, salt=t.sql)
 
 
-def seed_value(ctx: ProjectContext, t: TableContext, col: Column, row: int,
+def seed_value(ctx: SqlProject, t: SqlTable, col: Column, row: int,
                depth: int = 0) -> Any:
     """The value of `col` in seed row `row`, following references to the parent's row."""
     tied = ddl_extras.composite_parent(ctx, t, col) if col.ref is None else None
@@ -188,7 +188,7 @@ def sql_literal(col: Column, value: Any) -> str:
     return sql_string(str(value))
 
 
-def _seed_insert(ctx: ProjectContext, t: TableContext) -> list[str]:
+def _seed_insert(ctx: SqlProject, t: SqlTable) -> list[str]:
     cols = [c for c in t.columns if c not in (t.created, t.updated)]
     names = ", ".join(c.quoted for c in cols)
     rows = []
@@ -205,7 +205,7 @@ def _seed_insert(ctx: ProjectContext, t: TableContext) -> list[str]:
     return out
 
 
-def seed_sql(ctx: ProjectContext) -> str:
+def seed_sql(ctx: SqlProject) -> str:
     order = fk_order(ctx)
     parts: list[str] = []
     for t in order.tables:

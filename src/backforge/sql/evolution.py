@@ -4,7 +4,8 @@ files, the data they would destroy and the API changes the new schema causes.
 A stack's `evolve(old, new, existing)` builds an `Evolution`; the output stage
 (regeneration, `backforge plan`) decides from it whether to refuse
 (`destructive` without `--allow-destructive`) and what to report. This module
-owns only the value types; the SQL and API diffing live in each stack.
+owns only the value types; the diffing lives in sql/evolve.py (SQL) and
+rest/apidiff.py (API), wired together by each stack's `evolve`.
 """
 
 from __future__ import annotations

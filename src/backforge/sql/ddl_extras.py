@@ -11,28 +11,28 @@ over those SQL names).
 from __future__ import annotations
 
 from backforge.spec.model import ForeignKey, OnDelete
-from backforge.stacks.express_js.columns import Column, constraint_name, quote
-from backforge.stacks.express_js.context import ProjectContext, TableContext
+from backforge.sql.columns import Column, constraint_name, quote
+from backforge.sql.tables import SqlProject, SqlTable
 
 _ON_DELETE = {OnDelete.CASCADE: "CASCADE", OnDelete.SET_NULL: "SET NULL",
               OnDelete.RESTRICT: "RESTRICT", OnDelete.NO_ACTION: "NO ACTION"}
 
 
-def _columns(t: TableContext) -> dict[str, Column]:
+def _columns(t: SqlTable) -> dict[str, Column]:
     return {c.field.name: c for c in t.columns}
 
 
-def _quoted(t: TableContext, fields: tuple[str, ...]) -> str:
+def _quoted(t: SqlTable, fields: tuple[str, ...]) -> str:
     cols = _columns(t)
     return ", ".join(cols[f].quoted for f in fields)
 
 
-def extensions(ctx: ProjectContext) -> list[str]:
+def extensions(ctx: SqlProject) -> list[str]:
     return [f"CREATE EXTENSION IF NOT EXISTS {quote(name)};"
             for name in ctx.project.database.extensions]
 
 
-def table_constraints(t: TableContext) -> list[str]:
+def table_constraints(t: SqlTable) -> list[str]:
     """Lines inside CREATE TABLE: unique column groups and database-only checks."""
     out = []
     cols = _columns(t)
@@ -45,7 +45,7 @@ def table_constraints(t: TableContext) -> list[str]:
     return out
 
 
-def indexed_first(t: TableContext) -> set[str]:
+def indexed_first(t: SqlTable) -> set[str]:
     """SQL names of columns that lead one of the table's own indexes or unique groups."""
     cols = _columns(t)
     leads = [i.fields[0] for i in t.table.indexes if i.where is None]
@@ -53,7 +53,7 @@ def indexed_first(t: TableContext) -> set[str]:
     return {cols[f].sql for f in leads}
 
 
-def indexes(t: TableContext) -> list[str]:
+def indexes(t: SqlTable) -> list[str]:
     out = []
     cols = _columns(t)
     for index in t.table.indexes:
@@ -66,7 +66,7 @@ def indexes(t: TableContext) -> list[str]:
     return out
 
 
-def _foreign_key(ctx: ProjectContext, t: TableContext, key: ForeignKey) -> str:
+def _foreign_key(ctx: SqlProject, t: SqlTable, key: ForeignKey) -> str:
     target = ctx.table(key.references)
     cols = _columns(t)
     name = key.name or constraint_name(t.sql, *(cols[f].sql for f in key.fields), "fkey")
@@ -76,13 +76,13 @@ def _foreign_key(ctx: ProjectContext, t: TableContext, key: ForeignKey) -> str:
             f"({_quoted(target, key.ref_fields)}){action};")
 
 
-def foreign_keys(ctx: ProjectContext, tables: tuple[TableContext, ...]) -> list[str]:
+def foreign_keys(ctx: SqlProject, tables: tuple[SqlTable, ...]) -> list[str]:
     """Multi-column foreign keys, added once every table exists."""
     return [_foreign_key(ctx, t, key) for t in tables for key in t.table.foreign_keys]
 
 
-def composite_parent(ctx: ProjectContext, t: TableContext,
-                     col: Column) -> tuple[TableContext, Column] | None:
+def composite_parent(ctx: SqlProject, t: SqlTable,
+                     col: Column) -> tuple[SqlTable, Column] | None:
     """The parent table and column a multi-column foreign key ties `col` to, if any."""
     for key in t.table.foreign_keys:
         if col.field.name in key.fields:
@@ -92,5 +92,5 @@ def composite_parent(ctx: ProjectContext, t: TableContext,
     return None
 
 
-def composite_targets(ctx: ProjectContext) -> set[str]:
+def composite_targets(ctx: SqlProject) -> set[str]:
     return {key.references for t in ctx.tables for key in t.table.foreign_keys}

@@ -17,7 +17,7 @@ from typing import Any
 from backforge.spec.model import Field, FieldType, OnDelete, Project, Table
 from backforge.spec.names import Names
 from backforge.spec.naming import sql_identifier
-from backforge.stacks.express_js.keys import effective_fields, field_names, is_identity
+from backforge.sql.keys import effective_fields, field_names, is_identity
 
 T = FieldType
 _CHARACTER_TYPE = re.compile(r"^\s*(?:varchar|character|char|bpchar|text|name|citext)\b(?!\s*\[)"

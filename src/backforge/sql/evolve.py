@@ -1,6 +1,6 @@
-"""Schema evolution for express-js on PostgreSQL: the next append-only migration.
+"""Schema evolution on PostgreSQL: the next append-only migration.
 
-`evolve(old, new, existing)` compares the schemas the two plans' initial
+`evolve(old, new, existing, api)` compares the schemas the two contexts' initial
 migrations create (see schema_snapshot) and writes `migrations/000N_<slug>.up.sql`,
 which moves a database built by the old migrations to the new schema, and the
 `.down.sql` that moves it back (the same diff, the other way round). The
@@ -28,13 +28,10 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from backforge.engine.protocols import GeneratedFile
-from backforge.plan.model import Plan
 from backforge.spec.naming import sql_identifier
-from backforge.stacks.evolution import DataLoss, Evolution
-from backforge.stacks.express_js.apidiff import api_changes
-from backforge.stacks.express_js.columns import quote
-from backforge.stacks.express_js.render import project_context
-from backforge.stacks.express_js.schema_snapshot import (
+from backforge.sql.columns import quote
+from backforge.sql.evolution import ApiChange, DataLoss, Evolution
+from backforge.sql.schema_snapshot import (
     ColumnSpec,
     Kind,
     SchemaObject,
@@ -42,6 +39,7 @@ from backforge.stacks.express_js.schema_snapshot import (
     TableSpec,
     snapshot,
 )
+from backforge.sql.tables import SqlProject
 
 RESERVED = 2  # 0001_initial and 0002_auth
 _MIGRATION = re.compile(r"^migrations/(\d+)_[\w-]+\.(?:up|down)\.sql$")
@@ -324,12 +322,12 @@ def _down_file(name: str, down: Diff) -> str:
     return header + "\n" + "\n\n".join(down.statements) + "\n"
 
 
-def evolve(old: Plan, new: Plan, existing: Collection[str]) -> Evolution:
-    """See `ExpressJsStack.evolve`."""
-    old_ctx, new_ctx = project_context(old), project_context(new)
-    before, after = snapshot(old_ctx), snapshot(new_ctx)
+def evolve(old: SqlProject, new: SqlProject, existing: Collection[str],
+           api: tuple[ApiChange, ...]) -> Evolution:
+    """The migration from `old` to `new` after the `existing` migration files; `api` is
+    what the stack's API diff says the change does to clients (see `Stack.evolve`)."""
+    before, after = snapshot(old), snapshot(new)
     up = diff_schemas(before, after)
-    api = api_changes(old_ctx, new_ctx)
     if not up.statements:
         return Evolution((), (), (), api)
     down = diff_schemas(after, before, placeholders=True)
