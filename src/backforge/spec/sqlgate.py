@@ -104,8 +104,9 @@ _LENGTH_TYPES = frozenset({"varchar", "character varying", "char", "character", 
                            "nchar", "nvarchar", "national character",
                            "national character varying", "bit", "bit varying", "varbit"})
 _PRECISION_TYPES = frozenset({"numeric", "decimal"})
-_TYPE_PUNCT = frozenset({TokenType.L_PAREN, TokenType.R_PAREN, TokenType.COMMA,
-                         TokenType.DOT, TokenType.L_BRACKET, TokenType.R_BRACKET})
+_NOT_WORDS = frozenset({TokenType.L_PAREN, TokenType.R_PAREN, TokenType.COMMA, TokenType.DOT,
+                        TokenType.L_BRACKET, TokenType.R_BRACKET, TokenType.IDENTIFIER,
+                        TokenType.NUMBER, TokenType.STRING, *_ODD_STRINGS})
 
 
 class SqlRejected(ValueError):
@@ -370,7 +371,7 @@ class _TypeReader:
     def _words(self) -> list[str]:
         words = []
         while self.pos < len(self.tokens) and _is_word(self.tokens[self.pos]):
-            words.append(self.tokens[self.pos].text.lower())
+            words += self.tokens[self.pos].text.lower().split()
             self.pos += 1
         return words
 
@@ -396,7 +397,8 @@ class _TypeReader:
         while True:
             if self._at(TokenType.NUMBER):
                 args.append(self._take_number())
-            elif self.pos < len(self.tokens) and _is_word(self.tokens[self.pos]):
+            elif self.pos < len(self.tokens) and _is_word(self.tokens[self.pos]) \
+                    and " " not in self.tokens[self.pos].text.strip():
                 args.append(self.tokens[self.pos].text.lower())
                 self.pos += 1
             else:
@@ -416,10 +418,12 @@ class _TypeReader:
 
 
 def _is_word(token: Token) -> bool:
-    text = token.text
-    return token.token_type not in _TYPE_PUNCT and token.token_type is not TokenType.IDENTIFIER \
-        and token.token_type is not TokenType.NUMBER and text.isascii() \
-        and (text[:1].isalpha() or text[:1] == "_") and text.replace("_", "").isalnum()
+    """A bare word (or a keyword of several, like DOUBLE PRECISION): letters, digits, _."""
+    if token.token_type in _NOT_WORDS:
+        return False
+    return all(part.isascii() and (part[:1].isalpha() or part[:1] == "_")
+               and part.replace("_", "").isalnum() for part in token.text.split()) \
+        and bool(token.text.split())
 
 
 def _check_args(base: str, args: list[str]) -> None:
