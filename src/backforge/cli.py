@@ -11,8 +11,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
+
+from rich.markup import escape
 
 from backforge import api
 from backforge.console import Console
@@ -23,6 +26,8 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="backforge", description=(
         "Turn a project design into a complete, validated backend repository."))
     p.add_argument("--version", action="version", version=f"backforge {api._version()}")
+    p.add_argument("--debug", action="store_true",
+                   help="show the Python stack trace of an unexpected error")
     sub = p.add_subparsers(dest="command", required=True)
     g = sub.add_parser("generate", help="generate a backend from a spec file",
                        description="Generate a backend from a spec (native YAML/JSON or the "
@@ -348,6 +353,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         console.error("interrupted")
         return 130
+    except Exception as exc:  # noqa: BLE001 - a bug: one line, the stack only on --debug
+        if args.debug:
+            traceback.print_exc()
+        text = " ".join(str(exc).split())[:300]
+        hint = "" if args.debug else "; rerun with --debug for the stack trace"
+        console.error(escape(f"backforge {args.command} failed: unexpected "
+                             f"{type(exc).__name__}: {text}{hint}"))
+        return 1
     return 2
 
 

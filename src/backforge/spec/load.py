@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from backforge.errors import SpecError
+from backforge.spec import limits, sqlgate
 from backforge.spec.checks import check, crud_overlaps
 from backforge.spec.loaders import choose, text_loader
 from backforge.spec.loaders.common import Converted, LoadedSpec
@@ -62,6 +63,9 @@ def _document(source: Source) -> tuple[dict[str, Any], str]:
 
 
 def _finish(converted: Converted, where: str, fmt: str) -> LoadedSpec:
+    too_big = limits.check_document(converted.data)
+    if too_big:  # before pydantic builds a size bomb's objects
+        raise SpecError(render_all(too_big, converted.locator), source=where)
     project, model_problems = validate_model(converted.data)
     early = render_all([*converted.problems, *model_problems], converted.locator)
     if project is None:
@@ -70,12 +74,15 @@ def _finish(converted: Converted, where: str, fmt: str) -> LoadedSpec:
     done = normalize(project, untyped)
     locator = converted.locator.with_prepended(done.prepended)
     names, name_problems = resolve_with_problems(done.project)
-    late = render_all([*done.problems, *name_problems, *check(done.project, untyped)], locator)
+    # Raw SQL (checks, index predicates and methods, db_type) leaves here re-rendered.
+    gated, sql_problems = sqlgate.gate(done.project, names)
+    late = render_all([*done.problems, *name_problems, *limits.check_project(done.project),
+                       *sql_problems, *check(done.project, untyped)], locator)
     if early or late:
         raise SpecError(list(dict.fromkeys(early + late)), source=where)
     notes = [n.render(converted.locator) for n in converted.notes]
-    notes += [n.render(locator) for n in (*done.notes, *crud_overlaps(done.project, names))]
-    return LoadedSpec(done.project, _located(names, locator), tuple(notes), where, fmt)
+    notes += [n.render(locator) for n in (*done.notes, *crud_overlaps(gated, names))]
+    return LoadedSpec(gated, _located(names, locator), tuple(notes), where, fmt)
 
 
 def _located(names: Names, locator: Locator) -> Names:

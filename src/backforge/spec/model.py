@@ -13,6 +13,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, model_validator
 from pydantic import Field as PField
 
+from backforge.spec.limits import PG_MAX_NUMERIC_PRECISION, PG_MAX_VARCHAR_LENGTH
+
 
 class FieldType(StrEnum):
     STRING = "string"
@@ -48,8 +50,8 @@ class Field(_Model):
     name: str = PField(min_length=1)
     type: FieldType
     description: str | None = None
-    max_length: int | None = PField(default=None, gt=0)
-    precision: int | None = PField(default=None, gt=0, le=1000)
+    max_length: int | None = PField(default=None, gt=0, le=PG_MAX_VARCHAR_LENGTH)
+    precision: int | None = PField(default=None, gt=0, le=PG_MAX_NUMERIC_PRECISION)
     scale: int | None = PField(default=None, ge=0)
     values: tuple[str, ...] | None = None
     primary_key: bool = False
@@ -61,9 +63,10 @@ class Field(_Model):
     max: float | None = None
     references: str | None = None
     on_delete: OnDelete | None = None
-    # The database's own column type (e.g. `smallint`, `tsvector`, `text[]`), used verbatim
-    # in the migration; the API still sees `type`. Set by importers so a schema survives
-    # a round trip; a type with no spec equivalent keeps its value opaque (its text form).
+    # The database's own column type (e.g. `smallint`, `tsvector`, `text[]`), checked and
+    # re-rendered by spec/sqlgate.py at load; the API still sees `type`. Set by importers
+    # so a schema survives a round trip; a type with no spec equivalent keeps its value
+    # opaque (its text form).
     db_type: str | None = None
 
     @model_validator(mode="after")
@@ -110,7 +113,7 @@ class Index(_Model):
     fields: tuple[str, ...] = PField(min_length=1)
     unique: bool = False
     using: str | None = None  # access method: btree (the default), gin, gist, hash, brin
-    where: str | None = None  # partial index: a PostgreSQL condition, kept verbatim
+    where: str | None = None  # partial index: a PostgreSQL condition (spec/sqlgate.py)
 
 
 class ForeignKey(_Model):

@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 import yaml
 
 from backforge.errors import SpecFileError
+from backforge.spec.limits import MAX_SPEC_BYTES
 
 SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
 
@@ -58,6 +59,10 @@ def read_text(path: Path) -> str:
     """The file's text; SpecFileError when it is missing, a folder, unreadable or not UTF-8."""
     where = str(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_SPEC_BYTES:
+            raise SpecFileError(where, f"the file is {size:,} bytes; the limit for a spec is "
+                                f"{MAX_SPEC_BYTES:,} bytes")
         data = path.read_bytes()
     except FileNotFoundError:
         raise SpecFileError(where, "file not found") from None

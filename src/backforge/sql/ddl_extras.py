@@ -10,6 +10,10 @@ over those SQL names).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from backforge.errors import SpecError
+from backforge.spec import sqlgate
 from backforge.spec.model import ForeignKey, OnDelete
 from backforge.sql.columns import Column, constraint_name, quote
 from backforge.sql.tables import SqlProject, SqlTable
@@ -41,8 +45,16 @@ def table_constraints(t: SqlTable) -> list[str]:
         out.append(f"CONSTRAINT {quote(name)} UNIQUE ({_quoted(t, group)})")
     for i, check in enumerate(t.table.checks, start=1):
         name = constraint_name(t.sql, "check", str(i))
-        out.append(f"CONSTRAINT {quote(name)} CHECK ({check})")
+        text = _gated(f"{t.name}.checks[{i - 1}]", sqlgate.expression, check)
+        out.append(f"CONSTRAINT {quote(name)} CHECK ({text})")
     return out
+
+
+def _gated(where: str, gate: Callable[[str], str], text: str) -> str:
+    try:
+        return gate(text)
+    except sqlgate.SqlRejected as exc:
+        raise SpecError(f"{where}: {exc.message}; fix: {exc.hint}") from None
 
 
 def indexed_first(t: SqlTable) -> set[str]:
@@ -56,10 +68,13 @@ def indexed_first(t: SqlTable) -> set[str]:
 def indexes(t: SqlTable) -> list[str]:
     out = []
     cols = _columns(t)
-    for index in t.table.indexes:
+    for i, index in enumerate(t.table.indexes):
         name = index.name or constraint_name(t.sql, *(cols[f].sql for f in index.fields), "idx")
-        using = f" USING {index.using}" if index.using else ""
-        where = f" WHERE {index.where}" if index.where else ""
+        place = f"{t.name}.indexes[{i}]"
+        using = f" USING {_gated(place, sqlgate.index_method, index.using)}" \
+            if index.using else ""
+        where = f" WHERE {_gated(place, sqlgate.expression, index.where)}" \
+            if index.where else ""
         unique = "UNIQUE " if index.unique else ""
         out.append(f"CREATE {unique}INDEX {quote(name)} ON {t.quoted}{using} "
                    f"({_quoted(t, index.fields)}){where};")

@@ -78,7 +78,7 @@ def _type(schema: Schema, label: str, spelled: Any) -> dict[str, Any]:
         return {"type": "enum", "values": values}
     try:
         dt = exp.DataType.build(spelled, dialect="postgres", udt=True)
-    except (ParseError, TokenError, ValueError):
+    except (ParseError, TokenError, ValueError, TypeError):  # TypeError: not a type at all
         schema.report.add("opaque", f"{label} ({spelled})")
         return {"type": "text", "db_type": spelled}
     mapped = map_type(dt, schema.catalog)

@@ -105,7 +105,7 @@ class _Reader:
             base = exp.DataType.build(raw["type"], dialect="postgres", udt=True)
             checks = tuple(exp.maybe_parse(c["check"], dialect="postgres")
                            for c in raw.get("constraints") or ())
-        except (ParseError, TokenError, ValueError):
+        except (ParseError, TokenError, ValueError, TypeError):
             self.schema.report.line(f"domain {raw['name']}: cannot read its type or checks; "
                                     "its columns are opaque")
             return
@@ -180,7 +180,7 @@ class _Reader:
             text = sa_type.compile(dialect=postgresql.dialect())
         try:
             dt = exp.DataType.build(text, dialect="postgres", udt=True)
-        except (ParseError, TokenError, ValueError):
+        except (ParseError, TokenError, ValueError, TypeError):
             self.schema.report.add("opaque", f"{label} ({text})")
             return {"type": "text", "db_type": text}
         mapped = map_type(dt, self.schema.catalog)

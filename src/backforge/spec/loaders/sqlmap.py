@@ -382,7 +382,7 @@ def render_check(parts: tuple[exp.Expression, ...]) -> str:
             return exp.column(exp.to_identifier(sql_identifier(node.name), quoted=True))
         return node
 
-    return joined.copy().transform(fix).sql("postgres")
+    return joined.copy().transform(fix).sql("postgres", comments=False)
 
 
 def value_to_column(expr: exp.Expression, column: str) -> exp.Expression:
