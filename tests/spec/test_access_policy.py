@@ -295,3 +295,10 @@ def test_kinds_are_exhaustive_for_every_example():
         assert {t.kind for t in policy.tables} <= set(TableKind)
         assert [t.table for t in policy.tables] == [t.name for t in load(DATA / name)
                                                     .project.tables]
+
+
+def test_a_project_with_access_stays_hashable_and_equal_by_value():
+    a, b = load(_spec({"tables": {"pages": {"read": "public"}}})), load(_spec({"tables": {
+        "pages": {"read": "public"}}}))
+    assert hash(a.project) == hash(b.project) and a.project == b.project
+    assert hash(a.project) != hash(load(_spec({})).project)

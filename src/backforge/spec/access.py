@@ -53,6 +53,11 @@ FieldWrite = Literal["read_only", "admin_only", "secret"]
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    def __hash__(self) -> int:
+        # Mappings keyed by table and field name read best by hand but are not hashable;
+        # a Project must be (plans and caches key on it), so hash the canonical JSON.
+        return hash(self.model_dump_json())
+
 
 class Accounts(_Model):
     """The users table: its rows are the accounts that sign in.
