@@ -31,6 +31,11 @@ def synth_spec(n_tables: int, *, seed: int = 7, auth: bool = True) -> dict[str, 
                            "references": f"entity_{parent:03d}.id",
                            "on_delete": rng.choice(["cascade", "set_null", "restrict"])})
         tables.append({"name": f"entity_{i:03d}", "timestamps": True, "fields": fields})
-    return {"name": f"Synthetic {n_tables}", "stack": "express-js",
+    spec = {"name": f"Synthetic {n_tables}", "stack": "express-js",
             "options": {"auth": auth, "tests": True, "docker": True, "terraform": True},
             "tables": tables}
+    if auth:  # accounts are rows of a table with a unique login: the first entity
+        tables[0]["fields"].append({"name": "email", "type": "string", "max_length": 255,
+                                    "required": True, "unique": True})
+        spec["access"] = {"users": {"table": tables[0]["name"]}}
+    return spec

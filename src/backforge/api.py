@@ -22,6 +22,7 @@ from backforge.output.writer import DirectoryWriter, MemorySink, check_output_di
 from backforge.providers.template import TemplateProvider
 from backforge.spec import load as load_spec
 from backforge.spec.loaders import LoadedSpec
+from backforge.spec.policy import resolve as resolve_policy
 from backforge.stacks import get_stack
 from backforge.validate import UnitValidator, validate_tree
 from backforge.verify.model import StepResult, VerifyReport
@@ -248,6 +249,8 @@ def generate(spec: str | Path | Mapping[str, Any] | LoadedSpec,
                           success)
     if loaded.project.endpoints:  # which custom endpoints have logic, which answer 501
         report["endpoints"] = stack.endpoint_status(the_plan, result.files)
+    # Who may do what: the effective policy table, or with auth off the notice that says so.
+    report["access"] = resolve_policy(loaded.project).to_dict()
     if session is not None:
         report = session.finish(report)
         # The normalized spec, so `verify`, `validate` and the next run need no path to it.

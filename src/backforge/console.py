@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
+from rich import box
 from rich.console import Console as RichConsole
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -78,6 +79,7 @@ class Console:
         self.out.print(table)
         self._issues(report)
         self._endpoints(report.get("endpoints"))
+        self.access(report.get("access"))
         self._usage(report)
         if report.get("regeneration"):
             self.regeneration(report["regeneration"])
@@ -95,6 +97,39 @@ class Console:
         if stubs:
             self.out.print(f"custom endpoints wired but answering 501 until written: "
                            f"{', '.join(stubs)}", markup=False, soft_wrap=True)
+
+    def access(self, access: Mapping[str, Any] | None) -> None:
+        """The effective policy, one row per table, and what was chosen for the user to check
+        (ambiguities, warnings); with auth off, the notice that every route is anonymous."""
+        if not access:
+            return
+        notes = access["notes"]
+        if not access["enabled"]:
+            self.out.print(f"[bold yellow]{escape(notes[0]['text'])}[/]")
+            return
+        users = access["users"]
+        admin = users["admin_role"]
+        table = Table(title=f"access: accounts are {users['table']} rows (login "
+                            f"{users['login_field']}); role '{admin}' may do all but 'none'",
+                      box=box.SIMPLE_HEAD, pad_edge=False)
+        for col in ("table", "list", "read", "create", "update", "delete"):
+            table.add_column(col, no_wrap=col != "table")
+        table.add_column("owner")
+        for row in access["tables"]:
+            owner = " > ".join(h["field"] for h in row["owner_path"])
+            owner = owner or ("self" if row["kind"] == "users" else "-")
+            cells = [_short_rule(row[op], admin) for op in
+                     ("list", "read", "create", "update", "delete")]
+            table.add_row(*(escape(v) for v in (row["table"], *cells, owner)))
+        self.out.print(table)
+        for note in notes:
+            if note["kind"] != "inferred":
+                self.out.print(f"[yellow]access {note['kind']}[/]: {escape(note['text'])}",
+                               soft_wrap=True)
+        inferred = sum(n["kind"] == "inferred" for n in notes)
+        if inferred:
+            self.out.print(f"{inferred} access inference(s) in .backforge/report.json "
+                           "(access.notes)", markup=False)
 
     def _usage(self, report: Mapping[str, Any]) -> None:
         """Tokens, cost (when priced) and cache hits; which limit stopped the run."""
@@ -210,3 +245,11 @@ class Console:
         self.out.print(f"{verdict}: {len(report.checks)} API checks, "
                        f"{len(report.failed_checks())} failed, {report.server_errors} server "
                        f"errors{counts} in {report.duration:.1f}s")
+
+
+def _short_rule(rule: str, admin: str) -> str:
+    """`owner|admin` -> `owner`: the table's title says the admin role is in every rule."""
+    if rule == "authenticated":
+        return "signed-in"
+    parts = [p for p in rule.split("|") if p != admin]
+    return "|".join(parts) or admin

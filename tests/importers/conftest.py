@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-CORPUS = ROOT.parent / "shared" / "corpus" / "sql"
+# Beside the repo clone in CI; BACKFORGE_CORPUS points elsewhere (e.g. from a git worktree).
+CORPUS = Path(os.environ.get("BACKFORGE_CORPUS") or ROOT.parent / "shared" / "corpus" / "sql")
 DATA = Path(__file__).resolve().parent / "data"
 CORPUS_FILES = sorted(p.name for p in CORPUS.glob("*.sql")) if CORPUS.is_dir() else []
 

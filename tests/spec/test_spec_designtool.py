@@ -26,6 +26,14 @@ def _doc(fields=None, endpoints=None, nodes=None, **extra) -> dict:
     return doc
 
 
+def _with_users(doc: dict) -> dict:
+    """Auth needs a table of accounts: a `users` table with a unique email."""
+    doc["schema"].append({"id": "t2", "name": "users", "fields": [
+        {"id": "u1", "name": "id", "type": "uuid", "required": True, "unique": True},
+        {"id": "u2", "name": "email", "type": "string", "required": True, "unique": True}]})
+    return doc
+
+
 def _node(*endpoints, kind="api-service") -> dict:
     return {"id": "n", "type": kind, "data": {"name": "Svc", "metadata": {
         "endpoints": list(endpoints)}}}
@@ -54,11 +62,11 @@ def test_explicit_primary_flag_wins_over_the_id_rule():
 
 
 def test_endpoints_prefix_params_group_and_auth():
-    spec = load(_doc(endpoints=[
+    spec = load(_with_users(_doc(endpoints=[
         {"path": "/api/v2/posts/:id/archive", "method": "post", "description": "Archive",
          "auth": True, "group": "posts"},
         {"path": "/api/v2/posts/:postId/likes", "method": "GET", "group": "Social"},
-        {"path": "/api/v2/health-report", "method": "GET"}]))
+        {"path": "/api/v2/health-report", "method": "GET"}])))
     p = spec.project
     assert p.options.api_prefix == "/api/v2"
     assert [(e.method, e.path, e.table, e.auth, e.summary) for e in p.endpoints] == [
@@ -70,17 +78,34 @@ def test_endpoints_prefix_params_group_and_auth():
 
 
 def test_api_map_endpoints_and_duplicates_between_lists():
-    spec = load(_doc(
+    spec = load(_with_users(_doc(
         endpoints=[{"path": "/api/v1/posts/:id/publish", "method": "POST"}],
         nodes=[_node({"path": "/api/v1/posts/:id/publish", "method": "POST"},
                      {"path": "/api/v1/search", "method": "GET", "requiresAuth": True}),
-               _node({"path": "/api/v1/ignored", "method": "GET"}, kind="database")]))
+               _node({"path": "/api/v1/ignored", "method": "GET"}, kind="database")])))
     p = spec.project
     assert [(e.method, e.path, e.auth) for e in p.endpoints] == [
         ("POST", "/posts/{id}/publish", False), ("GET", "/search", True)]
     assert any("diagrams.apiMap.nodes[0].data.metadata.endpoints[0]: same endpoint" in n
                for n in spec.notes)
     assert p.options.auth
+
+
+def test_auth_endpoint_without_a_users_table_names_the_endpoint():
+    with pytest.raises(SpecError) as err:
+        load(_doc(nodes=[_node({"path": "/api/v1/search", "method": "GET",
+                                "requiresAuth": True})]))
+    assert ("diagrams.apiMap.nodes[0].data.metadata.endpoints[0].requiresAuth: auth is on but no "
+            "table holds the accounts") in str(err.value)
+
+
+def test_access_section_passes_through_and_turns_auth_on():
+    doc = _with_users(_doc())
+    doc["access"] = {"tables": {"posts": {"list": "public", "read": "public"}}}
+    spec = load(doc)
+    assert spec.project.options.auth
+    assert spec.project.access.tables["posts"].list == "public"
+    assert not any("access" in n for n in spec.notes)  # not reported as an ignored key
 
 
 def test_no_endpoints_default_options():

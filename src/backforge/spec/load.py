@@ -21,6 +21,7 @@ from backforge.spec.loaders.common import Converted, LoadedSpec
 from backforge.spec.model import Project
 from backforge.spec.names import Names, resolve_with_problems
 from backforge.spec.normalize import normalize
+from backforge.spec.policy import resolve_with_problems as policy_problems
 from backforge.spec.problems import Locator, render_all
 from backforge.spec.reader import read_document, read_text, require_mapping
 from backforge.spec.validation import validate_model
@@ -76,8 +77,10 @@ def _finish(converted: Converted, where: str, fmt: str) -> LoadedSpec:
     names, name_problems = resolve_with_problems(done.project)
     # Raw SQL (checks, index predicates and methods, db_type) leaves here re-rendered.
     gated, sql_problems = sqlgate.gate(done.project, names)
+    _, access_problems = policy_problems(done.project)
     late = render_all([*done.problems, *name_problems, *limits.check_project(done.project),
-                       *sql_problems, *check(done.project, untyped)], locator)
+                       *sql_problems, *check(done.project, untyped), *access_problems],
+                      locator)
     if early or late:
         raise SpecError(list(dict.fromkeys(early + late)), source=where)
     notes = [n.render(converted.locator) for n in converted.notes]

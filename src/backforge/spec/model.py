@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, model_validator
 from pydantic import Field as PField
 
+from backforge.spec.access import Access
 from backforge.spec.limits import PG_MAX_NUMERIC_PRECISION, PG_MAX_VARCHAR_LENGTH
 
 
@@ -200,6 +201,22 @@ class Project(_Model):
     options: Options = Options()
     tables: tuple[Table, ...] = PField(min_length=1)
     endpoints: tuple[Endpoint, ...] = ()
+    # Who may do what (backforge.spec.access); None: the secure defaults when auth is on.
+    access: Access | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _access_means_auth(cls, data: object) -> object:
+        """An access section turns auth on unless options.auth says otherwise (then the
+        policy check reports the contradiction)."""
+        if not isinstance(data, dict) or data.get("access") is None:
+            return data
+        options = data.get("options", {})
+        if isinstance(options, dict) and "auth" not in options:
+            return {**data, "options": {**options, "auth": True}}
+        if isinstance(options, Options) and "auth" not in options.model_fields_set:
+            return {**data, "options": options.model_copy(update={"auth": True})}
+        return data
 
     def table(self, name: str) -> Table | None:
         return next((t for t in self.tables if t.name == name), None)

@@ -14,10 +14,12 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from backforge.spec.access import Access, Accounts, TableAccess
 from backforge.spec.model import Database, Endpoint, Field, Options, Project, Table
 from backforge.spec.problems import Problem
 
-_MODELS: tuple[type[BaseModel], ...] = (Project, Table, Field, Endpoint, Options, Database)
+_MODELS: tuple[type[BaseModel], ...] = (Project, Table, Field, Endpoint, Options, Database,
+                                        Access, Accounts, TableAccess)
 _MODEL_KEYS = frozenset(k for m in _MODELS for k in m.model_fields)
 # Which model a native path's mapping is: used to list the keys it allows.
 _SHAPES: tuple[tuple[re.Pattern[str], type[BaseModel]], ...] = (
@@ -27,6 +29,9 @@ _SHAPES: tuple[tuple[re.Pattern[str], type[BaseModel]], ...] = (
     (re.compile(r"^endpoints\[\d+\]$"), Endpoint),
     (re.compile(r"^options$"), Options),
     (re.compile(r"^database$"), Database),
+    (re.compile(r"^access$"), Access),
+    (re.compile(r"^access\.users$"), Accounts),
+    (re.compile(r"^access\.tables\.[^.]+$"), TableAccess),
 )
 # Field._consistent reports on the whole field; these message starts say which key is wrong.
 _VALIDATOR_KEYS = (("an enum field needs", "values"), ("'values' only applies", "values"),

@@ -34,7 +34,7 @@ _FIELD_KEYS = {
 _TABLE_KEYS = {"name": "name", "description": "description", "timestamps": "timestamps"}
 _QUIET = {  # bookkeeping keys the tool always writes: ignored without a note
     "": {"id", "name", "description", "status", "createdAt", "updatedAt", "database", "schema",
-         "endpoints", "diagrams", "decisions", "version", "userId", "ownerId"},
+         "endpoints", "diagrams", "decisions", "version", "userId", "ownerId", "access"},
     "table": {"id", "fields", "position", "color", "x", "y", "createdAt", "updatedAt"},
     "field": {"id", "nullable"},
 }
@@ -81,9 +81,17 @@ class _Builder:
                        if isinstance(t, dict) and isinstance(t.get("name"), str)]
         prefix, endpoints = self._endpoints(data, table_names)
         out["endpoints"] = endpoints
-        out["options"] = {"auth": any(e.get("auth") is True for e in endpoints),
+        auth_from = next((i for i, e in enumerate(endpoints) if e.get("auth") is True), None)
+        if auth_from is not None:  # "auth is on but ..." names the endpoint that turned it on
+            self.paths["options.auth"] = self.paths[f"endpoints[{auth_from}].auth"]
+        # An endpoint that needs a token turns auth on; so does an `access` section (the
+        # native one, passed through: the tool has no access model of its own).
+        out["options"] = {"auth": any(e.get("auth") is True for e in endpoints)
+                          or data.get("access") is not None,
                           "tests": True, "docker": True, "terraform": False,
                           "api_prefix": prefix}
+        if data.get("access") is not None:
+            out["access"] = data["access"]
         self.notes += [Note("", f"ignored {level or 'top-level'} keys: {', '.join(sorted(keys))}")
                        for level, keys in self.ignored.items()]
         return Converted(out, Locator(self.paths), tuple(self.notes), tuple(self.problems),
@@ -157,6 +165,7 @@ class _Builder:
             here = f"endpoints[{len(out)}]"
             self.paths[here] = source
             self.paths[f"{here}.summary"] = f"{source}.description"
+            self.paths[f"{here}.auth"] = f"{source}.{'auth' if item.get('auth') else 'requiresAuth'}"
             if "group" in item:
                 self.paths[f"{here}.table"] = f"{source}.group"
             out.append(_endpoint(item, prefix, tables))
