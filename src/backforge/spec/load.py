@@ -22,6 +22,7 @@ from backforge.spec.names import Names, resolve_with_problems
 from backforge.spec.normalize import normalize
 from backforge.spec.problems import Locator, render_all
 from backforge.spec.reader import read_document, read_text, require_mapping
+from backforge.spec.text import text_problems
 from backforge.spec.validation import validate_model
 
 Source = str | Path | Mapping[str, Any]
@@ -63,7 +64,8 @@ def _document(source: Source) -> tuple[dict[str, Any], str]:
 
 def _finish(converted: Converted, where: str, fmt: str) -> LoadedSpec:
     project, model_problems = validate_model(converted.data)
-    early = render_all([*converted.problems, *model_problems], converted.locator)
+    early = render_all([*converted.problems, *text_problems(converted.data), *model_problems],
+                       converted.locator)
     if project is None:
         raise SpecError(early, source=where)
     untyped = frozenset((ti, project.tables[ti].fields[fi].name) for ti, fi in converted.untyped)

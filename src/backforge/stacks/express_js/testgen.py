@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from backforge.render.quoting import js_string
 from backforge.spec.model import FieldType
 from backforge.stacks.express_js.columns import Column
 from backforge.stacks.express_js.context import ProjectContext, TableContext
 from backforge.stacks.express_js.ddl_extras import composite_parent
 from backforge.stacks.express_js.endpoints import CustomEndpoint
-from backforge.stacks.express_js.jsliteral import JsExpr, js_string, js_value
+from backforge.stacks.express_js.jsliteral import JsExpr, js_value
 from backforge.stacks.express_js.samples import different_value, sample_value
 
 T = FieldType
