@@ -16,7 +16,7 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 # What a stack subpackage (backforge.stacks.<name>) may import besides itself. A stack
 # is data, templates and language-specific renderers over the shared layers.
 STACK_ALLOWED = ("backforge.spec", "backforge.plan", "backforge.sql", "backforge.rest",
-                 "backforge.engine.protocols", "backforge.errors")
+                 "backforge.render", "backforge.engine.protocols", "backforge.errors")
 # Single modules a stack still reaches outside that set, each for a named reason. A new
 # entry needs the same kind of reason; removing one is progress.
 STACK_EXCEPTIONS = {
@@ -26,10 +26,12 @@ STACK_EXCEPTIONS = {
     # hybrid.py shows the model the exports of the files an endpoint may import.
     "backforge.validate.registry",
 }
-# The shared layers: sql/ is the lower one (a REST resource is a PostgreSQL table here).
-SQL_ALLOWED = ("backforge.sql", "backforge.spec", "backforge.engine.protocols",
-               "backforge.errors")
-REST_ALLOWED = ("backforge.rest", "backforge.sql", "backforge.spec",
+# The shared layers: sql/ is the lower one (a REST resource is a PostgreSQL table here);
+# render/ (the quoting of every target language) sits below both and imports only errors.
+RENDER_ALLOWED = ("backforge.render", "backforge.errors")
+SQL_ALLOWED = ("backforge.sql", "backforge.spec", "backforge.render",
+               "backforge.engine.protocols", "backforge.errors")
+REST_ALLOWED = ("backforge.rest", "backforge.sql", "backforge.spec", "backforge.render",
                 "backforge.engine.protocols", "backforge.errors")
 # The engine knows only the protocols it defines; spec <- plan <- engine.
 ENGINE_ALLOWED = ("backforge.engine", "backforge.plan", "backforge.spec", "backforge.errors")
@@ -122,6 +124,11 @@ def test_stack_exceptions_are_still_needed() -> None:
     """An exception nobody uses any more is dropped, so the set only shrinks."""
     used = {t for m, ts in GRAPH.items() if m.startswith("backforge.stacks.") for t in ts}
     assert STACK_EXCEPTIONS <= used
+
+
+def test_render_layer_imports_only_errors():
+    assert any(m.startswith("backforge.render") for m in GRAPH)
+    assert violations(GRAPH, "backforge.render", RENDER_ALLOWED) == []
 
 
 def test_sql_layer_imports_no_stack_and_no_rest() -> None:

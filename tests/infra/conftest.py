@@ -15,6 +15,7 @@ import pytest
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from backforge.render.quoting import FILTERS, SpecText, finalize
 from backforge.spec.model import Project
 from backforge.spec.naming import kebab, snake
 
@@ -79,7 +80,7 @@ def infra_context(project: Project, extra_env: tuple[EnvVar, ...] = ()) -> dict:
     return {
         "project": project,
         "app": kebab(project.name),
-        "project_name": project.name,
+        "project_name": SpecText(project.name),
         "db_name": db_name,
         "port": 3000,
         "node_major": 20,
@@ -96,7 +97,9 @@ def render_infra(context: dict) -> dict[str, str]:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=finalize,  # as the stack's environment: spec text must be quoted
     )
+    env.filters.update(FILTERS)
     files: dict[str, str] = {}
     for folder, out_dir in FOLDERS.items():
         for source in sorted((TEMPLATES / folder).rglob("*.j2")):

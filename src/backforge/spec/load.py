@@ -24,6 +24,7 @@ from backforge.spec.normalize import normalize
 from backforge.spec.policy import resolve_with_problems as policy_problems
 from backforge.spec.problems import Locator, render_all
 from backforge.spec.reader import read_document, read_text, require_mapping
+from backforge.spec.text import text_problems
 from backforge.spec.validation import validate_model
 
 Source = str | Path | Mapping[str, Any]
@@ -68,7 +69,8 @@ def _finish(converted: Converted, where: str, fmt: str) -> LoadedSpec:
     if too_big:  # before pydantic builds a size bomb's objects
         raise SpecError(render_all(too_big, converted.locator), source=where)
     project, model_problems = validate_model(converted.data)
-    early = render_all([*converted.problems, *model_problems], converted.locator)
+    early = render_all([*converted.problems, *text_problems(converted.data), *model_problems],
+                       converted.locator)
     if project is None:
         raise SpecError(early, source=where)
     untyped = frozenset((ti, project.tables[ti].fields[fi].name) for ti, fi in converted.untyped)

@@ -13,10 +13,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from backforge.spec.model import Field, FieldType, Project, Table
-from backforge.spec.naming import sql_identifier
+from backforge.spec.naming import sql_identifier, url_segment
 from backforge.spec.problems import Note, Problem
 
 # Types PostgreSQL can index as a primary key and an API can put in a URL.
@@ -59,6 +60,9 @@ def normalize(project: Project, untyped: frozenset[tuple[int, str]] = frozenset(
                          else endpoint.model_copy(update={"path": path}))
     options = project.options
     if prefix != options.api_prefix:
+        if prefix != _plain_prefix(options.api_prefix):
+            notes.append(Note("options.api_prefix", f"({options.api_prefix!r}) has characters "
+                                                    f"a URL path cannot hold: stored as {prefix}"))
         options = options.model_copy(update={"api_prefix": prefix})
     normalized = project.model_copy(update={"tables": tuple(tables), "options": options,
                                             "endpoints": tuple(endpoints)})
@@ -106,9 +110,21 @@ def _promote(table: Table, key: Field) -> Table:
     return table.model_copy(update={"fields": fields})
 
 
-def api_prefix(prefix: str) -> str:
-    """`api/v1/` -> `/api/v1`; `/` or blank -> `` (no prefix)."""
+def _plain_prefix(prefix: str) -> str:
+    """The prefix with only its slashes normalized (what a friendly spec means)."""
     segments = [s for s in prefix.strip().split("/") if s]
+    return "/" + "/".join(segments) if segments else ""
+
+
+_URL_SEGMENT = re.compile(r"^[A-Za-z0-9._~-]+$")
+
+
+def api_prefix(prefix: str) -> str:
+    """`api/v1/` -> `/api/v1`; `/` or blank -> `` (no prefix). A segment with characters
+    outside the URL-safe set (spaces, quotes, `$(...)`) is rewritten as a kebab-case
+    segment: the prefix lands in code, shell examples and docs."""
+    segments = [s if _URL_SEGMENT.match(s) else url_segment(s)
+                for s in prefix.strip().split("/") if s]
     return "/" + "/".join(segments) if segments else ""
 
 

@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+# The render layer's SQL quoting, under the names the DDL writers import from here.
+from backforge.render.quoting import sql_ident as quote
+from backforge.render.quoting import sql_literal as sql_string
 from backforge.spec import sqlgate
 from backforge.spec.model import Field, FieldType, OnDelete, Project, Table
 from backforge.spec.names import Names
@@ -102,14 +105,6 @@ class Column:
             if "enum" in schema:
                 schema["enum"] = [*schema["enum"], None]
         return schema
-
-
-def quote(ident: str) -> str:
-    return '"' + ident.replace('"', '""') + '"'
-
-
-def sql_string(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 def constraint_name(table_sql: str, *parts: str) -> str:

@@ -2,7 +2,10 @@
 ProjectContext for the whole spec, built once per Plan.
 
 Templates only format what is computed here; they never derive names,
-types or SQL on their own.
+types or SQL on their own. Spec text reaches them as `SpecText` (project name
+and description, table descriptions, endpoint summaries), which the template
+environment refuses to print without a quoting filter; names derived by the
+naming functions are safe identifiers and stay plain `str`.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
+from backforge.render.quoting import SpecText, spec_text
 from backforge.spec.model import Field, FieldType, Project, Table
 from backforge.spec.names import Names, TableNames
 from backforge.spec.naming import camel, js_identifier, kebab, singular, sql_identifier, words
@@ -85,6 +89,10 @@ class TableContext:
     @property
     def url(self) -> str:
         return self.tn.url
+
+    @cached_property
+    def description(self) -> SpecText | None:
+        return spec_text(self.table.description)
 
     @cached_property
     def label(self) -> str:
@@ -170,6 +178,20 @@ class ProjectContext:
     auth_table: str  # SQL name of the accounts table
     migrations_table: str
     env_vars: tuple[EnvVar, ...]
+
+    @cached_property
+    def title(self) -> SpecText:
+        """The project's name as the user wrote it (spec text)."""
+        return SpecText(self.project.name)
+
+    @cached_property
+    def description(self) -> SpecText | None:
+        return spec_text(self.project.description)
+
+    @cached_property
+    def api_description(self) -> SpecText:
+        """The description, or '<name> REST API' when the spec has none."""
+        return self.description or self.title + " REST API"
 
     def table(self, name: str) -> TableContext:
         return self._by_name[name]

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from backforge.render.quoting import SpecText
 from backforge.spec.model import Endpoint, Project
 from backforge.spec.names import Names, resolve
 from backforge.spec.naming import camel, js_identifier, singular, snake, url_segment
@@ -40,7 +41,7 @@ class CustomEndpoint:
     path: str  # "/tasks/{id}/complete": OpenAPI form, without the API prefix
     express_path: str  # "/tasks/:id/complete"
     table: str | None  # the spec table whose files host it; None: the shared custom files
-    summary: str
+    summary: SpecText  # spec text: quote it for the file it lands in
     auth: bool
     name: str  # service function name, unique within its file
     params: tuple[str, ...]  # path parameter names, in path order
@@ -164,8 +165,8 @@ def _build(project: Project, names: Names) -> tuple[CustomEndpoint, ...]:
     return tuple(out)
 
 
-def _summary(ep: Endpoint) -> str:
-    return (ep.summary or "").strip() or f"{ep.method} {ep.path}"
+def _summary(ep: Endpoint) -> SpecText:
+    return SpecText((ep.summary or "").strip() or f"{ep.method} {ep.path}")
 
 
 @lru_cache(maxsize=32)

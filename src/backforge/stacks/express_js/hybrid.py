@@ -19,10 +19,10 @@ from typing import Any
 
 from backforge.engine.protocols import Generation
 from backforge.plan.model import Plan, Unit
+from backforge.render.quoting import js_block_comment, js_string
 from backforge.rest import schemas
 from backforge.stacks.express_js import render as _render
 from backforge.stacks.express_js.endpoints import CustomEndpoint
-from backforge.stacks.express_js.jsliteral import js_string
 from backforge.stacks.express_js.testgen import key_params
 from backforge.validate.registry import Registry
 
@@ -101,7 +101,7 @@ def splice(content: str, ep: CustomEndpoint, body: str) -> str:
     match = pattern.search(content)
     if match is None:
         return content
-    written = (f"/**\n * {ep.label}: {ep.summary}\n"
+    written = (f"/**\n * {ep.label}: {js_block_comment(ep.summary)}\n"
                " * Written by a model (backforge hybrid mode) inside the generated signature.\n"
                " * `request` holds the validated { params, query, body } and `user`.\n */\n"
                f"async function {ep.name}(request) {{\n{clean_body(body)}\n}}")

@@ -1,20 +1,19 @@
 """Python values as JavaScript source: object literals with bare keys and
-single-quoted strings, on one line when short and indented when long."""
+single-quoted strings, on one line when short and indented when long.
+
+Strings are quoted by `backforge.render.quoting.js_string` (the one JS string
+quoting of every stack)."""
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from typing import Any
 
+from backforge.render.quoting import js_string
+
 _IDENT = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
 _WIDTH = 96
-
-
-def js_string(value: str) -> str:
-    body = json.dumps(value, ensure_ascii=False)[1:-1]  # escapes \ " and control chars
-    return "'" + body.replace('\\"', '"').replace("'", "\\'") + "'"
 
 
 def js_key(key: str) -> str:

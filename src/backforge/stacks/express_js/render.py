@@ -1,7 +1,9 @@
 """Render one unit of the express-js stack from its Jinja2 templates.
 
 One cached Environment (StrictUndefined, trim/lstrip blocks, trailing
-newline kept). Template folders mirror the output tree:
+newline kept) with the naming filters and the quoting filters of
+`backforge.render.quoting`; its `finalize` hook refuses a `SpecText` that reaches
+the output unquoted. Template folders mirror the output tree:
 
 - `templates/<module>/**.j2`: a whole-module unit (path = relative path minus .j2)
 - `templates/<module>/table/**.j2`: a table unit; `TABLE` in a path is the table's file stem
@@ -22,6 +24,7 @@ import jinja2
 
 from backforge.engine.protocols import GeneratedFile, Generation
 from backforge.plan.model import Plan, Unit
+from backforge.render.quoting import FILTERS, finalize, js_string
 from backforge.rest import schemas
 from backforge.rest.schemas import DEFAULT_LIMIT, MAX_LIMIT
 from backforge.spec import naming
@@ -34,7 +37,7 @@ from backforge.stacks.express_js.context import (
 )
 from backforge.stacks.express_js.deps import module_dependencies, project_dependencies
 from backforge.stacks.express_js.endpoints import LOCAL_NAMES
-from backforge.stacks.express_js.jsliteral import js_key, js_string, js_value
+from backforge.stacks.express_js.jsliteral import js_key, js_value
 from backforge.stacks.express_js.layout import TEMPLATES, extra_output_path, extra_templates
 from backforge.stacks.express_js.testgen import js_body, js_key_path, suite_plan
 
@@ -51,10 +54,12 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         autoescape=False,
+        finalize=finalize,  # refuses SpecText that no quoting filter has turned into str
     )
     for name in ("snake", "kebab", "camel", "pascal", "singular", "sql_identifier",
                  "js_identifier", "url_segment"):
         env.filters[name] = getattr(naming, name)
+    env.filters.update(FILTERS)
     env.filters.update(js=js_value, jsstr=js_string, jskey=js_key, js_body=js_body,
                        json=lambda v: json.dumps(v, indent=2, ensure_ascii=False))
     env.globals.update(require=require)
@@ -130,7 +135,7 @@ def project_context(plan: Plan) -> ProjectContext:
 
 
 def _common(ctx: ProjectContext, plan: Plan) -> dict[str, Any]:
-    return {"ctx": ctx, "project": ctx.project, "options": ctx.project.options,
+    return {"ctx": ctx, "options": ctx.project.options,
             "modules": [m.name for m in plan.modules]}
 
 
@@ -148,7 +153,7 @@ def package_json(ctx: ProjectContext, plan: Plan) -> str:
         scripts["test"] = "jest --runInBand"
     manifest: dict[str, Any] = {
         "name": ctx.app[:214], "version": "0.1.0",
-        "description": ctx.project.description or f"{ctx.project.name} REST API",
+        "description": ctx.api_description,  # json.dumps quotes it
         "private": True, "type": "commonjs", "main": "src/index.js",
         "engines": {"node": ">=20"}, "scripts": scripts,
         "dependencies": deps, "devDependencies": dev,
@@ -178,7 +183,7 @@ def render_module(plan: Plan, ctx: ProjectContext, module: str) -> Files:
 
 def deploy_context(ctx: ProjectContext) -> dict[str, Any]:
     """What the docker and terraform templates may use (documented in the brief)."""
-    return {"project": ctx.project, "app": ctx.app, "project_name": ctx.project.name,
+    return {"app": ctx.app, "project_name": ctx.title,
             "db_name": ctx.db_name, "port": 3000, "node_major": 20,
             "options": ctx.project.options,
             "env_vars": [(v.name, v.example, v.secret) for v in ctx.env_vars]}
@@ -316,18 +321,18 @@ def openapi_context(ctx: ProjectContext) -> dict[str, Any]:
             else f"{ctx.table(ep.table).var}Schemas"
     tags = [{"name": "auth", "description": "Accounts and access tokens"}] if ctx.auth else []
     for t in ctx.tables:
-        tags.append({"name": t.name, "description": t.table.description
+        tags.append({"name": t.name, "description": t.description
                      or f"{t.label_plural.capitalize()}"})
     if ctx.tableless:
         tags.append({"name": "custom", "description": "Endpoints that belong to no table"})
-    info = {"title": ctx.project.name, "version": "0.1.0",
-            "description": ctx.project.description or f"{ctx.project.name} REST API"}
+    info = {"title": ctx.title, "version": "0.1.0", "description": ctx.api_description}
     return {"components": components, "crud_ids": crud_ids, "operation_ids": operation_ids,
             "schema_vars": schema_vars, "tags": tags, "info": info}
 
 
 def readme_endpoints(ctx: ProjectContext) -> list[tuple[str, str, str, bool]]:
-    """(method, path, what it does, needs a token) for the README's endpoint table."""
+    """(method, path, what it does, needs a token) for the README's endpoint table;
+    what it does is spec text for custom endpoints."""
     rows: list[tuple[str, str, str, bool]] = []
     prefix = ctx.prefix
     if ctx.auth:
@@ -345,5 +350,5 @@ def readme_endpoints(ctx: ProjectContext) -> list[tuple[str, str, str, bool]]:
         rows.append(("DELETE", item, f"delete {t.a_label}", t.auth))
     for ep in ctx.endpoints:
         rows.append((ep.method, prefix + ep.path,
-                     f"{ep.summary.rstrip('.')} (answers 501 until implemented)", ep.auth))
+                     ep.summary.rstrip(".") + " (answers 501 until implemented)", ep.auth))
     return rows

@@ -1,0 +1,314 @@
+"""The hostile-spec corpus: specs written to break out of their place in the output.
+
+Each case is a spec file (`.yaml`, `.json`, `.sql`, `.dbml`) in `inert/` (must generate,
+and the output must be inert) or `refused/` (must exit 2 and write nothing). A sibling
+`<case>.expect.yaml` may say more:
+
+- `message`: a substring the refusal must print (refused cases);
+- `same_code`: false when the payload is a name or value, so identifiers differ
+  (inert cases; default true: the JS code tokens, the shell and Dockerfile lines that
+  are not comments, and the compose services equal the baseline's);
+- `baseline`: `native`, `designtool` or `none` (default: by the file's suffix).
+
+In a case file `@CANARY@` becomes a fresh folder that payloads try to write to (it
+must stay empty after the generated scripts ran) and `@BIG@` becomes 1,000,000 characters.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import hcl2
+import pytest
+import tree_sitter_javascript as tsjs
+import yaml
+from tree_sitter import Language, Node, Parser
+
+from backforge.cli import main
+
+HERE = Path(__file__).parent
+EXPECTED_TF = HERE.parent / "data" / "expected" / "taskmanager" / "terraform"
+SPEC_SUFFIXES = (".yaml", ".yml", ".json", ".sql", ".dbml")
+BIG = "B" * 1_000_000
+_JS = Parser(Language(tsjs.language()))
+_PIPE = re.compile(r"(?<!\\)\|")
+
+
+def case_files(folder: str) -> list[Path]:
+    return sorted(p for p in (HERE / folder).iterdir()
+                  if p.suffix in SPEC_SUFFIXES and not p.name.endswith(".expect.yaml"))
+
+
+def expectations(case: Path) -> dict:
+    sidecar = case.with_name(case.name.rsplit(".", 1)[0] + ".expect.yaml")
+    return yaml.safe_load(sidecar.read_text()) or {} if sidecar.exists() else {}
+
+
+def baseline_of(case: Path) -> str | None:
+    wanted = expectations(case).get("baseline")
+    if wanted is not None:
+        return None if wanted == "none" else wanted
+    return {".json": "designtool", ".yaml": "native", ".yml": "native"}.get(case.suffix)
+
+
+def generate(case: Path, work: Path, canary: Path) -> tuple[int, Path, str]:
+    """Run `backforge generate` (the CLI entry, in-process) on the case; (exit, out, text)."""
+    spec = work / case.name
+    spec.write_text(case.read_text().replace("@CANARY@", str(canary)).replace("@BIG@", BIG))
+    out = work / "out"
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer):
+        code = main(["generate", str(spec), "-o", str(out)])
+    return code, out, buffer.getvalue()
+
+
+@dataclass
+class Generated:
+    case: Path
+    code: int
+    out: Path
+    log: str
+    canary: Path
+    expect: dict = field(default_factory=dict)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Generated]:
+    root = tmp_path_factory.mktemp("hostile")
+    done: dict[str, Generated] = {}
+    for case in case_files("inert") + [HERE / "baselines" / "native.yaml",
+                                       HERE / "baselines" / "designtool.json"]:
+        work = root / case.name
+        canary = work / "canary"
+        canary.mkdir(parents=True)
+        code, out, log = generate(case, work, canary)
+        done[case.name] = Generated(case, code, out, log, canary, expectations(case))
+    return done
+
+
+INERT = case_files("inert")
+REFUSED = case_files("refused")
+
+
+def test_the_corpus_is_big_enough():
+    assert len(INERT) + len(REFUSED) >= 40
+    assert {p.suffix for p in INERT} >= {".yaml", ".json"}
+
+
+# --- refused ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", REFUSED, ids=lambda p: p.name)
+def test_refused_case_exits_2_and_writes_nothing(case: Path, tmp_path: Path):
+    canary = tmp_path / "canary"
+    canary.mkdir()
+    code, out, log = generate(case, tmp_path, canary)
+    assert code == 2, log
+    assert not out.exists()
+    assert "Traceback" not in log
+    message = expectations(case).get("message")
+    if message:
+        assert message in log
+
+
+# --- inert: generation, JavaScript -----------------------------------------------------
+
+
+@pytest.mark.parametrize("case", INERT, ids=lambda p: p.name)
+def test_inert_case_generates(case: Path, corpus: dict[str, Generated]):
+    got = corpus[case.name]
+    assert got.code == 0, got.log
+
+
+def _js_files(out: Path) -> list[Path]:
+    return sorted(p for p in out.rglob("*.js") if "node_modules" not in p.parts)
+
+
+def test_every_generated_js_file_compiles_in_node(corpus: dict[str, Generated], tmp_path: Path):
+    """One node process compiles every file as a CommonJS module body (as require would)."""
+    files = [p for g in corpus.values() if g.code == 0 for p in _js_files(g.out)]
+    listing = tmp_path / "files.txt"
+    listing.write_text("\n".join(str(p) for p in files))
+    script = ("const fs = require('fs'); const vm = require('vm'); const bad = [];"
+              "for (const f of fs.readFileSync(process.argv[1], 'utf8').split('\\n')) {"
+              "  try { vm.compileFunction(fs.readFileSync(f, 'utf8'),"
+              "    ['exports', 'require', 'module', '__filename', '__dirname'], {filename: f}); }"
+              "  catch (e) { bad.push(f + ': ' + e.message); } }"
+              "console.log(JSON.stringify(bad)); process.exit(bad.length ? 1 : 0);")
+    result = subprocess.run(["node", "-e", script, str(listing)], capture_output=True, text=True,
+                            check=False,
+                            timeout=120)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert len(files) > 40 * len(INERT)  # every case produced its whole tree
+
+
+def code_tokens(source: bytes) -> list[str]:
+    """The leaves of a JS file that are code: comments and string contents are folded
+    to a placeholder, so only spec text that escaped its comment or string shows."""
+    tokens: list[str] = []
+
+    def walk(node: Node) -> None:
+        if node.type == "comment":
+            tokens.append("<comment>")
+        elif node.type == "string":
+            tokens.append("<string>")
+        elif node.type in ("string_fragment", "escape_sequence") and \
+                node.parent is not None and node.parent.type == "template_string":
+            tokens.append("<text>")
+        elif node.child_count == 0:
+            tokens.append(source[node.start_byte:node.end_byte].decode())
+        else:
+            for child in node.children:
+                walk(child)
+
+    walk(_JS.parse(source).root_node)
+    # A longer string can re-wrap an object literal over lines, adding trailing commas.
+    return [t for i, t in enumerate(tokens)
+            if not (t == "," and i + 1 < len(tokens) and tokens[i + 1] in "}])")]
+
+
+def _same_code_cases(corpus: dict[str, Generated]) -> list[tuple[Generated, Generated]]:
+    pairs = []
+    for case in INERT:
+        got = corpus[case.name]
+        base = baseline_of(case)
+        if got.code == 0 and base and got.expect.get("same_code", True):
+            base_file = "native.yaml" if base == "native" else "designtool.json"
+            pairs.append((got, corpus[base_file]))
+    return pairs
+
+
+def test_spec_text_changes_only_comments_and_strings_in_js(corpus: dict[str, Generated]):
+    pairs = _same_code_cases(corpus)
+    assert len(pairs) >= 40
+    for got, base in pairs:
+        files = {p.relative_to(base.out) for p in _js_files(base.out)}
+        assert {p.relative_to(got.out) for p in _js_files(got.out)} == files, got.case.name
+        for rel in sorted(files):
+            ours = code_tokens((got.out / rel).read_bytes())
+            theirs = code_tokens((base.out / rel).read_bytes())
+            assert ours == theirs, f"{got.case.name}: {rel} has different code"
+
+
+# --- inert: shell, Docker, Terraform, Markdown -----------------------------------------
+
+
+def _code_lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if not line.lstrip().startswith("#")]
+
+
+SCRIPTS = ("docker-entrypoint.sh", "terraform/deploy.sh")
+
+
+def test_scripts_parse_and_pass_shellcheck(corpus: dict[str, Generated]):
+    shellcheck = shutil.which("shellcheck")
+    assert shellcheck, "shellcheck is part of the dev toolchain"
+    scripts = [g.out / s for g in corpus.values() if g.code == 0 for s in SCRIPTS
+               if (g.out / s).exists()]
+    assert len(scripts) >= 2 * len(case_files("inert")) - 2 * 12  # design-tool specs: no terraform
+    for script in scripts:
+        shell = "sh" if script.name == "docker-entrypoint.sh" else "bash"
+        parsed = subprocess.run([shell, "-n", str(script)], capture_output=True, text=True,
+                                check=False)
+        assert parsed.returncode == 0, f"{script}: {parsed.stderr}"
+    result = subprocess.run([shellcheck, *map(str, scripts)], capture_output=True, text=True,
+                            check=False,
+                            timeout=300)
+    assert result.returncode == 0, result.stdout[-4000:]
+
+
+def test_spec_text_stays_in_comments_of_scripts_and_dockerfiles(corpus: dict[str, Generated]):
+    for got in corpus.values():
+        if got.code != 0:
+            continue
+        for rel in (*SCRIPTS, "Dockerfile", "docker-compose.yml", "terraform/main.tf"):
+            if not (got.out / rel).exists():
+                continue  # the design-tool format has no terraform option
+            text = (got.out / rel).read_text()
+            assert not any(str(got.canary) in line for line in _code_lines(text)), \
+                f"{got.case.name}: {rel}"
+        first = (got.out / "Dockerfile").read_text().splitlines()[0]
+        assert not re.match(r"#\s*[A-Za-z][A-Za-z0-9]*\s*=", first), got.case.name
+    for got, base in _same_code_cases(corpus):
+        for rel in (*SCRIPTS, "Dockerfile"):
+            if not (base.out / rel).exists():
+                continue
+            assert _code_lines((got.out / rel).read_text()) == \
+                _code_lines((base.out / rel).read_text()), f"{got.case.name}: {rel}"
+        compose = yaml.safe_load((got.out / "docker-compose.yml").read_text())
+        expected = yaml.safe_load((base.out / "docker-compose.yml").read_text())
+        assert compose["services"].keys() == expected["services"].keys(), got.case.name
+
+
+def terraform_blocks(folder: Path) -> set[tuple[str, ...]]:
+    """(file, kind, name...) of every top-level block of every .tf file under `folder`."""
+    blocks: set[tuple[str, ...]] = set()
+    for path in sorted(folder.rglob("*.tf")):
+        doc = hcl2.loads(path.read_text())
+        rel = path.relative_to(folder).as_posix()
+        for kind in ("resource", "data", "module", "variable", "output", "provider"):
+            for entry in doc.get(kind, []):
+                for name, body in entry.items():
+                    inner = tuple(body) if kind in ("resource", "data") else ()
+                    blocks.add((rel, kind, name, *inner))
+    return blocks
+
+
+def test_terraform_holds_only_the_expected_blocks(corpus: dict[str, Generated]):
+    expected = terraform_blocks(EXPECTED_TF)
+    assert len(expected) > 30
+    checked = 0
+    for got in corpus.values():
+        if got.code == 0 and baseline_of(got.case) == "native":
+            assert terraform_blocks(got.out / "terraform") == expected, got.case.name
+            checked += 1
+        elif got.code == 0:
+            assert not (got.out / "terraform").exists() or \
+                terraform_blocks(got.out / "terraform") == expected, got.case.name
+    assert checked >= 40
+
+
+def test_markdown_holds_no_html_and_keeps_its_tables(corpus: dict[str, Generated]):
+    for got in corpus.values():
+        if got.code != 0:
+            continue
+        for rel in ("README.md", "terraform/README.md"):
+            if not (got.out / rel).exists():
+                continue
+            text = (got.out / rel).read_text()
+            assert not re.search(r"<(script|img|b)\b", text), f"{got.case.name}: {rel}"
+            table: list[int] = []
+            for line in [*text.splitlines(), ""]:
+                if line.startswith("|"):
+                    table.append(len(_PIPE.findall(line)))
+                elif table:
+                    assert len(set(table)) == 1, f"{got.case.name}: {rel} table cells"
+                    table = []
+
+
+# --- inert: run what runs first in a container, and the canary -------------------------
+
+
+def test_entrypoint_runs_and_no_payload_ran(corpus: dict[str, Generated], tmp_path: Path):
+    """`docker-entrypoint.sh true` as a container starts it (assembling DATABASE_URL with
+    node, migrations off); then every canary folder must still be empty."""
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "RUN_MIGRATIONS": "false",
+           "DB_HOST": "127.0.0.1", "DB_USER": "app", "DB_PASSWORD": "p@ss/word",
+           "DB_SSLMODE": "require"}
+    for got in corpus.values():
+        if got.code != 0:
+            continue
+        result = subprocess.run(["sh", "docker-entrypoint.sh", "sh", "-c",
+                                 'printf %s "$DATABASE_URL"'], cwd=got.out, env=env,
+                                capture_output=True, text=True, timeout=60, check=False)
+        assert result.returncode == 0, f"{got.case.name}: {result.stderr}"
+        assert result.stdout.startswith("postgres://app:p%40ss%2Fword@127.0.0.1:5432/")
+    ran = {g.case.name: sorted(p.name for p in g.canary.iterdir()) for g in corpus.values()}
+    assert not any(ran.values()), ran
