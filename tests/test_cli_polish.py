@@ -129,6 +129,17 @@ def test_schema_command_prints_the_committed_schema(capsys):
     assert printed == spec_json_schema()
 
 
+def test_schema_to_an_unwritable_path_is_a_clear_error(tmp_path, capsys):
+    assert main(["schema", "-o", str(tmp_path / "missing" / "s.json")]) == 2
+    assert "cannot write" in capsys.readouterr().err
+
+
+def test_schema_output_file(tmp_path):
+    target = tmp_path / "s.json"
+    assert main(["schema", "-o", str(target)]) == 0
+    assert json.loads(target.read_text()) == spec_json_schema()
+
+
 @pytest.mark.parametrize("spec", [ROOT / "examples" / "taskmanager.yaml",
                                   DATA / "taskmanager.yaml", DATA / "shop.yaml"])
 def test_examples_point_editors_at_the_schema_and_satisfy_it(spec: Path):

@@ -17,7 +17,7 @@ from pathlib import Path
 from backforge import api
 from backforge.cli_help import Parser, next_steps
 from backforge.console import Console
-from backforge.errors import BackforgeError, InputError
+from backforge.errors import BackforgeError, InputError, OutputError
 from backforge.spec.json_schema import spec_json_schema
 
 PROVIDER_HELP = ("who writes the files: template (offline, deterministic), openai (any "
@@ -112,7 +112,10 @@ def _add_schema_parser(sub) -> None:
 def _schema(args: argparse.Namespace) -> int:
     text = json.dumps(spec_json_schema(), indent=2, ensure_ascii=False) + "\n"
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+        try:
+            Path(args.output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise OutputError(args.output, f"cannot write: {exc.strerror or exc}") from None
     else:
         sys.stdout.write(text)
     return 0
