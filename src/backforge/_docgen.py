@@ -58,7 +58,7 @@ name: shop
 extensions: [pg_trgm, citext]
 """,
     "Options": """\
-auth: true          # JWT: register, login, bearer tokens
+auth: true          # JWT: register, login; writes need a token
 tests: true         # jest + supertest per table
 docker: true        # Dockerfile + docker-compose.yml
 terraform: false    # AWS: VPC, RDS, ECR, ECS
