@@ -18,27 +18,33 @@ from pathlib import Path
 from rich.markup import escape
 
 from backforge import api
+from backforge.cli_help import Parser, next_steps
 from backforge.console import Console
-from backforge.errors import BackforgeError, InputError
+from backforge.errors import BackforgeError, InputError, OutputError
+from backforge.spec.json_schema import spec_json_schema
+
+PROVIDER_HELP = ("who writes the files: template (offline, deterministic), openai (any "
+                 "OpenAI-compatible endpoint), anthropic, or hybrid (templates, plus the "
+                 "model for custom endpoint logic)")
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="backforge", description=(
+    p = Parser(prog="backforge", description=(
         "Turn a project design into a complete, validated backend repository."))
     p.add_argument("--version", action="version", version=f"backforge {api._version()}")
     p.add_argument("--debug", action="store_true",
                    help="show the Python stack trace of an unexpected error")
     sub = p.add_subparsers(dest="command", required=True)
     g = sub.add_parser("generate", help="generate a backend from a spec file",
-                       description="Generate a backend from a spec (native YAML/JSON or the "
-                                   "design tool's JSON project).")
+                       description="Generate a backend from a spec (native YAML/JSON, the "
+                                   "design tool's JSON project, SQL DDL or DBML).")
     g.add_argument("spec", nargs="?", help="spec file: .yaml, .yml, .json, .sql or .dbml")
     _add_source_options(g)
     g.add_argument("-o", "--output", help="output folder (default: the project name, kebab-case)")
     g.add_argument("--force", action="store_true",
                    help="write into a non-empty folder that backforge did not create")
     g.add_argument("--json", action="store_true", help="print one JSON event per line")
-    g.add_argument("--provider", default="template", choices=api.PROVIDERS)
+    g.add_argument("--provider", default="template", choices=api.PROVIDERS, help=PROVIDER_HELP)
     g.add_argument("--model", help="openai/anthropic: the model (default: $BACKFORGE_LLM_MODEL)")
     g.add_argument("--base-url", help="openai/anthropic: the API base URL, e.g. "
                                       "http://127.0.0.1:8000/v1 (default: $BACKFORGE_LLM_BASE_URL)")
@@ -48,10 +54,10 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--stream", action="store_true",
                    help="receive model answers as server-sent events")
     d = api.GenerateOptions()
-    g.add_argument("--concurrency", type=int, default=d.concurrency, help="parallel units (8)")
-    g.add_argument("--timeout", type=float, default=d.call_timeout, help="per-call timeout, s (45)")
-    g.add_argument("--retries", type=int, default=d.max_retries, help="retries per unit (3)")
-    g.add_argument("--deadline", type=float, default=d.deadline, help="overall deadline, s (300)")
+    g.add_argument("--concurrency", type=int, default=d.concurrency, help="parallel units")
+    g.add_argument("--timeout", type=float, default=d.call_timeout, help="per-call timeout, s")
+    g.add_argument("--retries", type=int, default=d.max_retries, help="retries per unit")
+    g.add_argument("--deadline", type=float, default=d.deadline, help="overall deadline, s")
     g.add_argument("--rpm", type=int, default=None, help="requests-per-minute limit (off)")
     _add_budget_options(g)
     g.add_argument("--dry-run", action="store_true",
@@ -66,7 +72,58 @@ def _parser() -> argparse.ArgumentParser:
     _add_verify_parser(sub)
     _add_import_parser(sub)
     _add_fake_llm_parser(sub)
+    _add_doctor_parser(sub)
+    _add_schema_parser(sub)
     return p
+
+
+def _add_doctor_parser(sub) -> None:
+    d = sub.add_parser("doctor", help="check the tools verify and regeneration need",
+                       description="Check Node, npm, the PostgreSQL server binaries, git, "
+                                   "shellcheck, terraform and the cache folders; print the fix "
+                                   "for each missing one. Exit 0 when everything required is "
+                                   "there, 1 otherwise.")
+    d.add_argument("--json", action="store_true", help="print the checks as JSON")
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    # Not at the top: it pulls in the LLM cache module, 40 ms of every command's start-up.
+    from backforge.doctor import diagnose
+
+    diagnosis = diagnose()
+    if args.json:
+        print(json.dumps(diagnosis.to_dict(), indent=2))
+        return diagnosis.exit_code
+    for check in diagnosis.checks:
+        mark = "ok     " if check.ok else ("MISSING" if check.required else "absent ")
+        print(f"{mark} {check.name:20s} {check.found}")
+        if not check.ok:
+            print(f"        used by: {check.purpose}")
+            print(f"        fix: {check.fix}")
+    missing = [c.name for c in diagnosis.checks if c.required and not c.ok]
+    print("\nready: every required tool is there" if not missing
+          else f"\nnot ready: {', '.join(missing)} missing (fixes above)")
+    return diagnosis.exit_code
+
+
+def _add_schema_parser(sub) -> None:
+    s = sub.add_parser("schema", help="print the JSON Schema of the native spec format",
+                       description="Print the JSON Schema of native YAML/JSON specs, for "
+                                   "editors: `# yaml-language-server: $schema=FILE` as a "
+                                   "spec's first line.")
+    s.add_argument("-o", "--output", metavar="FILE", help="write it to FILE instead of stdout")
+
+
+def _schema(args: argparse.Namespace) -> int:
+    text = json.dumps(spec_json_schema(), indent=2, ensure_ascii=False) + "\n"
+    if args.output:
+        try:
+            Path(args.output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise OutputError(args.output, f"cannot write: {exc.strerror or exc}") from None
+    else:
+        sys.stdout.write(text)
+    return 0
 
 
 def _add_budget_options(g) -> None:
@@ -95,7 +152,7 @@ def _add_plan_parser(sub) -> None:
     p.add_argument("spec", nargs="?", help="spec file: .yaml, .yml, .json, .sql or .dbml")
     _add_source_options(p)
     p.add_argument("-o", "--output", help="the generated folder (default: the project name)")
-    p.add_argument("--provider", default="template", choices=api.PROVIDERS)
+    p.add_argument("--provider", default="template", choices=api.PROVIDERS, help=PROVIDER_HELP)
     p.add_argument("--model", help="openai/anthropic: the model")
     p.add_argument("--base-url", help="openai/anthropic: the API base URL")
     p.add_argument("--api-key-env", metavar="NAME", help="the variable holding the API key")
@@ -124,11 +181,12 @@ def _add_fake_llm_parser(sub) -> None:
                        description="A local OpenAI-compatible (and Anthropic Messages) server "
                                    "that answers backforge prompts with the template output, "
                                    "with latency and seeded faults. Stop it with Ctrl-C.")
-    f.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (8765; 0: any)")
-    f.add_argument("--latency-ms", type=float, default=0.0, help="per answer (0)")
-    f.add_argument("--per-token-ms", type=float, default=0.0, help="per completion token (0)")
-    f.add_argument("--jitter", type=float, default=0.0, help="latency +- this fraction (0)")
-    f.add_argument("--fault-rate", type=float, default=0.0, help="fault probability (0)")
+    f.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (0: any free port)")
+    f.add_argument("--latency-ms", type=float, default=0.0, help="latency per answer, ms")
+    f.add_argument("--per-token-ms", type=float, default=0.0,
+                   help="latency per completion token, ms")
+    f.add_argument("--jitter", type=float, default=0.0, help="latency +- this fraction")
+    f.add_argument("--fault-rate", type=float, default=0.0, help="fault probability per request")
     f.add_argument("--faults", help="kinds: 429,500,hang,truncated,missing-file,"
                                     "renamed-export,wrong-import,syntax (default: all)")
     f.add_argument("--fault-attempts", type=int, default=None,
@@ -136,12 +194,13 @@ def _add_fake_llm_parser(sub) -> None:
     f.add_argument("--repeat-mistakes", action="store_true",
                    help="a unit may get the same content fault again right after it was "
                         "shown in a repair prompt (a stuck model; default: it does not)")
-    f.add_argument("--retry-after", type=float, default=1.0, help="429 Retry-After, s (1)")
+    f.add_argument("--retry-after", type=float, default=1.0,
+                   help="the Retry-After of a 429 answer, s")
     f.add_argument("--api-key", help="require this key (else any key is accepted)")
     f.add_argument("--answers", metavar="FILE",
                    help="hybrid prompts: JSON of canned endpoint bodies by label "
                         "(default: a generic implementation)")
-    f.add_argument("--seed", type=int, default=0)
+    f.add_argument("--seed", type=int, default=0, help="random seed of latency and faults")
 
 
 def _fake_llm(args: argparse.Namespace) -> int:
@@ -317,6 +376,9 @@ def _generate(args: argparse.Namespace, console: Console) -> int:
         with console.progress() as on_event:
             result = api.generate(loaded, options, output=output, on_event=on_event)
         console.summary(result)
+        if result.exit_code == 0 and not args.verify:
+            opts = loaded.project.options
+            console.next_steps(next_steps(output, docker=opts.docker, auth=opts.auth))
     if args.verify and result.exit_code == 0:  # not with conflict markers left to fix
         return _verify(args, console, root=str(output))
     return result.exit_code
@@ -344,6 +406,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _import(args, console)
         if args.command == "fake-llm":
             return _fake_llm(args)
+        if args.command == "doctor":
+            return _doctor(args)
+        if args.command == "schema":
+            return _schema(args)
     except InputError as exc:
         console.error(str(exc))
         return 2

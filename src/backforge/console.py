@@ -27,6 +27,10 @@ class Console:
     def __init__(self, out=None, err=None) -> None:
         self.out = RichConsole(file=out or sys.stdout, highlight=False)
         self.err = RichConsole(file=err or sys.stderr, highlight=False)
+        for console in (self.out, self.err):
+            # In logs and pipes a wrapped line would split paths and messages that people
+            # copy or grep: lines stay whole there (tables still fit the width).
+            console.soft_wrap = not console.is_terminal
 
     def error(self, message: str) -> None:
         self.err.print(f"[bold red]error:[/] {message}", markup=True, soft_wrap=True)
@@ -86,7 +90,13 @@ class Console:
         verdict = "[bold green]success[/]" if result.success else "[bold red]failed[/]"
         where = f" -> {result.output}" if result.output else ""
         self.out.print(f"{verdict}: {report['success_rate'] * 100:.0f}% of modules validated, "
-                       f"{len(result.files)} files in {report['duration']:.2f}s{where}")
+                       f"{len(result.files)} files in {report['duration']:.2f}s{where}",
+                       soft_wrap=True)
+
+    def next_steps(self, steps: list[str]) -> None:
+        self.out.print("next steps:", markup=False)
+        for step in steps:
+            self.out.print(f"  {step}", markup=False, soft_wrap=True)
 
     def _endpoints(self, endpoints: Mapping[str, list[str]] | None) -> None:
         if not endpoints:

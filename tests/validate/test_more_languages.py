@@ -3,8 +3,6 @@ imports and exports (SQL in strings, environment reads); import rendering."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from backforge.validate import (
@@ -16,8 +14,7 @@ from backforge.validate import (
     validate_tree,
 )
 from backforge.validate.languages import default_languages
-
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "sql"
+from tests.importers.conftest import CORPUS
 
 
 def test_default_languages_cover_every_generated_kind() -> None:

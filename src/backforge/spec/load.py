@@ -16,7 +16,7 @@ from typing import Any
 from backforge.errors import SpecError
 from backforge.spec import limits, sqlgate
 from backforge.spec.checks import check, crud_overlaps
-from backforge.spec.loaders import choose, text_loader
+from backforge.spec.loaders import TEXT_LOADERS, choose, text_loader
 from backforge.spec.loaders.common import Converted, LoadedSpec
 from backforge.spec.model import Project
 from backforge.spec.names import Names, resolve_with_problems
@@ -28,6 +28,8 @@ from backforge.spec.text import text_problems
 from backforge.spec.validation import validate_model
 
 Source = str | Path | Mapping[str, Any]
+# Every extension a text loader reads, for the unsupported-extension error.
+TEXT_SUFFIXES = tuple(dict.fromkeys(s for t in TEXT_LOADERS.values() for s in t.suffixes))
 
 
 def load(source: Source, *, fmt: str | None = None) -> LoadedSpec:
@@ -60,7 +62,7 @@ def _document(source: Source) -> tuple[dict[str, Any], str]:
         return dict(source), "<dict>"
     if isinstance(source, (str, Path)):
         path = Path(source)
-        return require_mapping(read_document(path), str(source)), str(source)
+        return require_mapping(read_document(path, TEXT_SUFFIXES), str(source)), str(source)
     raise TypeError(f"load() takes a path or a mapping, not {type(source).__name__}")
 
 

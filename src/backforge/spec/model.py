@@ -48,27 +48,53 @@ class _Model(BaseModel):
 
 
 class Field(_Model):
-    name: str = PField(min_length=1)
-    type: FieldType
-    description: str | None = None
-    max_length: int | None = PField(default=None, gt=0, le=PG_MAX_VARCHAR_LENGTH)
-    precision: int | None = PField(default=None, gt=0, le=PG_MAX_NUMERIC_PRECISION)
-    scale: int | None = PField(default=None, ge=0)
-    values: tuple[str, ...] | None = None
-    primary_key: bool = False
-    auto_increment: bool = False
-    required: bool = False
-    unique: bool = False
-    default: Scalar | None = None
-    min: float | None = None
-    max: float | None = None
-    references: str | None = None
-    on_delete: OnDelete | None = None
-    # The database's own column type (e.g. `smallint`, `tsvector`, `text[]`), checked and
-    # re-rendered by spec/sqlgate.py at load; the API still sees `type`. Set by importers
-    # so a schema survives a round trip; a type with no spec equivalent keeps its value
-    # opaque (its text form).
-    db_type: str | None = None
+    """A column of a table and a property of its API resource."""
+
+    name: str = PField(min_length=1, description=(
+        "The field's name as you want it; each stack derives safe identifiers from it "
+        "(the report lists every rename)."))
+    type: FieldType = PField(description=(
+        "One of the spec's types; loaders also accept common SQL spellings "
+        "(VARCHAR(120), int4, serial, NUMERIC(10,2), timestamptz, jsonb)."))
+    description: str | None = PField(default=None, description=(
+        "Shown in the OpenAPI document and the generated README."))
+    max_length: int | None = PField(default=None, gt=0, le=PG_MAX_VARCHAR_LENGTH, description=(
+        "string: the longest accepted value, in characters (varchar(n))."))
+    precision: int | None = PField(default=None, gt=0, le=PG_MAX_NUMERIC_PRECISION,
+                                   description=(
+        "decimal: total number of digits (numeric(precision, scale))."))
+    scale: int | None = PField(default=None, ge=0, description=(
+        "decimal: digits after the decimal point; at most `precision`."))
+    values: tuple[str, ...] | None = PField(default=None, description=(
+        "enum: the allowed values (required for enum, unique, not allowed for other types)."))
+    primary_key: bool = PField(default=False, description=(
+        "Part of the primary key; several fields make a composite key. A table without "
+        "one gets an `id` (and the report says so)."))
+    auto_increment: bool = PField(default=False, description=(
+        "integer/bigint: the database assigns the value (an identity column)."))
+    required: bool = PField(default=False, description=(
+        "NOT NULL in the database; the API rejects a missing or null value on create."))
+    unique: bool = PField(default=False, description=(
+        "A unique constraint; the API answers 409 on a duplicate."))
+    default: Scalar | None = PField(default=None, description=(
+        "The column default, checked against the type (an enum default must be one of "
+        "`values`)."))
+    min: float | None = PField(default=None, description=(
+        "Numbers: the smallest accepted value (a CHECK and the JSON Schema minimum)."))
+    max: float | None = PField(default=None, description=(
+        "Numbers: the largest accepted value; not below `min`."))
+    references: str | None = PField(default=None, description=(
+        "A foreign key as `table.field`; the target must be that table's primary key or "
+        "unique, of the same type."))
+    on_delete: OnDelete | None = PField(default=None, description=(
+        "What deleting the referenced row does (needs `references`; set_null needs a field "
+        "that is not required). Default: the database's (no action)."))
+    # Set by importers so a schema survives a round trip; a type with no spec equivalent
+    # keeps its value opaque (its text form).
+    db_type: str | None = PField(default=None, description=(
+        "The database's own column type (e.g. smallint, tsvector, text[]), used verbatim in "
+        "the migration; the API still sees `type`. Parsed as exactly one SQL type and "
+        "re-rendered (spec/sqlgate.py)."))
 
     @model_validator(mode="after")
     def _consistent(self) -> Field:
@@ -110,21 +136,29 @@ class Field(_Model):
 class Index(_Model):
     """An index the migration creates (beyond the ones keys and foreign keys get)."""
 
-    name: str | None = None
-    fields: tuple[str, ...] = PField(min_length=1)
-    unique: bool = False
-    using: str | None = None  # access method: btree (the default), gin, gist, hash, brin
-    where: str | None = None  # partial index: a PostgreSQL condition (spec/sqlgate.py)
+    name: str | None = PField(default=None, description=(
+        "The index name (default: derived from the table and columns, with an _idx suffix)."))
+    fields: tuple[str, ...] = PField(min_length=1, description=(
+        "The indexed fields of this table, in order, each named once."))
+    unique: bool = PField(default=False, description="A unique index.")
+    using: str | None = PField(default=None, description=(
+        "The access method: btree (the default), gin, gist, hash or brin."))
+    where: str | None = PField(default=None, description=(
+        "A partial index's PostgreSQL condition, parsed as one expression and re-rendered."))
 
 
 class ForeignKey(_Model):
     """A multi-column foreign key; a single column says `references` on its field."""
 
-    name: str | None = None
-    fields: tuple[str, ...] = PField(min_length=2)
-    references: str = PField(min_length=1)  # the target table
-    ref_fields: tuple[str, ...] = PField(min_length=2)
-    on_delete: OnDelete | None = None
+    name: str | None = PField(default=None, description=(
+        "The constraint name (default: derived from the table and columns, _fkey suffix)."))
+    fields: tuple[str, ...] = PField(min_length=2, description=(
+        "The referencing fields of this table (two or more)."))
+    references: str = PField(min_length=1, description="The target table.")
+    ref_fields: tuple[str, ...] = PField(min_length=2, description=(
+        "The target table's fields, as many as `fields`, in the same order."))
+    on_delete: OnDelete | None = PField(default=None, description=(
+        "What deleting the referenced row does."))
 
     @model_validator(mode="after")
     def _same_arity(self) -> ForeignKey:
@@ -134,17 +168,25 @@ class ForeignKey(_Model):
 
 
 class Table(_Model):
-    name: str = PField(min_length=1)
-    description: str | None = None
-    timestamps: bool = False
-    fields: tuple[Field, ...] = PField(min_length=1)
-    # Database-level structure the API does not need but the migration keeps: unique
-    # column groups, extra indexes, CHECK expressions (PostgreSQL, over column names)
-    # and multi-column foreign keys.
-    unique: tuple[tuple[str, ...], ...] = ()
-    indexes: tuple[Index, ...] = ()
-    checks: tuple[str, ...] = ()
-    foreign_keys: tuple[ForeignKey, ...] = ()
+    """A database table and its REST resource (list, read, create, update, delete)."""
+
+    name: str = PField(min_length=1, description=(
+        "The table's name as you want it; the SQL name and URL path are derived from it."))
+    description: str | None = PField(default=None, description=(
+        "Shown in the OpenAPI document and the generated README."))
+    timestamps: bool = PField(default=False, description=(
+        "Add created_at and updated_at (timestamptz, default now(); updates set updated_at)."))
+    fields: tuple[Field, ...] = PField(min_length=1, description="The columns (at least one).")
+    # Database-level structure the API does not need but the migration keeps.
+    unique: tuple[tuple[str, ...], ...] = PField(default=(), description=(
+        "Unique groups of fields (multi-column unique constraints)."))
+    indexes: tuple[Index, ...] = PField(default=(), description=(
+        "Extra indexes (keys and foreign keys get theirs automatically)."))
+    checks: tuple[str, ...] = PField(default=(), description=(
+        "CHECK constraints: PostgreSQL boolean expressions over the columns, each parsed as "
+        "one expression and re-rendered."))
+    foreign_keys: tuple[ForeignKey, ...] = PField(default=(), description=(
+        "Multi-column foreign keys; a single column says `references` on its field."))
 
     @model_validator(mode="after")
     def _known_fields(self) -> Table:
@@ -171,38 +213,65 @@ class Table(_Model):
 
 
 class Endpoint(_Model):
-    method: HttpMethod
-    path: str = PField(min_length=1)
-    table: str | None = None
-    summary: str | None = None
-    auth: bool = False
-    name: str | None = None
+    """A custom endpoint: wired (route, validation, handler, service, OpenAPI entry); its
+    logic answers 501 until written, or comes from the model in hybrid mode."""
+
+    method: HttpMethod = PField(description="GET, POST, PUT, PATCH or DELETE (any case).")
+    path: str = PField(min_length=1, description=(
+        "The URL path below the API prefix; `{param}` segments become path parameters."))
+    table: str | None = PField(default=None, description=(
+        "The table whose service hosts the endpoint's function (must exist)."))
+    summary: str | None = PField(default=None, description=(
+        "One line for the OpenAPI document, the README and the hybrid prompt."))
+    auth: bool = PField(default=False, description="Needs a bearer token (with options.auth).")
+    name: str | None = PField(default=None, description=(
+        "The function name (default: derived from the method and path)."))
 
 
 class Options(_Model):
-    auth: bool = False
-    tests: bool = True
-    docker: bool = True
-    terraform: bool = False
-    api_prefix: str = "/api/v1"
+    """Which optional modules the generated project gets."""
+
+    auth: bool = PField(default=False, description=(
+        "JWT authentication: register and login (accounts in their own auth_accounts "
+        "table), bearer tokens; creating, changing and deleting rows needs a token."))
+    tests: bool = PField(default=True, description="A jest + supertest suite per table.")
+    docker: bool = PField(default=True, description=(
+        "Dockerfile, docker-compose.yml (the API and PostgreSQL), .dockerignore."))
+    terraform: bool = PField(default=False, description=(
+        "Terraform for AWS (VPC, RDS, ECR, ECS) and a deploy script."))
+    api_prefix: str = PField(default="/api/v1", description=(
+        "The path every table and custom endpoint is served under."))
 
 
 class Database(_Model):
-    engine: Literal["postgresql"] = "postgresql"
-    name: str | None = None
-    extensions: tuple[str, ...] = ()  # created first by the migration, e.g. postgis
+    """The database the project runs on."""
+
+    engine: Literal["postgresql"] = PField(default="postgresql", description=(
+        "The database engine (only postgresql today)."))
+    name: str | None = PField(default=None, description=(
+        "The database name in .env.example and docker-compose (default: from the project "
+        "name)."))
+    extensions: tuple[str, ...] = PField(default=(), description=(
+        "PostgreSQL extensions the first migration creates, e.g. postgis, pg_trgm."))
 
 
 class Project(_Model):
-    name: str = PField(min_length=1)
-    description: str | None = None
-    stack: str = "express-js"
-    database: Database = Database()
-    options: Options = Options()
-    tables: tuple[Table, ...] = PField(min_length=1)
-    endpoints: tuple[Endpoint, ...] = ()
-    # Who may do what (backforge.spec.access); None: the secure defaults when auth is on.
-    access: Access | None = None
+    """The whole spec: the top level of a native YAML/JSON file."""
+
+    name: str = PField(min_length=1, description=(
+        "The project name; the default output folder and package name derive from it."))
+    description: str | None = PField(default=None, description=(
+        "Shown in the OpenAPI document and the generated README."))
+    stack: str = PField(default="express-js", description=(
+        "The target stack (express-js: Node 20, Express 5, node-postgres)."))
+    database: Database = PField(default=Database(), description="The database settings.")
+    options: Options = PField(default=Options(), description="Optional modules.")
+    tables: tuple[Table, ...] = PField(min_length=1, description="The tables (at least one).")
+    endpoints: tuple[Endpoint, ...] = PField(default=(), description=(
+        "Custom endpoints beyond the CRUD routes every table gets."))
+    access: Access | None = PField(default=None, description=(
+        "Who may list, read, create, update and delete each table (turns auth on); "
+        "without it, auth gets the secure defaults (see the access guide)."))
 
     @model_validator(mode="before")
     @classmethod

@@ -122,11 +122,14 @@ def parse_json(text: str, where: str) -> Any:
         raise SpecFileError(where, f"malformed JSON: {exc}") from None
 
 
-def read_document(path: Path) -> Any:
-    """Parse a .yaml/.yml/.json file; the format is chosen by the file's extension."""
+def read_document(path: Path, text_suffixes: tuple[str, ...] = ()) -> Any:
+    """Parse a .yaml/.yml/.json file; the format is chosen by the file's extension.
+
+    `text_suffixes` are the extensions other loaders read (.sql, .dbml): named in the
+    error so it lists every kind of input the caller accepts, not only documents."""
     kind = SUFFIXES.get(path.suffix.lower())
     if kind is None:
-        known = ", ".join(SUFFIXES)
+        known = ", ".join([*SUFFIXES, *text_suffixes])
         raise SpecFileError(str(path), f"unsupported spec file type '{path.suffix or path.name}'; "
                                        f"use one of: {known}")
     text = read_text(path)

@@ -26,7 +26,8 @@ from backforge.errors import BackforgeError
 class ToolMissing(BackforgeError):
     def __init__(self, tool: str) -> None:
         self.tool = tool
-        super().__init__(f"'{tool}' is not on the PATH: install Node.js 20 and npm")
+        super().__init__(f"'{tool}' is not on the PATH: install Node.js 20 and npm "
+                         "(`backforge doctor` lists what is missing and how to fix it)")
 
 
 @dataclass(frozen=True)
@@ -76,9 +77,9 @@ def _dependency_key(project: Path) -> str:
     """Same declared packages (and lockfile, and Node) -> the same installed tree."""
     manifest = json.loads((project / "package.json").read_text())
     lock = project / "package-lock.json"
-    node = subprocess.run(["node", "--version"], capture_output=True, text=True, check=False)
+    node = run_command(["node", "--version"], project, timeout=60)  # ToolMissing without node
     material = json.dumps([manifest.get("dependencies"), manifest.get("devDependencies"),
-                           lock.read_text() if lock.exists() else None, node.stdout.strip()],
+                           lock.read_text() if lock.exists() else None, node.output.strip()],
                           sort_keys=True)
     return hashlib.sha256(material.encode()).hexdigest()[:20]
 
