@@ -43,6 +43,7 @@ FORBIDDEN_FIELDS = ("bin", "overrides", "resolutions", "workspaces", "packageMan
                     "directories", "man")
 DEPENDENCY_FIELDS = ("dependencies", "devDependencies", "peerDependencies",
                      "optionalDependencies")
+MAX_LISTED = 20  # path issues listed one by one; the rest are counted in one more issue
 _SEMVER_RANGE = re.compile(r"[0-9A-Za-z.^~<>=|*+\- ]{1,64}")
 
 
@@ -94,6 +95,11 @@ def path_issues(unit: Unit, files: Sequence[GeneratedFile],
         else:
             extras.append(f)
     issues += _extra_issues(extras, policy)
+    if len(issues) > MAX_LISTED:
+        rest = issues[MAX_LISTED:]
+        issues = [*issues[:MAX_LISTED], _issue(
+            rest[0].rule, f"{len(rest):,} more path issues like the ones above", rest[0].file,
+            "write only the unit's declared files")]
     return issues
 
 
