@@ -31,6 +31,7 @@ from collections.abc import Iterator
 
 from tree_sitter import Node, Query, QueryCursor
 
+from backforge.validate.languages.anchors import word_hits
 from backforge.validate.languages.js_extract import line, pattern_key_lines, text
 from backforge.validate.model import Hazard
 
@@ -47,6 +48,9 @@ SAFETY_QUERY = """
 (call_expression
   function: (member_expression property: (property_identifier) @ctor
                                (#eq? @ctor "constructor"))) @ctor_call
+"""
+# Uses of names bound to fs/http/net/...: run only over files that bind one (few do).
+BOUND_QUERY = """
 (member_expression object: (identifier) @object property: (property_identifier) @prop) @member
 (member_expression
   object: (member_expression object: (identifier) @object
@@ -308,15 +312,36 @@ class _Scan:
             self.member(module, key, node)
 
 
+# Every SAFETY_QUERY pattern holds one of these words: the query runs only around them
+# (a whole-tree pass visits every identifier; this costs a few byte searches per file).
+ANCHORS = (b"require", b"import", b"eval", b"Function", b"fetch", b"XMLHttpRequest",
+           b"WebSocket", b"EventSource", b"process", b"module", b"global", b"globalThis",
+           b"constructor")
+_MAIN = ("require", "dynamic", "import", "name", "ctor_call")
+
+
 def _matches(root: Node, query: Query) -> Iterator[tuple[int, dict[str, list[Node]]]]:
     return iter(QueryCursor(query).matches(root))
 
 
-def hazards(root: Node, query: Query) -> tuple[Hazard, ...]:
-    """Every forbidden API the tree uses, sorted by line."""
+def _anchored(root: Node, data: bytes, query: Query) -> list[dict[str, list[Node]]]:
+    """The query's matches around each anchor word, each once, in document order."""
+    cursor = QueryCursor(query)
+    found: dict[tuple[int, int, str], dict[str, list[Node]]] = {}
+    for start, end in word_hits(data, ANCHORS):
+        cursor.set_byte_range(start, end)
+        for _, caps in cursor.matches(root):
+            main = next(k for k in _MAIN if k in caps)
+            node = caps[main][0]
+            found.setdefault((node.start_byte, node.end_byte, main), caps)
+    return [found[key] for key in sorted(found)]
+
+
+def hazards(root: Node, data: bytes, query: Query, bound_query: Query) -> tuple[Hazard, ...]:
+    """Every forbidden API the tree (parsed from `data`) uses, sorted by line (`query`:
+    SAFETY_QUERY, `bound_query`: BOUND_QUERY, compiled by the language)."""
     scan = _Scan()
-    members: list[dict[str, list[Node]]] = []
-    for _, caps in _matches(root, query):
+    for caps in _anchored(root, data, query):
         if "require" in caps:
             scan.call(caps["require"][0], "require")
         elif "dynamic" in caps:
@@ -328,9 +353,7 @@ def hazards(root: Node, query: Query) -> tuple[Hazard, ...]:
         elif "ctor_call" in caps:
             scan.add("unsafe-function-constructor", caps["ctor_call"][0],
                      "calls a .constructor (reaches the Function constructor)")
-        else:
-            members.append(caps)  # judged once every binding is known
-    for caps in members:
+    for _, caps in (_matches(root, bound_query) if scan.bound else ()):
         obj = text(caps["object"][0])
         if "member" in caps:
             scan.bound_member(obj, text(caps["prop"][0]), caps["prop"][0])
