@@ -390,9 +390,27 @@ def validate_dir(path: str | Path, *, spec: str | Path | None = None,
     modules = ModuleMap.from_paths(recorded_units).merged(modules)
     result = assess(files, issues, modules, plan=the_plan, module_defs=layout.modules,
                     required_ratio=options.required_ratio,
-                    success_ratio=options.success_ratio, notes=notes)
+                    success_ratio=options.success_ratio, notes=notes,
+                    deleted=_deleted_on_purpose(root, notes))
     return ValidateResult(root, the_stack.name, loaded.source if loaded else None, len(files),
                           result)
+
+
+def _deleted_on_purpose(root: Path, notes: list[str]) -> list[str]:
+    """Files the manifest says backforge wrote that are no longer on disk."""
+    from backforge.output.manifest import ManifestError, load_manifest
+
+    try:
+        manifest = load_manifest(root)
+    except ManifestError as exc:
+        notes.append(f"{exc.message}; deleted files were not told apart")
+        return []
+    gone = sorted(p for p in manifest.files if not (root / p).exists()) if manifest else []
+    if gone:
+        shown = ", ".join(gone[:5]) + (f" and {len(gone) - 5} more" if len(gone) > 5 else "")
+        notes.append(f"info: {len(gone)} generated file(s) deleted by hand (recorded in "
+                     f".backforge/manifest.json), no longer required unless critical: {shown}")
+    return gone
 
 
 def _recorded_report(root: Path) -> dict[str, Any]:

@@ -5,9 +5,14 @@ from __future__ import annotations
 import json
 
 from backforge.engine.protocols import Validator
+from backforge.plan.model import OutputPolicy
 from backforge.validate import UnitValidator
 
 from .conftest import context, generation, unit
+
+# These tests are about the registry checks, on loose files of a test stack: the output
+# boundary (tests/validate/test_boundary.py) would call them all undeclared.
+UNBOUNDED = OutputPolicy(bounded=False, config_module="src/db/index.js")
 
 # The clean mini project as the engine would produce it: units in dependency order.
 UNITS = {
@@ -23,12 +28,12 @@ UNITS = {
 
 
 def test_is_an_engine_validator() -> None:
-    validator: Validator = UnitValidator()
+    validator: Validator = UnitValidator(policy=UNBOUNDED)
     assert callable(validator.validate)
 
 
 def test_clean_project_unit_by_unit_has_zero_issues(clean: dict[str, str]) -> None:
-    validator = UnitValidator()
+    validator = UnitValidator(policy=UNBOUNDED)
     validated: dict[str, str] = {}
     for uid, paths in UNITS.items():
         own = {p: clean[p] for p in paths}
@@ -38,7 +43,7 @@ def test_clean_project_unit_by_unit_has_zero_issues(clean: dict[str, str]) -> No
 
 
 def test_relative_import_must_resolve_to_the_unit_or_validated_files() -> None:
-    validator = UnitValidator()
+    validator = UnitValidator(policy=UNBOUNDED)
     own = {"src/services/a.js": "const { q } = require('../models/a');\n"
                                 "const { h } = require('./helper');\n",
            "src/services/helper.js": "exports.h = 1;\n"}
@@ -49,7 +54,7 @@ def test_relative_import_must_resolve_to_the_unit_or_validated_files() -> None:
 
 
 def test_files_of_an_unvalidated_earlier_unit_do_not_count() -> None:
-    validator = UnitValidator()
+    validator = UnitValidator(policy=UNBOUNDED)
     failed = {"src/models/a.js": "module.exports = { q: 1 };"}
     validator.validate(unit("models/a"), generation(failed), context())
     own = {"src/services/a.js": "const { q } = require('../models/a');\n"}
@@ -61,19 +66,19 @@ def test_files_of_an_unvalidated_earlier_unit_do_not_count() -> None:
 def test_names_are_checked_against_validated_files() -> None:
     done = {"src/models/a.js": "module.exports = { findAll() {} };"}
     own = {"src/services/a.js": "\nconst { findAll, remove } = require('../models/a');\n"}
-    [issue] = UnitValidator().validate(unit(), generation(own), context(done))
+    [issue] = UnitValidator(policy=UNBOUNDED).validate(unit(), generation(own), context(done))
     assert (issue.rule, issue.line) == ("import-name-missing", 2) and "'remove'" in issue.message
 
 
 def test_only_the_units_own_files_are_reported() -> None:
     done = {"src/broken.js": "const = ;", "src/x.js": "require('left-pad');"}
     own = {"src/ok.js": "const x = require('./x');\n"}
-    assert UnitValidator().validate(unit(), generation(own), context(done)) == []
+    assert UnitValidator(policy=UNBOUNDED).validate(unit(), generation(own), context(done)) == []
 
 
 def test_syntax_error_in_the_unit() -> None:
     own = {"src/ok.js": "const a = 1;\n", "src/bad.js": "// c\nconst b = [1, 2;\n"}
-    [issue] = UnitValidator().validate(unit(), generation(own), context())
+    [issue] = UnitValidator(policy=UNBOUNDED).validate(unit(), generation(own), context())
     assert (issue.rule, issue.file, issue.line) == ("js-syntax", "src/bad.js", 2)
 
 
@@ -81,7 +86,7 @@ def test_packages_declared_by_every_source() -> None:
     code = {"src/a.js": "require('express');\nrequire('pino');\nrequire('jest');\n"
                         "require('zod');\nrequire('ajv');\nrequire('cors');\n"}
     pkg = json.dumps({"dependencies": {"zod": "3"}})
-    validator = UnitValidator()
+    validator = UnitValidator(policy=UNBOUNDED)
     issues = validator.validate(unit(), generation(code, {"express": "5"}, {"jest": "29"}),
                                 context({"package.json": pkg}, {"pino": "9"}))
     assert [(i.rule, i.line) for i in issues] == [("package-undeclared", 5),
@@ -93,7 +98,7 @@ def test_packages_declared_by_every_source() -> None:
 
 
 def test_retry_after_fix_is_clean() -> None:
-    validator = UnitValidator()
+    validator = UnitValidator(policy=UNBOUNDED)
     bad = {"src/a.js": "const { x } = require('./b');\n", "src/b.js": "exports.y = 1;\n"}
     assert [i.rule for i in validator.validate(unit(), generation(bad), context())] == [
         "import-name-missing"]

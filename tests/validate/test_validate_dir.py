@@ -60,6 +60,8 @@ def test_a_missing_critical_file_fails_its_module_and_the_run(folder: Path) -> N
 
 
 def test_a_missing_required_file_is_a_warning_above_ninety_percent(folder: Path) -> None:
+    # Without a manifest nothing says the file was deleted on purpose.
+    (folder / ".backforge" / "manifest.json").unlink()
     (folder / "terraform" / "README.md").unlink()  # 1 of 21 terraform files
     result = api.validate_dir(folder)
     assert result.success
@@ -182,3 +184,41 @@ def test_warnings_never_block_and_errors_anywhere_do() -> None:
     error = Issue("js-syntax", "e", "scripts/x.js", 1)
     result = _assess(files, plan, (error,))
     assert not result.success and result.modules[-1].name == "other"
+
+
+def test_generated_files_the_user_deleted_are_info_not_errors(folder: Path) -> None:
+    """Issue 12: the manifest says backforge wrote them; gone now means deleted on purpose."""
+    (folder / "tests" / "tasks.test.js").unlink()  # the only file of unit tests/tasks
+    (folder / "terraform" / "README.md").unlink()
+    result = api.validate_dir(folder)
+    assert result.success and result.exit_code == 0 and result.issues == ()
+    assert result.assessment.deleted == ("terraform/README.md", "tests/tasks.test.js")
+    assert statuses(result)["tests"] == "validated"
+    assert any("deleted by hand" in n and "tests/tasks.test.js" in n
+               for n in result.assessment.notes)
+    assert result.to_dict()["deleted"] == ["terraform/README.md", "tests/tasks.test.js"]
+
+
+def test_a_deleted_critical_file_stays_an_error_even_if_recorded(folder: Path) -> None:
+    (folder / "src" / "app.js").unlink()
+    result = api.validate_dir(folder)
+    assert not result.success and result.exit_code == 1
+    assert ("critical-file-missing", "src/app.js") in [(i.rule, i.file) for i in result.issues]
+
+
+def test_a_file_the_manifest_never_had_is_still_required(folder: Path) -> None:
+    manifest = json.loads((folder / ".backforge" / "manifest.json").read_text())
+    del manifest["files"]["tests/tasks.test.js"]
+    (folder / ".backforge" / "manifest.json").write_text(json.dumps(manifest))
+    (folder / "tests" / "tasks.test.js").unlink()
+    result = api.validate_dir(folder)
+    assert not result.success
+    assert ("file-missing", "tests/tasks.test.js") in [(i.rule, i.file) for i in result.issues]
+
+
+def test_an_unreadable_manifest_is_a_note_not_a_crash(folder: Path) -> None:
+    (folder / ".backforge" / "manifest.json").write_text("{ not json")
+    (folder / "tests" / "tasks.test.js").unlink()
+    result = api.validate_dir(folder)
+    assert not result.success  # nothing tells the deletion apart: the old verdict
+    assert any("deleted files were not told apart" in n for n in result.assessment.notes)

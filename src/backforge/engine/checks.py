@@ -17,9 +17,26 @@ def errors_in(issues: Sequence[Issue]) -> list[Issue]:
     return [i for i in issues if i.severity is Severity.ERROR]
 
 
-def _path_problem(path: str) -> str | None:
+# What every file system takes (ext4, APFS, NTFS: 255 per name); the whole path is
+# capped well under PATH_MAX so a hostile answer cannot make writes fail half-way.
+MAX_NAME_BYTES = 255
+MAX_PATH_BYTES = 1024
+
+
+def path_problem(path: str) -> str | None:
+    """Why a generated path is unsafe to write, or None."""
     if not path or path.strip() != path:
         return "empty or padded with spaces"
+    if any(ord(c) < 32 or ord(c) == 127 for c in path):
+        return "holds a NUL or control character"
+    try:
+        encoded = path.encode("utf-8")
+    except UnicodeEncodeError:
+        return "not valid Unicode text (a lone surrogate)"
+    if len(encoded) > MAX_PATH_BYTES:
+        return f"longer than {MAX_PATH_BYTES} bytes"
+    if any(len(part) > MAX_NAME_BYTES for part in encoded.split(b"/")):
+        return f"has a name longer than {MAX_NAME_BYTES} bytes"
     if path.startswith("/") or (len(path) > 1 and path[1] == ":"):
         return "absolute"
     if "\\" in path:
@@ -34,9 +51,12 @@ def path_issues(files: Sequence[GeneratedFile], owners: Mapping[str, str],
     """Unsafe paths, a path twice in one answer, a path another validated unit already wrote."""
     issues = []
     for path, count in Counter(f.path for f in files).items():
-        problem = _path_problem(path)
+        problem = path_problem(path)
         if problem:
-            issues.append(Issue("unsafe-path", f"path {path!r} is {problem}", file=path))
+            shown = repr(path) if len(path) <= 80 else f"{path[:77]!r}..."
+            issues.append(Issue("unsafe-path", f"path {shown} is {problem}", file=path,
+                                hint="write a relative POSIX path inside the project, "
+                                     "e.g. src/utils/x.js"))
         if count > 1:
             issues.append(Issue("duplicate-file", f"{path} appears {count} times", file=path))
         owner = owners.get(path)

@@ -39,6 +39,35 @@ class UnitFiles:
     critical: tuple[str, ...] = ()  # a subset of required
 
 
+@dataclass(frozen=True)
+class OutputPolicy:
+    """What a stack's units may write and what their code may use (DESIGN.md, "Trust
+    boundaries"). The validator enforces it for every provider; the defaults are the
+    strictest (no extra files, no allowances), so a stack states only what it needs."""
+
+    # The one module that reads the environment: allowed `unsafe-env-read`.
+    config_module: str | None = None
+    # Code rule id -> path globs (fnmatch) also allowed to use it, e.g. a test helper
+    # that points the config at the test database.
+    code_allowances: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Module -> globs of files its units may write besides the declared ones, uncapped
+    # (a glob's `*` stays within one folder), e.g. the migrations a regeneration appends.
+    declared_patterns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Module -> folders where its units may add files beyond the declared ones.
+    extra_folders: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # False: a unit may write any path that is not reserved or forbidden (tests of other
+    # rules, tools that validate loose files); every real stack bounds its units.
+    bounded: bool = True
+    max_extra_files: int = 10  # per unit
+    max_extra_bytes: int = 200_000  # per extra file (declared files have no size cap here)
+    # Path globs no unit may write (besides .backforge/ and .git/, which no stack may).
+    forbidden_paths: tuple[str, ...] = ()
+    manifest: str | None = None  # the package manifest file name, e.g. "package.json"
+    manifest_module: str | None = None  # the only module that may write it (at the root)
+    packages: frozenset[str] = frozenset()  # every package a unit may declare
+    scripts: Mapping[str, str] = field(default_factory=dict)  # manifest scripts: name -> command
+
+
 class StackLayout(Protocol):
     """What the planner needs from a stack: its modules and each unit's files."""
 

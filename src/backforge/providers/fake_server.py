@@ -29,7 +29,11 @@ from backforge.providers.fake_endpoints import (
     apply_endpoint_fault,
     load_answers,
 )
-from backforge.providers.fake_faults import CONTENT_FAULTS, apply_content_fault
+from backforge.providers.fake_faults import (
+    CONTENT_FAULTS,
+    HOSTILE_FAULTS,
+    apply_content_fault,
+)
 from backforge.providers.hybrid_prompt import render_answer
 from backforge.providers.llm.prompts import parse_header
 from backforge.providers.llm.protocol import render_response
@@ -38,7 +42,8 @@ from backforge.spec.names import resolve
 from backforge.stacks import get_stack
 
 TRANSPORT_FAULTS = ("429", "500", "hang", "truncated")
-FAULTS = TRANSPORT_FAULTS + CONTENT_FAULTS
+FAULTS = TRANSPORT_FAULTS + CONTENT_FAULTS  # the default mix
+KNOWN_FAULTS = FAULTS + HOSTILE_FAULTS  # hostile ones only when named
 _REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found",
             429: "Too Many Requests", 500: "Internal Server Error"}
 
@@ -76,10 +81,10 @@ class FakeLLMStats:
 class FakeLLMServer:
     def __init__(self, config: FakeLLMConfig | None = None, *, port: int = 0, **knobs) -> None:
         self.config = config or FakeLLMConfig(**knobs)
-        unknown = set(self.config.faults) - set(FAULTS)
+        unknown = set(self.config.faults) - set(KNOWN_FAULTS)
         if unknown:
             raise ValueError(f"unknown fault kind(s): {', '.join(sorted(unknown))}; "
-                             f"known: {', '.join(FAULTS)}")
+                             f"known: {', '.join(KNOWN_FAULTS)}")
         self.port = port
         self.answers = load_answers(self.config.answers)
         self.stats = FakeLLMStats()
@@ -209,7 +214,7 @@ class FakeLLMServer:
         finish = "stop"
         if fault == "truncated":
             text, finish = text[: len(text) // 2], "length"
-        elif fault in CONTENT_FAULTS:
+        elif fault in CONTENT_FAULTS or fault in HOSTILE_FAULTS:
             text = self._mistake(unit_id, fault, faulty)
         elif fault is None:
             self._shown.pop(unit_id, None)  # a correct answer: nothing left to repair

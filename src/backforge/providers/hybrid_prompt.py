@@ -16,10 +16,16 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from backforge.engine.protocols import UnitContext
+from backforge.engine.protocols import GeneratedFile, UnitContext
 from backforge.plan.model import Unit
-from backforge.providers.llm.prompts import HEADER_TAG, Prompt, prompt_env, spec_slice
-from backforge.providers.llm.protocol import BadResponse, _load
+from backforge.providers.llm.prompts import (
+    HEADER_TAG,
+    Prompt,
+    prompt_env,
+    repair_excerpt,
+    spec_slice,
+)
+from backforge.providers.llm.protocol import BadResponse, _load, check_size
 
 ENDPOINT_PROMPT_VERSION = "endpoints-1"
 KIND = "endpoints"
@@ -53,11 +59,14 @@ def build_endpoint_prompt(unit: Unit, ctx: UnitContext, facts: EndpointFacts) ->
     head = endpoint_header(unit, ctx, facts)
     retry = ctx.previous is not None and ctx.attempt > 1
     previous = ctx.previous.file_map().get(facts.path, "") if retry and ctx.previous else ""
+    excerpt = repair_excerpt((GeneratedFile(facts.path, previous),) if previous else (),
+                             ctx.issues if retry else ())
+    previous = excerpt.files[0].content if excerpt.files else ""
     values = {
         "unit": unit, "header_tag": HEADER_TAG, "header": json.dumps(head, separators=(",", ":")),
         "path": facts.path, "endpoints": facts.endpoints, "tables": facts.tables,
         "imports": facts.imports, "spec": json.dumps(head["spec"], indent=1),
-        "retry": retry, "previous": previous, "issues": ctx.issues if retry else (),
+        "retry": retry, "previous": previous, "issues": excerpt.issues,
         "prompt_version": ENDPOINT_PROMPT_VERSION,
     }
     env = prompt_env(ctx.plan.stack)
@@ -67,7 +76,9 @@ def build_endpoint_prompt(unit: Unit, ctx: UnitContext, facts: EndpointFacts) ->
 
 def parse_answer(text: str) -> tuple[FunctionAnswer, ...]:
     """The functions of an answer (code fences, prose and trailing commas tolerated);
-    BadResponse (retryable) when there is no usable `functions` list."""
+    BadResponse (retryable) when there is no usable `functions` list or the answer is
+    over the byte cap."""
+    check_size(text)
     data = _load(text)
     items = data.get("functions") if isinstance(data, dict) else None
     if not isinstance(items, list):

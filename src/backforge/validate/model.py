@@ -92,6 +92,15 @@ class EnvRead:
 
 
 @dataclass(frozen=True)
+class Hazard:
+    """A use of an API the stack's code never needs (child_process, eval, network, ...)."""
+
+    rule: str  # e.g. "unsafe-eval"
+    line: int
+    message: str  # what was found, e.g. "uses globalThis.eval"
+
+
+@dataclass(frozen=True)
 class TableDef:
     """A table a SQL file creates (or alters), with the columns it gets there."""
 
@@ -140,6 +149,7 @@ class ParsedFile:
     sql: tuple[SqlFragment, ...] = ()  # SQL held in strings of a source file
     sql_interpolations: tuple[SqlInterpolation, ...] = ()
     env_reads: tuple[EnvRead, ...] = ()
+    hazards: tuple[Hazard, ...] = ()  # forbidden APIs (see languages/js_safety.py)
     schema: SqlSchemaFacts | None = None  # a SQL file's definitions and references
 
     @property

@@ -14,13 +14,20 @@ Warnings never block.
 
 Without the plan (no spec to build it from) presence cannot be judged: modules
 are then validated exactly when their files have no errors, and the result says so.
+
+Files the user deleted on purpose (`deleted`: recorded in the folder's manifest as
+written by backforge, absent now) are not required any more: a unit whose only files
+were deleted counts as validated, and the result lists them (info, never an error).
+Critical files stay required whatever the manifest says: the project cannot work
+without them.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,7 +42,7 @@ from backforge.engine.report import (
     module_status,
     run_success,
 )
-from backforge.plan.model import ModuleDef, Plan
+from backforge.plan.model import ModuleDef, Plan, Unit
 
 # Folders that are never part of the project's own source.
 SKIPPED_DIRS = frozenset({"node_modules", ".git", ".backforge", ".terraform", "coverage",
@@ -130,6 +137,7 @@ class ProjectAssessment:
     success_rate: float
     presence_checked: bool  # a plan was known: required and critical files were checked
     notes: tuple[str, ...] = field(default=())
+    deleted: tuple[str, ...] = ()  # generated files the user deleted on purpose (info)
 
     @property
     def errors(self) -> int:
@@ -139,20 +147,33 @@ class ProjectAssessment:
         return {"success": self.success, "success_rate": round(self.success_rate, 4),
                 "presence_checked": self.presence_checked, "errors": self.errors,
                 "warnings": len(self.issues) - self.errors,
-                "modules": [m.to_dict() for m in self.modules], "notes": list(self.notes)}
+                "modules": [m.to_dict() for m in self.modules], "notes": list(self.notes),
+                "deleted": list(self.deleted)}
+
+
+def _still_required(unit: Unit, deleted: Collection[str]) -> Unit:
+    """`unit` without the non-critical files the user deleted on purpose."""
+    if not deleted:
+        return unit
+    keep = tuple(p for p in unit.required if p not in deleted or p in unit.critical)
+    return unit if keep == unit.required else dataclasses.replace(unit, required=keep)
 
 
 def _unit_reports(plan: Plan, files: Mapping[str, str], by_file: Mapping[str, list[Issue]],
-                  required_ratio: float) -> tuple[list[UnitReport], dict[str, list[Issue]]]:
+                  required_ratio: float, deleted: Collection[str] = ()
+                  ) -> tuple[list[UnitReport], dict[str, list[Issue]]]:
     """Each planned unit judged on the folder's files; the issues it owns, per module."""
     reports: list[UnitReport] = []
     owned: dict[str, list[Issue]] = {}
-    for unit in plan.units.values():
+    for planned in plan.units.values():
+        unit = _still_required(planned, deleted)
         paths = tuple(dict.fromkeys(p for p in (*unit.required, *unit.critical) if p in files))
         present = [GeneratedFile(p, files[p]) for p in paths]
-        issues = presence_issues(unit, present, required_ratio)
+        issues = presence_issues(unit, present, required_ratio) if unit.required else []
         issues += [i for p in paths for i in by_file.get(p, ())]
-        if not paths:
+        if not unit.required and not unit.critical:
+            status = UnitStatus.VALIDATED  # every file of it was deleted on purpose
+        elif not paths:
             status = UnitStatus.FAILED
         else:
             status = UnitStatus.PARTIAL if errors_in(issues) else UnitStatus.VALIDATED
@@ -164,7 +185,7 @@ def _unit_reports(plan: Plan, files: Mapping[str, str], by_file: Mapping[str, li
 def assess(files: Mapping[str, str], issues: Sequence[Issue], modules: ModuleMap, *,
            plan: Plan | None = None, module_defs: Sequence[ModuleDef] = (),
            required_ratio: float = 0.9, success_ratio: float = 0.95,
-           notes: Sequence[str] = ()) -> ProjectAssessment:
+           notes: Sequence[str] = (), deleted: Collection[str] = ()) -> ProjectAssessment:
     """Group `issues` by module and judge every module (see the module docstring).
 
     With `plan`, its units are judged on presence and errors. Without it, every module
@@ -175,7 +196,7 @@ def assess(files: Mapping[str, str], issues: Sequence[Issue], modules: ModuleMap
     results: list[ModuleResult] = []
     planned: set[str] = set()
     if plan is not None:
-        reports, owned = _unit_reports(plan, files, by_file, required_ratio)
+        reports, owned = _unit_reports(plan, files, by_file, required_ratio, set(deleted))
         planned = {p for u in plan.units.values() for p in (*u.required, *u.critical)}
         for mod in plan.modules:
             units = [r for r in reports if r.module == mod.name]
@@ -200,7 +221,7 @@ def assess(files: Mapping[str, str], issues: Sequence[Issue], modules: ModuleMap
     if any(m.name == OTHER and m.errors for m in results):
         success = False  # errors anywhere block, whoever owns the file
     return ProjectAssessment(tuple(results), tuple(all_issues), success, rate,
-                             plan is not None, tuple(notes))
+                             plan is not None, tuple(notes), tuple(sorted(deleted)))
 
 
 def _merge_loose(results: list[ModuleResult],

@@ -14,8 +14,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from backforge.engine.protocols import Generation, Issue, UnitContext
-from backforge.plan.model import Unit
+from backforge.plan.model import OutputPolicy, Unit
+from backforge.validate.boundary import boundary_issues, over_cap
 from backforge.validate.checks import Check, Scope, checks_for, run_checks
+from backforge.validate.checks.safety import SafetyCheck
 from backforge.validate.languages import Language
 from backforge.validate.registry import Registry
 from backforge.validate.rules import declared_packages, load_package_json
@@ -23,16 +25,26 @@ from backforge.validate.rules import declared_packages, load_package_json
 PACKAGE_JSON = "package.json"
 
 
-def stack_rules_of(stack_name: str) -> tuple[str, ...]:
-    """The rule ids a stack opts into (its `rules` attribute); () for an unknown stack."""
+def _stack(stack_name: str) -> Any:
+    # stacks/ imports validate/ (render uses the registry): a top-level import would cycle.
     from backforge.errors import UnknownStackError
     from backforge.stacks import get_stack
 
     try:
-        stack = get_stack(stack_name)
+        return get_stack(stack_name)
     except UnknownStackError:
-        return ()
-    return tuple(getattr(stack, "rules", ()))
+        return None
+
+
+def stack_rules_of(stack_name: str) -> tuple[str, ...]:
+    """The rule ids a stack opts into (its `rules` attribute); () for an unknown stack."""
+    return tuple(getattr(_stack(stack_name), "rules", ()))
+
+
+def stack_policy_of(stack_name: str) -> OutputPolicy:
+    """The stack's output boundary (its `policy`); the strictest default without one."""
+    policy = getattr(_stack(stack_name), "policy", None)
+    return policy if isinstance(policy, OutputPolicy) else OutputPolicy()
 
 
 class UnitValidator:
@@ -41,27 +53,41 @@ class UnitValidator:
     Keeps one Registry for the whole run, re-synced to `ctx.files` plus the unit's
     own files on every call, so each file is parsed once however many units follow.
     `stack_rules=None` takes the rules of the plan's stack (`ctx.plan.stack`).
-    Presence is the engine's job (see `presence_issues`)."""
+    Presence is the engine's job (see `presence_issues`).
+
+    Before any of that, the output boundary and the code safety gate of the stack's
+    `OutputPolicy` (`policy=None`: the plan's stack's): paths the unit may write, its
+    package manifest, and forbidden APIs. An answer with far more files than the unit
+    may write is judged on its paths alone (parsing 100,000 files helps no repair)."""
 
     def __init__(self, languages: Sequence[Language] | None = None,
-                 stack_rules: Iterable[str] | None = None) -> None:
+                 stack_rules: Iterable[str] | None = None,
+                 policy: OutputPolicy | None = None) -> None:
         self.registry = Registry(languages)
         self._lock = threading.Lock()  # the registry is shared state; callers may use threads
         self._package_json: tuple[str | None, dict[str, Any] | None] = (None, None)
         self._checks: tuple[Check, ...] | None = \
             None if stack_rules is None else checks_for(stack_rules)
+        self._policy = policy
 
     def validate(self, unit: Unit, generation: Generation, ctx: UnitContext) -> list[Issue]:
-        own = generation.file_map()
         with self._lock:
+            if self._policy is None:
+                self._policy = stack_policy_of(ctx.plan.stack)
             if self._checks is None:
-                self._checks = checks_for(stack_rules_of(ctx.plan.stack))
+                self._checks = (*checks_for(stack_rules_of(ctx.plan.stack)),
+                                SafetyCheck(self._policy))
+            issues = boundary_issues(unit, generation.files, generation.dependencies,
+                                     generation.dev_dependencies, self._policy)
+            if over_cap(unit, generation.files, self._policy):
+                return issues
+            own = generation.file_map()
             self.registry.sync({**ctx.files, **own}, likely_new=own.keys())
             manifest = self._manifest()
             declared = declared_packages(generation.dependencies, generation.dev_dependencies,
                                          ctx.dependencies, package_json=manifest)
             scope = Scope(self.registry, tuple(own), declared, manifest)
-            return run_checks(self._checks, scope)
+            return issues + run_checks(self._checks, scope)
 
     def _manifest(self) -> dict[str, Any] | None:
         content = self.registry.content(PACKAGE_JSON)

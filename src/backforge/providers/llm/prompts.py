@@ -10,18 +10,26 @@ from __future__ import annotations
 
 import json
 import threading
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
 import jinja2
 
-from backforge.engine.protocols import UnitContext
+from backforge.engine.protocols import GeneratedFile, Issue, UnitContext
 from backforge.plan.model import Plan, Unit
 from backforge.spec.model import Project
 from backforge.validate.registry import Registry
 
 PROMPT_VERSION = "1"
+# A repair prompt resends a bounded excerpt of the failed answer, never all of it: an
+# answer is at most 2 MB (protocol.MAX_ANSWER_BYTES), a resend is at most ~100 kB.
+MAX_REPAIR_ISSUES = 30
+MAX_ISSUE_CHARS = 400  # per message and per hint
+MAX_REPAIR_FILE_CHARS = 24_000  # per file resent
+MAX_REPAIR_CHARS = 80_000  # every file resent, together
+_SHOWN_PATH = 200
 HEADER_TAG = "backforge-unit"
 _CODE = (".js", ".mjs", ".cjs")
 
@@ -30,6 +38,46 @@ _CODE = (".js", ".mjs", ".cjs")
 class Prompt:
     system: str
     user: str
+
+
+@dataclass(frozen=True)
+class RepairExcerpt:
+    """What a repair prompt shows of the failed attempt, and how much it left out."""
+
+    files: tuple[GeneratedFile, ...]
+    issues: tuple[Issue, ...]
+    omitted_files: int = 0
+    omitted_issues: int = 0
+
+
+def _cut(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}\n... [cut: {len(text) - limit:,} more characters]"
+
+
+def _short(issue: Issue) -> Issue:
+    return replace(issue, message=_cut(issue.message, MAX_ISSUE_CHARS),
+                   hint=_cut(issue.hint, MAX_ISSUE_CHARS) if issue.hint else issue.hint,
+                   file=issue.file[:_SHOWN_PATH] if issue.file else issue.file)
+
+
+def repair_excerpt(previous: Sequence[GeneratedFile], issues: Sequence[Issue]) -> RepairExcerpt:
+    """The failed attempt's issues (errors first) and files (those with issues first),
+    each cut to its cap, in at most MAX_REPAIR_CHARS."""
+    ordered = sorted(issues, key=lambda i: str(i.severity) != "error")
+    shown_issues = tuple(_short(i) for i in ordered[:MAX_REPAIR_ISSUES])
+    flagged = {i.file for i in issues}
+    files: list[GeneratedFile] = []
+    budget = MAX_REPAIR_CHARS
+    for f in sorted(previous, key=lambda f: f.path not in flagged):
+        if budget <= 0:
+            break
+        content = _cut(f.content, min(MAX_REPAIR_FILE_CHARS, budget))
+        files.append(GeneratedFile(f.path[:_SHOWN_PATH], content))
+        budget -= len(content)
+    return RepairExcerpt(tuple(files), shown_issues, len(previous) - len(files),
+                         len(issues) - len(shown_issues))
 
 
 @lru_cache(maxsize=8)
@@ -140,14 +188,17 @@ def build_prompt(unit: Unit, ctx: UnitContext) -> Prompt:
     env = prompt_env(plan.stack)
     head = header(plan, unit)
     retry = ctx.previous is not None and ctx.attempt > 1
+    excerpt = repair_excerpt(ctx.previous.files if retry and ctx.previous else (),
+                             ctx.issues if retry else ())
     values = {
         "unit": unit, "plan": plan, "module": plan.module(unit.module),
         "header_tag": HEADER_TAG, "header": json.dumps(head, separators=(",", ":")),
         "spec": json.dumps(head["spec"], indent=1),
         "imports": importable(plan, unit, ctx),
         "dependencies": declared_packages(plan, unit, ctx),
-        "retry": retry, "previous": ctx.previous.files if retry and ctx.previous else (),
-        "issues": ctx.issues if retry else (), "prompt_version": PROMPT_VERSION,
+        "retry": retry, "previous": excerpt.files, "issues": excerpt.issues,
+        "omitted_files": excerpt.omitted_files, "omitted_issues": excerpt.omitted_issues,
+        "prompt_version": PROMPT_VERSION,
     }
     return Prompt(env.get_template("system.j2").render(values),
                   env.get_template("unit.j2").render(values))

@@ -5,6 +5,12 @@
 Models wrap JSON in code fences, put prose before it or leave trailing commas;
 all of that is repaired here. What cannot be repaired raises `BadResponse`, a
 retryable ProviderError, so the engine's next attempt gets another chance.
+
+Caps, checked here before anything else looks at an answer: at most
+`MAX_ANSWER_BYTES` of text (a unit's files are a few hundred kB at most; the biggest,
+the OpenAPI document of a 500-table project, stays well under) and, when the caller
+knows the unit, at most its declared files plus `EXTRA_FILES` files. An answer over a
+cap is a BadResponse too: retried, never stored in the cache, never validated.
 """
 
 from __future__ import annotations
@@ -15,6 +21,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from backforge.engine.protocols import GeneratedFile, Generation, RetryableError, Usage
+
+MAX_ANSWER_BYTES = 2_000_000
+EXTRA_FILES = 50  # files an answer may hold beyond the unit's declared ones
 
 _FENCE = re.compile(r"```[A-Za-z0-9_-]*[ \t]*\n(.*?)\n?```", re.DOTALL)
 _TRAILING_COMMA = re.compile(r",(\s*[}\]])")
@@ -29,14 +38,32 @@ class BadResponse(RetryableError):
         self.reason = reason
 
 
-def parse_response(text: str, usage: Usage | None = None) -> Generation:
-    """Turn a model's answer into a Generation; raise BadResponse when beyond repair."""
+def check_size(text: str, max_bytes: int = MAX_ANSWER_BYTES) -> None:
+    """BadResponse when the answer is over the byte cap (checked before parsing it)."""
+    if len(text) > max_bytes or len(text.encode("utf-8", "replace")) > max_bytes:
+        raise BadResponse(f"the answer is over the cap of {max_bytes:,} bytes "
+                          f"({len(text):,} characters)", text)
+
+
+def file_cap(declared: int) -> int:
+    """The most files an answer for a unit of `declared` files may hold."""
+    return declared + EXTRA_FILES
+
+
+def parse_response(text: str, usage: Usage | None = None, *, max_files: int | None = None,
+                   max_bytes: int = MAX_ANSWER_BYTES) -> Generation:
+    """Turn a model's answer into a Generation; raise BadResponse when beyond repair or
+    over a cap (`max_files`: None, no count cap)."""
+    check_size(text, max_bytes)
     data = _load(text)
     if not isinstance(data, dict):
         raise BadResponse("the answer is not a JSON object", text)
     files = data.get("files")
     if not isinstance(files, list):
         raise BadResponse('no "files" list', text)
+    if max_files is not None and len(files) > max_files:
+        raise BadResponse(f"the answer holds {len(files):,} files, over the cap of "
+                          f"{max_files:,} for this unit", text)
     out: list[GeneratedFile] = []
     for i, item in enumerate(files):
         if not isinstance(item, dict) or not isinstance(item.get("path"), str) \

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 import httpx
@@ -20,7 +21,7 @@ from backforge.engine.protocols import Generation, UnitContext, Usage
 from backforge.plan.model import Unit
 from backforge.providers.llm.cache import ResponseCache, cache_key
 from backforge.providers.llm.prompts import Prompt, build_prompt
-from backforge.providers.llm.protocol import BadResponse, parse_response
+from backforge.providers.llm.protocol import BadResponse, file_cap, parse_response
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,9 @@ class ConfiguredProvider:
         return Completion(reply.text, reply.usage)
 
     async def generate(self, unit: Unit, ctx: UnitContext) -> Generation:
-        completion = await self.complete(build_prompt(unit, ctx))
+        cap = file_cap(len(set(unit.required) | set(unit.critical)))
+        completion = await self.complete(build_prompt(unit, ctx),
+                                         accept=partial(parse_response, max_files=cap))
         # A cached completion carries no usage (no tokens spent), only the flag.
-        generation = parse_response(completion.text, completion.usage)
+        generation = parse_response(completion.text, completion.usage, max_files=cap)
         return replace(generation, cached=True) if completion.cached else generation

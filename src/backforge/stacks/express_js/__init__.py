@@ -11,11 +11,12 @@ from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
 from backforge.engine.protocols import Generation
-from backforge.plan.model import ModuleDef, Plan, Unit, UnitFiles
+from backforge.plan.model import ModuleDef, OutputPolicy, Plan, Unit, UnitFiles
 from backforge.spec.model import Project
 from backforge.spec.names import Names
 from backforge.stacks.express_js import layout
 from backforge.stacks.express_js import render as _render
+from backforge.stacks.express_js.policy import POLICY
 
 if TYPE_CHECKING:
     from backforge.sql.evolution import Evolution
@@ -28,6 +29,7 @@ class ExpressJsStack:
     name = "express-js"
     modules: tuple[ModuleDef, ...] = layout.MODULES
     rules = ("named-exports", "parameterized-sql")  # stack rules validate/ implements
+    policy: OutputPolicy = POLICY  # what units may write and their code may use (the output boundary)
 
     def unit_files(self, module: str, table: str | None, project: Project,
                    names: Names) -> UnitFiles:

@@ -39,6 +39,7 @@ from backforge.stacks.express_js.deps import module_dependencies, project_depend
 from backforge.stacks.express_js.endpoints import LOCAL_NAMES
 from backforge.stacks.express_js.jsliteral import js_key, js_value
 from backforge.stacks.express_js.layout import TEMPLATES, extra_output_path, extra_templates
+from backforge.stacks.express_js.policy import SCRIPTS
 from backforge.stacks.express_js.testgen import js_body, js_key_path, suite_plan
 
 Files = list[tuple[str, str]]
@@ -144,13 +145,8 @@ def _common(ctx: ProjectContext, plan: Plan) -> dict[str, Any]:
 
 def package_json(ctx: ProjectContext, plan: Plan) -> str:
     deps, dev = project_dependencies(m.name for m in plan.modules)
-    scripts = {"start": "node src/index.js", "dev": "node --watch src/index.js",
-               "migrate": "node src/db/migrate.js up",
-               "migrate:down": "node src/db/migrate.js down",
-               "migrate:status": "node src/db/migrate.js status",
-               "seed": "node src/db/seed.js", "lint": "eslint ."}
-    if ctx.options.tests:
-        scripts["test"] = "jest --runInBand"
+    # The policy's script allow-list is the source: a model's package.json is held to it.
+    scripts = {k: v for k, v in SCRIPTS.items() if k != "test" or ctx.options.tests}
     manifest: dict[str, Any] = {
         "name": ctx.app[:214], "version": "0.1.0",
         "description": ctx.api_description,  # json.dumps quotes it

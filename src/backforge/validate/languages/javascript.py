@@ -19,6 +19,7 @@ from backforge.validate.languages import node as node_rules
 from backforge.validate.languages.anchors import word_hits
 from backforge.validate.languages.js_extract import Collector
 from backforge.validate.languages.js_facts import CALLS_QUERY, env_reads, sql_facts
+from backforge.validate.languages.js_safety import BOUND_QUERY, SAFETY_QUERY, hazards
 from backforge.validate.languages.sql import embedded_schema
 from backforge.validate.languages.treesitter import ThreadLocalParser, first_syntax_problem
 from backforge.validate.model import DefaultExport, Exports, ParsedFile
@@ -58,6 +59,8 @@ _QUERY_SOURCE = """
 _TS_LANGUAGE = TSLanguage(tsjs.language())
 _QUERY = Query(_TS_LANGUAGE, _QUERY_SOURCE)
 _CALLS = Query(_TS_LANGUAGE, CALLS_QUERY)
+_SAFETY = Query(_TS_LANGUAGE, SAFETY_QUERY)
+_SAFETY_BOUND = Query(_TS_LANGUAGE, BOUND_QUERY)
 # Every query pattern contains one of these words. Running the query only over the
 # byte ranges where they occur costs a third of a whole-tree pass; the query still
 # does all the matching, so a word in a string or comment simply matches nothing.
@@ -109,10 +112,11 @@ class JavaScriptLanguage(ThreadLocalParser):
         parsed = collector.result(path, self.name, (problem,) if problem else ())
         sql, spliced = sql_facts(root, data)
         reads = env_reads(root, data, _CALLS)
-        if not (sql or spliced or reads):
+        found = hazards(root, data, _SAFETY, _SAFETY_BOUND)
+        if not (sql or spliced or reads or found):
             return parsed
         return replace(parsed, sql=sql, sql_interpolations=spliced, env_reads=reads,
-                       schema=embedded_schema(sql))
+                       hazards=found, schema=embedded_schema(sql))
 
     def resolve(self, from_path: str, specifier: str,
                 known_paths: Collection[str]) -> str | None:
