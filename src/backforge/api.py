@@ -9,8 +9,10 @@ This is the only module (with the CLI above it) that knows every stage:
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from contextlib import nullcontext
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -212,6 +214,7 @@ def generate(spec: str | Path | Mapping[str, Any] | LoadedSpec,
     Input errors (bad spec, unusable output folder, unknown provider) raise an
     InputError subclass before anything is written.
     """
+    started = time.monotonic()
     options = options or GenerateOptions()
     loaded = spec if isinstance(spec, LoadedSpec) else load(spec)
     stack = get_stack(options.stack or loaded.project.stack)
@@ -229,14 +232,49 @@ def generate(spec: str | Path | Mapping[str, Any] | LoadedSpec,
         if options.dry_run:
             return regenerate.dry_run_result(loaded, stack, the_plan, provider, choice.model,
                                              options, root)
+        # Takes the folder's lock (held until the run is committed) and recovers an
+        # interrupted run before reading the folder.
         session = regenerate.open_session(
             root, stack, the_plan, provider, provider_name=options.provider,
             model=choice.model,
             allow_destructive=options.allow_destructive)
-    sink = session.sink if session is not None else MemorySink()
-    validator = UnitValidator()
-    result = run_sync(the_plan, session.provider if session is not None else provider,
-                      validator, sink, engine_options, on_event=on_event)
+    with session if session is not None else nullcontext():
+        # --deadline bounds the whole run: the engine gets what the preparation left,
+        # minus a reserve for the final write (see _engine_deadline).
+        engine_options = replace(engine_options, deadline=_engine_deadline(
+            options.deadline, time.monotonic() - started))
+        sink = session.sink if session is not None else MemorySink()
+        validator = UnitValidator()
+        result = run_sync(the_plan, session.provider if session is not None else provider,
+                          validator, sink, engine_options, on_event=on_event)
+        success, report, project_issues = _assess(result, validator, loaded, stack, the_plan,
+                                                  options)
+        if session is not None:
+            # With the normalized spec, so `verify`, `validate` and the next run need no path
+            # to it; everything of the run becomes visible here, at once.
+            report = session.finish(report, loaded.project.model_dump(mode="json"))
+    return GenerateResult(success, dict(result.files), report, root, project_issues,
+                          session.conflicts if session is not None else ())
+
+
+# The share of --deadline kept for what follows the engine (whole-project checks, the
+# manifest, the commit's renames: all linear in the files), at most WRITE_RESERVE_MAX s.
+WRITE_RESERVE = 0.05
+WRITE_RESERVE_MAX = 10.0
+
+
+def _engine_deadline(deadline: float, spent: float) -> float:
+    """The engine's share of the run's deadline after `spent` seconds of preparation
+    (reading the folder, the previous spec, the evolution). Never zero: the engine then
+    stops at once and the run still records what it has."""
+    reserve = min(deadline * WRITE_RESERVE, WRITE_RESERVE_MAX)
+    return max(deadline - spent - reserve, 0.001)
+
+
+def _assess(result: Any, validator: UnitValidator, loaded: LoadedSpec, stack: Any,
+            the_plan: Any, options: GenerateOptions
+            ) -> tuple[bool, dict[str, Any], tuple[Issue, ...]]:
+    """The run's verdict and report: the engine's, plus whole-project checks."""
     package = _package_json(result.files)
     # Whole-project checks against the final package.json; without one (config
     # not validated, already reported) fall back to what the units declared.
@@ -248,12 +286,7 @@ def generate(spec: str | Path | Mapping[str, Any] | LoadedSpec,
                           success)
     if loaded.project.endpoints:  # which custom endpoints have logic, which answer 501
         report["endpoints"] = stack.endpoint_status(the_plan, result.files)
-    if session is not None:
-        report = session.finish(report)
-        # The normalized spec, so `verify`, `validate` and the next run need no path to it.
-        session.write_meta(report, loaded.project.model_dump(mode="json"))
-    return GenerateResult(success, dict(result.files), report, root, project_issues,
-                          session.conflicts if session is not None else ())
+    return success, report, project_issues
 
 
 def plan(spec: str | Path | Mapping[str, Any] | LoadedSpec,
