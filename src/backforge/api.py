@@ -20,6 +20,7 @@ from backforge import plan as planner
 from backforge.engine import EngineOptions, run_sync
 from backforge.engine.events import Event
 from backforge.engine.protocols import Issue, Usage
+from backforge.output.journal import FolderLock, recover
 from backforge.output.writer import DirectoryWriter, MemorySink, check_output_dir
 from backforge.providers.template import TemplateProvider
 from backforge.spec import load as load_spec
@@ -482,19 +483,27 @@ def verify(path: str | Path, *, spec: str | Path | None = None,
     from backforge.errors import InputError
     from backforge.verify import verify_project
 
-    root = Path(path)
+    # Absolute first: every step runs commands with cwd=root, and a relative path given to
+    # them (the hard-link copy of node_modules) would resolve inside the project itself.
+    root = Path(path).resolve()
     if not root.is_dir():
         raise InputError(f"{root}: no such folder")
-    recorded = _recorded_report(root)
-    notes: list[str] = []
-    loaded = _spec_for(spec, recorded, notes, root)
-    if loaded is None:
-        raise InputError(f"{root}: cannot tell which spec produced it; pass --spec SPEC")
-    the_stack = get_stack(loaded.project.stack)
-    the_plan = planner.build(loaded.project, the_stack, loaded.names)
-    report = verify_project(root, the_plan, the_stack, database_url=database_url,
-                            npm_cache=Path(npm_cache) if npm_cache else None,
-                            run_tests=run_tests, on_step=on_step)
-    if (root / ".backforge").is_dir():
-        DirectoryWriter(root).write_meta("report.json", {**recorded, "verify": report.to_dict()})
+    ours = (root / ".backforge").is_dir()
+    # The folder's lock (one generate or verify at a time) when the folder is backforge's.
+    with FolderLock(root) if ours else nullcontext():
+        if ours:
+            recover(root)  # an interrupted generate: verify what it committed, not a mix
+        recorded = _recorded_report(root)
+        notes: list[str] = []
+        loaded = _spec_for(spec, recorded, notes, root)
+        if loaded is None:
+            raise InputError(f"{root}: cannot tell which spec produced it; pass --spec SPEC")
+        the_stack = get_stack(loaded.project.stack)
+        the_plan = planner.build(loaded.project, the_stack, loaded.names)
+        report = verify_project(root, the_plan, the_stack, database_url=database_url,
+                                npm_cache=Path(npm_cache) if npm_cache else None,
+                                run_tests=run_tests, on_step=on_step)
+        if ours:
+            DirectoryWriter(root).write_meta("report.json",
+                                             {**recorded, "verify": report.to_dict()})
     return report

@@ -31,8 +31,9 @@ a commit.
 Test hook: every write boundary (a staged file, the commit, each applied operation,
 the end) calls `boundary()`. With `BACKFORGE_TEST_CRASH_AFTER=N` in the environment the
 process stops at the Nth boundary of the run: `os._exit(137)` (what SIGKILL leaves
-behind), or with `N:raise` a `SimulatedCrash` (a BaseException, for in-process tests).
-It exists for the fault-injection tests (tests/crash/) only; unset, it only counts.
+behind), or with `N:raise` a `SimulatedCrash` (a BaseException, for in-process tests);
+`0` never stops but lists the boundaries. It exists for the fault-injection tests
+(tests/crash/) only; unset, it only counts.
 """
 
 from __future__ import annotations
@@ -70,19 +71,23 @@ class SimulatedCrash(BaseException):
 
 
 class _Boundaries:
-    """The one place the crash hook lives; counts the write boundaries of a run."""
+    """The one place the crash hook lives; counts the write boundaries of a run (and,
+    with the hook set, names them: `0` never stops, it only lists them)."""
 
     def __init__(self) -> None:
         self.count = 0
+        self.names: list[str] = []
 
     def reset(self) -> None:
         self.count = 0
+        self.names = []
 
     def __call__(self, what: str) -> None:
         self.count += 1
         limit = os.environ.get(CRASH_AFTER_ENV)
         if not limit:
             return
+        self.names.append(what)
         n, _, mode = limit.partition(":")
         if self.count == int(n):
             if mode == "raise":
