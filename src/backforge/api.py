@@ -242,8 +242,10 @@ def generate(spec: str | Path | Mapping[str, Any] | LoadedSpec,
     with session if session is not None else nullcontext():
         # --deadline bounds the whole run: the engine gets what the preparation left,
         # minus a reserve for the final write (see _engine_deadline).
-        engine_options = replace(engine_options, deadline=_engine_deadline(
-            options.deadline, time.monotonic() - started))
+        share = _engine_deadline(options.deadline, time.monotonic() - started)
+        engine_options = replace(engine_options, deadline=share)
+        if session is not None:  # staging stops at the same moment as the engine
+            session.txn.deadline = time.monotonic() + share
         sink = session.sink if session is not None else MemorySink()
         validator = UnitValidator()
         result = run_sync(the_plan, session.provider if session is not None else provider,

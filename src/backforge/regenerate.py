@@ -182,15 +182,23 @@ def read_previous(root: Path, stack: Stack, plan: Plan, settings: inc.Settings) 
 
 class _BaseCopies:
     """Wraps the run's sink: every file a unit hands over also gets its base copy staged
-    right then, inside the engine's deadline rather than after it."""
+    right then, inside the engine's deadline rather than after it. A unit whose files
+    cannot all be staged (the deadline passed, the disk is full) leaves nothing staged
+    and the engine reports it as not written."""
 
-    def __init__(self, inner: Sink, txn: Transaction) -> None:
+    def __init__(self, inner: DirectoryWriter | MergingSink, txn: Transaction) -> None:
         self.inner, self.txn = inner, txn
 
     def write(self, unit: Unit, files: Sequence[GeneratedFile]) -> None:
-        self.inner.write(unit, files)
-        for f in files:
-            self.txn.put_if_changed(mf.base_path(f.path), f.content)
+        mark = self.txn.savepoint()
+        try:
+            self.inner.write(unit, files)
+            for f in files:
+                self.txn.put_if_changed(mf.base_path(f.path), f.content)
+        except Exception:
+            self.txn.rollback_to(mark)
+            self.inner.forget([f.path for f in files])
+            raise
 
 
 class Session:
@@ -231,6 +239,7 @@ class Session:
         """Stage the merge's removals, the manifest, spec.json and report.json, then
         commit the whole run. report.json is always written (it holds this run's
         timings); everything else only when its bytes change."""
+        self.txn.deadline = None  # what validated and was staged in time is recorded
         produced = self.produced()
         regen = None
         if self.previous is not None and isinstance(self.target, MergingSink):

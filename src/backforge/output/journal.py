@@ -49,7 +49,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Self
 
-from backforge.errors import OutputError
+from backforge.errors import BackforgeError, OutputError
 from backforge.output.writer import EXECUTABLE_SUFFIXES, MARKER_DIR, safe_relative
 
 LOCK = "lock"
@@ -181,17 +181,45 @@ class Op:
             {"path": self.path, "delete": True}
 
 
-class Transaction:
-    """A run's writes, staged and then made visible together by `commit`."""
+class DeadlinePassed(BackforgeError):
+    """The run's deadline passed while a unit's files were being staged."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, path: str) -> None:
+        super().__init__(f"the run's deadline passed while staging {path}: the unit's files "
+                         "were not kept")
+
+
+class Transaction:
+    """A run's writes, staged and then made visible together by `commit`. `deadline`
+    (time.monotonic()): staging after it raises DeadlinePassed, so a giant answer
+    cannot hold the run past --deadline."""
+
+    def __init__(self, root: Path, deadline: float | None = None) -> None:
         self.root = root
+        self.deadline = deadline
         self.staging = root / MARKER_DIR / STAGING
         self.ops: dict[str, Op] = {}
+        self._added: list[str] = []  # paths in staging order, for `rollback_to`
+
+    def savepoint(self) -> int:
+        return len(self._added)
+
+    def rollback_to(self, mark: int) -> list[str]:
+        """Forget what was staged since `savepoint()` returned `mark` (a unit whose files
+        could not all be staged); returns those paths."""
+        gone = self._added[mark:]
+        del self._added[mark:]
+        for rel in gone:
+            op = self.ops.pop(rel, None)
+            if op is not None and op.sha is not None:
+                (self.staging / rel).unlink(missing_ok=True)
+        return gone
 
     def put(self, path: str, content: str | bytes) -> None:
         """Stage `content` for `path` (replacing what this run staged for it before)."""
         rel = str(safe_relative(path))
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise DeadlinePassed(rel)
         data = content.encode(errors="surrogateescape") if isinstance(content, str) else content
         staged = self.staging / rel
         staged.parent.mkdir(parents=True, exist_ok=True)
@@ -199,6 +227,7 @@ class Transaction:
             fh.write(data)
         os.chmod(staged, 0o755 if staged.suffix in EXECUTABLE_SUFFIXES else 0o644)
         self.ops[rel] = Op(rel, _sha(data))
+        self._added.append(rel)
         boundary(f"staged {rel}")
 
     def put_if_changed(self, path: str, content: str | bytes) -> bool:
@@ -220,6 +249,7 @@ class Transaction:
         if rel in self.ops and self.ops[rel].sha is not None:
             (self.staging / rel).unlink(missing_ok=True)
         self.ops[rel] = Op(rel, None)
+        self._added.append(rel)
 
     def staged(self, path: str) -> bytes | None:
         """What this run staged for `path` (None: nothing, or a deletion)."""

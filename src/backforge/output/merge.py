@@ -175,6 +175,14 @@ class MergingSink:
             self.generated[path] = f.content
             self._apply(FileDecision(d.path, d.action, d.content, unit.id, d.conflicts))
 
+    def forget(self, paths: Sequence[str]) -> None:
+        """The unit's write was undone (see regenerate._BaseCopies)."""
+        gone = {str(safe_relative(p)) for p in paths}
+        for path in gone:
+            self.decisions.pop(path, None)
+            self.generated.pop(path, None)
+        self.written = [p for p in self.written if p not in gone]
+
     def remove_orphans(self, orphans: Mapping[str, str]) -> None:
         """`orphans`: path -> the unit that produced it last time."""
         for path, uid in sorted(orphans.items()):

@@ -82,6 +82,11 @@ class DirectoryWriter:
                 write_atomic(self.root / rel, f.content)
             self.written.append(f.path)
 
+    def forget(self, paths: Sequence[str]) -> None:
+        """The unit's write was undone (see regenerate._BaseCopies)."""
+        gone = set(paths)
+        self.written = [p for p in self.written if p not in gone]
+
     def write_meta(self, name: str, data: Any) -> Path:
         target = self.root / MARKER_DIR / name
         write_atomic(target, json.dumps(data, indent=2, sort_keys=False) + "\n")
