@@ -145,7 +145,11 @@ class FolderLock:
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         self.fd = fd
         ignore = marker / IGNORE
-        if not ignore.exists():
+        try:
+            current = ignore.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            current = None
+        if current != IGNORED:  # also one a kill left half-written
             ignore.write_text(IGNORED, encoding="utf-8")
         boundary.reset()
         return self
