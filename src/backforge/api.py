@@ -20,8 +20,8 @@ from backforge import plan as planner
 from backforge.engine import EngineOptions, run_sync
 from backforge.engine.events import Event
 from backforge.engine.protocols import Issue, Usage
-from backforge.output.journal import FolderLock, recover
-from backforge.output.writer import DirectoryWriter, MemorySink, check_output_dir
+from backforge.output.journal import FolderLock, Transaction, recover
+from backforge.output.writer import MemorySink, check_output_dir
 from backforge.providers.template import TemplateProvider
 from backforge.spec import load as load_spec
 from backforge.spec.loaders import LoadedSpec
@@ -505,7 +505,9 @@ def verify(path: str | Path, *, spec: str | Path | None = None,
         report = verify_project(root, the_plan, the_stack, database_url=database_url,
                                 npm_cache=Path(npm_cache) if npm_cache else None,
                                 run_tests=run_tests, on_step=on_step)
-        if ours:
-            DirectoryWriter(root).write_meta("report.json",
-                                             {**recorded, "verify": report.to_dict()})
+        if ours:  # through the journal: a kill leaves no temp file behind
+            txn = Transaction(root)
+            txn.put(".backforge/report.json",
+                    json.dumps({**recorded, "verify": report.to_dict()}, indent=2) + "\n")
+            txn.commit()
     return report

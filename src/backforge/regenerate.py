@@ -1,10 +1,12 @@
 """Regeneration: the wiring that makes `generate` into a backforge folder incremental.
 
-`open_session` picks the provider wrapper and the sink for a run into a folder:
-a first run writes as before and then records the manifest and base copies; a
-run into a folder with a manifest replays unchanged units from the base copies,
+`open_session` takes the folder's lock, finishes or undoes an interrupted run
+(output/journal.py), then picks the provider wrapper and the sink: a first run
+stages every file, its base copy and the manifest; a run into a folder with a
+manifest replays unchanged units from the base copies,
 pins applied migrations, adds the stack's evolution migration, merges the
 user's edits, removes files no unit produces any more, and records the result.
+Everything is staged in one transaction and committed at the end of the run.
 `plan_regeneration` computes the same decisions without writing (`backforge plan`).
 Like api.py it knows every stage; api.generate hands folder runs to it.
 """

@@ -188,3 +188,20 @@ def test_a_regeneration_stopped_by_the_exit_hook_in_a_real_process_converges(
     assert not leftovers(root)
     assert tree(root) == p.expected
     shutil.rmtree(root)
+
+
+def test_plan_finishes_an_interrupted_run_before_planning(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Killed right after its commit, the run's changes are in the journal only; `plan`
+    (which otherwise writes nothing) completes them first, so it plans from the real
+    state: nothing left to do for the same spec."""
+    p = prepare(SCENARIOS["add_column"], tmp_path)
+    root = p.fresh(tmp_path / "tm")
+    crash_in_process(p.spec, root, 1 + p.boundaries.index("journal committed"), monkeypatch)
+    assert (root / ".backforge" / journal.JOURNAL).is_file()
+    planned = api.plan(p.spec, output=root)
+    assert not planned.regenerated, planned.to_dict()
+    assert planned.evolution is None or not planned.evolution.files  # no new migration
+    assert not [d for d in planned.files if d.action.writes], planned.to_dict()
+    assert not leftovers(root)
+    assert tree(root) == p.expected

@@ -175,11 +175,3 @@ def read_base(root: Path, path: str, sha: str | None = None) -> str | None:
     except (OSError, UnicodeDecodeError):
         return None
     return text if sha is None or sha256_text(text) == sha else None
-
-
-def write_base(root: Path, path: str, content: str) -> bool:
-    return write_if_changed(base_file(root, path), content)
-
-
-def remove_base(root: Path, path: str) -> None:
-    base_file(root, path).unlink(missing_ok=True)

@@ -9,12 +9,11 @@ files through a transaction (output/journal.py) so they become visible together;
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
-from typing import Any, Protocol
+from typing import Protocol
 
 from backforge.engine.protocols import GeneratedFile
 from backforge.errors import OutputError
@@ -86,11 +85,6 @@ class DirectoryWriter:
         """The unit's write was undone (see regenerate._BaseCopies)."""
         gone = set(paths)
         self.written = [p for p in self.written if p not in gone]
-
-    def write_meta(self, name: str, data: Any) -> Path:
-        target = self.root / MARKER_DIR / name
-        write_atomic(target, json.dumps(data, indent=2, sort_keys=False) + "\n")
-        return target
 
 
 class MemorySink:
