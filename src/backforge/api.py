@@ -9,8 +9,10 @@ This is the only module (with the CLI above it) that knows every stage:
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from contextlib import nullcontext
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +20,8 @@ from backforge import plan as planner
 from backforge.engine import EngineOptions, run_sync
 from backforge.engine.events import Event
 from backforge.engine.protocols import Issue, Usage
-from backforge.output.writer import DirectoryWriter, MemorySink, check_output_dir
+from backforge.output.journal import FolderLock, Transaction, recover
+from backforge.output.writer import MemorySink, check_output_dir
 from backforge.providers.template import TemplateProvider
 from backforge.spec import load as load_spec
 from backforge.spec.loaders import LoadedSpec
@@ -213,6 +216,7 @@ def generate(spec: str | Path | Mapping[str, Any] | LoadedSpec,
     Input errors (bad spec, unusable output folder, unknown provider) raise an
     InputError subclass before anything is written.
     """
+    started = time.monotonic()
     options = options or GenerateOptions()
     loaded = spec if isinstance(spec, LoadedSpec) else load(spec)
     stack = get_stack(options.stack or loaded.project.stack)
@@ -230,14 +234,51 @@ def generate(spec: str | Path | Mapping[str, Any] | LoadedSpec,
         if options.dry_run:
             return regenerate.dry_run_result(loaded, stack, the_plan, provider, choice.model,
                                              options, root)
+        # Takes the folder's lock (held until the run is committed) and recovers an
+        # interrupted run before reading the folder.
         session = regenerate.open_session(
             root, stack, the_plan, provider, provider_name=options.provider,
             model=choice.model,
             allow_destructive=options.allow_destructive)
-    sink = session.sink if session is not None else MemorySink()
-    validator = UnitValidator()
-    result = run_sync(the_plan, session.provider if session is not None else provider,
-                      validator, sink, engine_options, on_event=on_event)
+    with session if session is not None else nullcontext():
+        # --deadline bounds the whole run: the engine gets what the preparation left,
+        # minus a reserve for the final write (see _engine_deadline).
+        share = _engine_deadline(options.deadline, time.monotonic() - started)
+        engine_options = replace(engine_options, deadline=share)
+        if session is not None:  # staging stops at the same moment as the engine
+            session.txn.deadline = time.monotonic() + share
+        sink = session.sink if session is not None else MemorySink()
+        validator = UnitValidator()
+        result = run_sync(the_plan, session.provider if session is not None else provider,
+                          validator, sink, engine_options, on_event=on_event)
+        success, report, project_issues = _assess(result, validator, loaded, stack, the_plan,
+                                                  options)
+        if session is not None:
+            # With the normalized spec, so `verify`, `validate` and the next run need no path
+            # to it; everything of the run becomes visible here, at once.
+            report = session.finish(report, loaded.project.model_dump(mode="json"))
+    return GenerateResult(success, dict(result.files), report, root, project_issues,
+                          session.conflicts if session is not None else ())
+
+
+# The share of --deadline kept for what follows the engine (whole-project checks, the
+# manifest, the commit's renames: all linear in the files), at most WRITE_RESERVE_MAX s.
+WRITE_RESERVE = 0.05
+WRITE_RESERVE_MAX = 10.0
+
+
+def _engine_deadline(deadline: float, spent: float) -> float:
+    """The engine's share of the run's deadline after `spent` seconds of preparation
+    (reading the folder, the previous spec, the evolution). Never zero: the engine then
+    stops at once and the run still records what it has."""
+    reserve = min(deadline * WRITE_RESERVE, WRITE_RESERVE_MAX)
+    return max(deadline - spent - reserve, 0.001)
+
+
+def _assess(result: Any, validator: UnitValidator, loaded: LoadedSpec, stack: Any,
+            the_plan: Any, options: GenerateOptions
+            ) -> tuple[bool, dict[str, Any], tuple[Issue, ...]]:
+    """The run's verdict and report: the engine's, plus whole-project checks."""
     package = _package_json(result.files)
     # Whole-project checks against the final package.json; without one (config
     # not validated, already reported) fall back to what the units declared.
@@ -251,12 +292,7 @@ def generate(spec: str | Path | Mapping[str, Any] | LoadedSpec,
         report["endpoints"] = stack.endpoint_status(the_plan, result.files)
     # Who may do what: the effective policy table, or with auth off the notice that says so.
     report["access"] = resolve_policy(loaded.project).to_dict()
-    if session is not None:
-        report = session.finish(report)
-        # The normalized spec, so `verify`, `validate` and the next run need no path to it.
-        session.write_meta(report, loaded.project.model_dump(mode="json"))
-    return GenerateResult(success, dict(result.files), report, root, project_issues,
-                          session.conflicts if session is not None else ())
+    return success, report, project_issues
 
 
 def plan(spec: str | Path | Mapping[str, Any] | LoadedSpec,
@@ -470,19 +506,29 @@ def verify(path: str | Path, *, spec: str | Path | None = None,
     from backforge.errors import InputError
     from backforge.verify import verify_project
 
-    root = Path(path)
+    # Absolute first: every step runs commands with cwd=root, and a relative path given to
+    # them (the hard-link copy of node_modules) would resolve inside the project itself.
+    root = Path(path).resolve()
     if not root.is_dir():
         raise InputError(f"{root}: no such folder")
-    recorded = _recorded_report(root)
-    notes: list[str] = []
-    loaded = _spec_for(spec, recorded, notes, root)
-    if loaded is None:
-        raise InputError(f"{root}: cannot tell which spec produced it; pass --spec SPEC")
-    the_stack = get_stack(loaded.project.stack)
-    the_plan = planner.build(loaded.project, the_stack, loaded.names)
-    report = verify_project(root, the_plan, the_stack, database_url=database_url,
-                            npm_cache=Path(npm_cache) if npm_cache else None,
-                            run_tests=run_tests, on_step=on_step)
-    if (root / ".backforge").is_dir():
-        DirectoryWriter(root).write_meta("report.json", {**recorded, "verify": report.to_dict()})
+    ours = (root / ".backforge").is_dir()
+    # The folder's lock (one generate or verify at a time) when the folder is backforge's.
+    with FolderLock(root) if ours else nullcontext():
+        if ours:
+            recover(root)  # an interrupted generate: verify what it committed, not a mix
+        recorded = _recorded_report(root)
+        notes: list[str] = []
+        loaded = _spec_for(spec, recorded, notes, root)
+        if loaded is None:
+            raise InputError(f"{root}: cannot tell which spec produced it; pass --spec SPEC")
+        the_stack = get_stack(loaded.project.stack)
+        the_plan = planner.build(loaded.project, the_stack, loaded.names)
+        report = verify_project(root, the_plan, the_stack, database_url=database_url,
+                                npm_cache=Path(npm_cache) if npm_cache else None,
+                                run_tests=run_tests, on_step=on_step)
+        if ours:  # through the journal: a kill leaves no temp file behind
+            txn = Transaction(root)
+            txn.put(".backforge/report.json",
+                    json.dumps({**recorded, "verify": report.to_dict()}, indent=2) + "\n")
+            txn.commit()
     return report

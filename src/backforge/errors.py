@@ -2,7 +2,9 @@
 
 Each subclass carries its context as attributes and builds its own message;
 constructors have no side effects. Only the CLI prints errors and maps them to
-exit codes (2 for bad input, 1 for a failed run).
+exit codes (2 for bad input, 1 for a failed run). A folder locked by another run
+(output.journal.FolderLockedError) is an OutputError, so exit 2 too: nothing was
+written and the fix is the user's, like any output folder that cannot be used.
 """
 
 from __future__ import annotations

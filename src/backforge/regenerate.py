@@ -1,10 +1,12 @@
 """Regeneration: the wiring that makes `generate` into a backforge folder incremental.
 
-`open_session` picks the provider wrapper and the sink for a run into a folder:
-a first run writes as before and then records the manifest and base copies; a
-run into a folder with a manifest replays unchanged units from the base copies,
+`open_session` takes the folder's lock, finishes or undoes an interrupted run
+(output/journal.py), then picks the provider wrapper and the sink: a first run
+stages every file, its base copy and the manifest; a run into a folder with a
+manifest replays unchanged units from the base copies,
 pins applied migrations, adds the stack's evolution migration, merges the
 user's edits, removes files no unit produces any more, and records the result.
+Everything is staged in one transaction and committed at the end of the run.
 `plan_regeneration` computes the same decisions without writing (`backforge plan`).
 Like api.py it knows every stage; api.generate hands folder runs to it.
 """
@@ -13,16 +15,18 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from backforge import plan as planner
-from backforge.engine.protocols import Provider, Sink
+from backforge.engine.protocols import GeneratedFile, Provider, Sink
 from backforge.errors import InputError
 from backforge.output import incremental as inc
+from backforge.output import journal
 from backforge.output import manifest as mf
+from backforge.output.journal import FolderLock, Transaction
 from backforge.output.merge import Action, MergingSink, require_git
 from backforge.output.writer import MARKER_DIR, DirectoryWriter
 from backforge.plan.model import Plan, Unit
@@ -178,47 +182,81 @@ def read_previous(root: Path, stack: Stack, plan: Plan, settings: inc.Settings) 
 # -- a run into a folder --------------------------------------------------------------------
 
 
-class Session:
-    """One `generate` into a folder: the provider and sink to run the engine with, then
-    `finish` to record the manifest, base copies and the regeneration report."""
+class _BaseCopies:
+    """Wraps the run's sink: every file a unit hands over also gets its base copy staged
+    right then, inside the engine's deadline rather than after it. A unit whose files
+    cannot all be staged (the deadline passed, the disk is full) leaves nothing staged
+    and the engine reports it as not written."""
 
-    def __init__(self, root: Path, plan: Plan, provider: ReplayProvider, sink: Sink,
-                 settings: inc.Settings, previous: Previous | None) -> None:
-        self.root, self.plan, self.provider, self.sink = root, plan, provider, sink
-        self.settings, self.previous = settings, previous
+    def __init__(self, inner: DirectoryWriter | MergingSink, txn: Transaction) -> None:
+        self.inner, self.txn = inner, txn
+
+    def write(self, unit: Unit, files: Sequence[GeneratedFile]) -> None:
+        mark = self.txn.savepoint()
+        try:
+            self.inner.write(unit, files)
+            for f in files:
+                self.txn.put_if_changed(mf.base_path(f.path), f.content)
+        except Exception:
+            self.txn.rollback_to(mark)
+            self.inner.forget([f.path for f in files])
+            raise
+
+
+class Session:
+    """One `generate` into a folder, holding the folder's lock from `open_session` to
+    `close`: the provider and sink to run the engine with (`sink` stages into the run's
+    transaction), then `finish` to stage the manifest, spec and report and commit it all
+    at once (see output/journal.py)."""
+
+    def __init__(self, root: Path, plan: Plan, provider: ReplayProvider,
+                 target: DirectoryWriter | MergingSink, settings: inc.Settings,
+                 previous: Previous | None, txn: Transaction, lock: FolderLock) -> None:
+        self.root, self.plan, self.provider, self.target = root, plan, provider, target
+        self.settings, self.previous, self.txn, self.lock = settings, previous, txn, lock
+        self.sink: Sink = _BaseCopies(target, txn)
         self.conflicts: tuple[str, ...] = ()
 
-    def write_meta(self, report: Mapping[str, Any], spec: Mapping[str, Any]) -> None:
-        """report.json always (it holds this run's timings); spec.json only when it
-        changed, so an unchanged regeneration leaves it alone."""
-        DirectoryWriter(self.root).write_meta("report.json", report)
-        mf.write_if_changed(self.root / MARKER_DIR / "spec.json",
-                            json.dumps(spec, indent=2) + "\n")
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the lock; what was staged but not committed is rolled back by the
+        next run (a run that raised never committed)."""
+        self.lock.release()
 
     def produced(self) -> dict[str, tuple[str, ...]]:
         """unit -> its files, for every unit the sink received this run."""
-        if isinstance(self.sink, MergingSink):
-            got = set(self.sink.generated)
+        if isinstance(self.target, MergingSink):
+            got = set(self.target.generated)
         else:
-            got = set(getattr(self.sink, "written", ()))
+            got = set(self.target.written)
         return {uid: tuple(f.path for f in g.files) for uid, g in self.provider.last.items()
                 if g.files and all(f.path in got for f in g.files)}
 
-    def finish(self, report: dict[str, Any]) -> dict[str, Any]:
+    def finish(self, report: dict[str, Any], spec: Mapping[str, Any]) -> dict[str, Any]:
+        """Stage the merge's removals, the manifest, spec.json and report.json, then
+        commit the whole run. report.json is always written (it holds this run's
+        timings); everything else only when its bytes change."""
+        self.txn.deadline = None  # what validated and was staged in time is recorded
         produced = self.produced()
         regen = None
-        if self.previous is not None and isinstance(self.sink, MergingSink):
+        if self.previous is not None and isinstance(self.target, MergingSink):
             regen = self._merge_finish(produced)
         entries, files = self._entries(produced)
-        for uid in produced:
-            for path in produced[uid]:
-                mf.write_base(self.root, path, self.provider.last[uid].file_map()[path])
         manifest = mf.Manifest(report.get("backforge", ""), self.plan.stack,
                                spec_hash(self.plan), self.settings.provider,
                                self.settings.model, self.settings.template_version, entries,
-                               files)
-        mf.save_manifest(self.root, manifest)
-        return {**report, "regeneration": regen} if regen is not None else report
+                               files, self.conflicts)
+        self.txn.put_if_changed(f"{MARKER_DIR}/{mf.MANIFEST}", manifest.to_json())
+        self.txn.put_if_changed(f"{MARKER_DIR}/spec.json", json.dumps(spec, indent=2) + "\n")
+        report = {**report, "regeneration": regen} if regen is not None else report
+        self.txn.put(f"{MARKER_DIR}/report.json", json.dumps(report, indent=2) + "\n")
+        self.txn.commit()
+        return report
 
     def _entries(self, produced: Mapping[str, tuple[str, ...]]
                  ) -> tuple[dict[str, mf.UnitEntry], dict[str, str]]:
@@ -240,15 +278,18 @@ class Session:
         return entries, files
 
     def _merge_finish(self, produced: Mapping[str, tuple[str, ...]]) -> dict[str, Any]:
-        assert self.previous is not None and isinstance(self.sink, MergingSink)
-        prev, sink = self.previous, self.sink
+        assert self.previous is not None and isinstance(self.target, MergingSink)
+        prev, sink = self.previous, self.target
         gone = inc.orphans(prev.manifest, self.plan, produced, prev.pinned_paths)
         sink.remove_orphans(gone)
         for path in gone:
             if sink.decisions[path].action in (Action.DELETED, Action.KEPT,
-                                               Action.USER_DELETED):
-                mf.remove_base(self.root, path)
-        self.conflicts = tuple(d.path for d in sink.conflicts())
+                                               Action.USER_DELETED) \
+                    and mf.base_file(self.root, path).exists():
+                self.txn.delete(mf.base_path(path))
+        staged = {d.path: d.content for d in sink.decisions.values() if d.content is not None}
+        sink.unresolved(prev.manifest.conflicts, staged)
+        self.conflicts = tuple(sorted(d.path for d in sink.conflicts()))
         return regeneration_dict(prev, sink, self.provider)
 
 
@@ -258,7 +299,8 @@ def regeneration_dict(prev: Previous, sink: MergingSink,
     decisions = [d.to_dict() for d in prev.decisions]
     replayed = sorted(provider.replayed) if provider else \
         [d.id for d in prev.decisions if d.replay]
-    regenerated = [d.id for d in prev.decisions if d.id not in replayed]
+    done = set(replayed)
+    regenerated = [d.id for d in prev.decisions if d.id not in done]
     return {"units_replayed": len(replayed), "units_regenerated": len(regenerated),
             "regenerated": regenerated, "units": decisions,
             "provider_calls": provider.calls if provider else None,
@@ -270,18 +312,28 @@ def regeneration_dict(prev: Previous, sink: MergingSink,
 def open_session(root: Path, stack: Stack, plan: Plan, provider: Provider, *,
                  provider_name: str, model: str | None,
                  allow_destructive: bool = False) -> Session:
-    """Raises DestructiveChangeError, PreviousSpecError, ManifestError or GitMissingError
-    (InputErrors, exit 2) before anything is written."""
+    """Take the folder's lock (FolderLockedError when another run holds it), finish or
+    undo what an interrupted run left, then read the folder. Raises
+    DestructiveChangeError, PreviousSpecError, ManifestError or GitMissingError
+    (InputErrors, exit 2) before anything of this run is written."""
     settings = inc.Settings(provider_name, model, template_version(stack))
-    if not mf.has_manifest(root):
-        return Session(root, plan, ReplayProvider(provider), DirectoryWriter(root), settings,
-                       None)
-    prev = read_previous(root, stack, plan, settings)
-    if prev.evolution is not None and prev.evolution.destructive and not allow_destructive:
-        raise DestructiveChangeError(prev.evolution.data_loss)
-    require_git()
+    lock = FolderLock(root).acquire()
+    try:
+        journal.recover(root)
+        txn = Transaction(root)
+        if not mf.has_manifest(root):
+            return Session(root, plan, ReplayProvider(provider), DirectoryWriter(root, txn),
+                           settings, None, txn, lock)
+        prev = read_previous(root, stack, plan, settings)
+        if prev.evolution is not None and prev.evolution.destructive and not allow_destructive:
+            raise DestructiveChangeError(prev.evolution.data_loss)
+        require_git()
+    except BaseException:
+        lock.release()
+        raise
     wrapper = ReplayProvider(provider, prev.replays, prev.pinned)
-    return Session(root, plan, wrapper, MergingSink(root, prev.bases), settings, prev)
+    return Session(root, plan, wrapper, MergingSink(root, prev.bases, txn=txn), settings, prev,
+                   txn, lock)
 
 
 # -- plan only (`backforge plan`, `generate --dry-run`) -------------------------------------
@@ -334,6 +386,11 @@ def plan_regeneration(stack: Stack, plan: Plan, provider: Provider, model: str |
     would regenerate, merge or remove; LLM providers: units only, no calls."""
     settings = inc.Settings(options.provider, model, template_version(stack))
     compute = options.provider == "template"
+    if journal.pending(root):
+        # Planning writes nothing of its own and takes no lock, but it must read the folder
+        # as the interrupted run left it: finish (or undo) that run first, under the lock.
+        with FolderLock(root):
+            journal.recover(root)
     if not mf.has_manifest(root):
         from backforge.output.merge import FileDecision
         from backforge.output.writer import MemorySink
@@ -349,7 +406,7 @@ def plan_regeneration(stack: Stack, plan: Plan, provider: Provider, model: str |
     prev = read_previous(root, stack, plan, settings)
     files = None
     if compute:
-        sink = MergingSink(root, prev.bases, dry_run=True)
+        sink = MergingSink(root, prev.bases)
         wrapper = ReplayProvider(provider, prev.replays, prev.pinned)
         _render_all(plan, wrapper, sink, options)
         produced = {uid: tuple(f.path for f in g.files) for uid, g in wrapper.last.items()}

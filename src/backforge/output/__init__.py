@@ -1,1 +1,2 @@
-"""Output: the atomic, streaming file writer and the on-disk report."""
+"""Output: the folder writer, the run's lock and journal (atomic, exclusive runs), the
+manifest and base copies, the three-way merge and the incremental plan."""

@@ -94,6 +94,9 @@ class Manifest:
     template_version: str
     units: Mapping[str, UnitEntry]
     files: Mapping[str, str]  # path -> sha256 of what backforge wrote
+    # Files written with conflict markers that the user has not resolved yet: the next
+    # run reports them as conflicts again while the markers are there.
+    conflicts: tuple[str, ...] = ()
 
     def owner(self, path: str) -> str | None:
         return next((u.id for u in self.units.values() if path in u.files), None)
@@ -103,7 +106,7 @@ class Manifest:
                 "spec_hash": self.spec_hash, "provider": self.provider, "model": self.model,
                 "template_version": self.template_version,
                 "units": {uid: u.to_dict() for uid, u in self.units.items()},
-                "files": dict(self.files)}
+                "files": dict(self.files), "conflicts": list(self.conflicts)}
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
@@ -113,7 +116,14 @@ class Manifest:
         units = {uid: UnitEntry.from_dict(uid, u) for uid, u in data["units"].items()}
         return cls(str(data["backforge"]), str(data["stack"]), str(data["spec_hash"]),
                    str(data["provider"]), data.get("model"), str(data["template_version"]),
-                   units, {str(k): str(v) for k, v in data["files"].items()})
+                   units, {str(k): str(v) for k, v in data["files"].items()},
+                   tuple(str(p) for p in data.get("conflicts") or ()))
+
+
+def base_path(path: str) -> str:
+    """Where the base copy of `path` lives, relative to the folder."""
+    rel = safe_relative(path)
+    return f"{MARKER_DIR}/{BASE_DIR}/{(rel.parent / (rel.name + BASE_SUFFIX)).as_posix()}"
 
 
 def manifest_path(root: Path) -> Path:
@@ -165,11 +175,3 @@ def read_base(root: Path, path: str, sha: str | None = None) -> str | None:
     except (OSError, UnicodeDecodeError):
         return None
     return text if sha is None or sha256_text(text) == sha else None
-
-
-def write_base(root: Path, path: str, content: str) -> bool:
-    return write_if_changed(base_file(root, path), content)
-
-
-def remove_base(root: Path, path: str) -> None:
-    base_file(root, path).unlink(missing_ok=True)

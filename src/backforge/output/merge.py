@@ -9,10 +9,13 @@ user's file on disk, theirs = the new generation. The decision per file:
   write it with standard markers labelled yours / base / backforge)
 - the user deleted a file backforge wrote: it stays deleted
 - a new file where the user already has one: merged with an empty base
+- a file left in conflict by an earlier run that still holds its markers stays a
+  conflict (`unresolved`), so the run keeps exiting 3 until the user resolves it
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import tempfile
@@ -20,13 +23,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import Protocol
 
 from backforge.engine.protocols import GeneratedFile
 from backforge.errors import BackforgeError, InputError
-from backforge.output.writer import safe_relative, write_atomic
+from backforge.output.writer import safe_relative
 from backforge.plan.model import Unit
 
 LABELS = ("yours", "base", "backforge")
+# The opening and closing markers `merge_text` writes, each on a line of its own.
+_MARKERS = re.compile(rf"^<{{7}} {LABELS[0]}$.*?^>{{7}} {LABELS[2]}$", re.MULTILINE | re.DOTALL)
 
 
 class Action(StrEnum):
@@ -97,6 +103,11 @@ def merge_text(path: str, ours: str, base: str, theirs: str) -> tuple[str, int]:
     return done.stdout.decode(errors="surrogateescape"), done.returncode
 
 
+def conflict_markers(text: str | None) -> int:
+    """How many conflict blocks (as backforge labels them) `text` still holds."""
+    return len(_MARKERS.findall(text)) if text else 0
+
+
 def read_user(root: Path, path: str) -> str | None:
     """The user's copy (None: no such file). Bytes that are not UTF-8 are kept through
     the merge as surrogates rather than refused."""
@@ -134,15 +145,24 @@ def decide_orphan(path: str, ours: str | None, base: str | None) -> FileDecision
     return FileDecision(path, Action.KEPT)
 
 
+class Staging(Protocol):
+    def put(self, path: str, content: str | bytes) -> None: ...
+
+    def delete(self, path: str) -> None: ...
+
+
 class MergingSink:
     """The engine's Sink for a folder backforge generated before: merges instead of
-    overwriting. `dry_run` decides everything and writes nothing (`backforge plan`)."""
+    overwriting, staging the results in the run's transaction `txn` (the folder itself
+    changes only when the run commits). Without `txn` (`backforge plan`) it decides
+    everything and writes nothing."""
 
     def __init__(self, root: Path, bases: Mapping[str, str | None], *,
-                 dry_run: bool = False) -> None:
+                 txn: Staging | None = None) -> None:
         self.root = root
         self.bases = dict(bases)  # every path of the old manifest -> its base copy
-        self.dry_run = dry_run
+        self.txn = txn
+        self.dry_run = txn is None
         self.decisions: dict[str, FileDecision] = {}
         self.generated: dict[str, str] = {}  # path -> what backforge generated now
         self.written: list[str] = []
@@ -155,6 +175,14 @@ class MergingSink:
             self.generated[path] = f.content
             self._apply(FileDecision(d.path, d.action, d.content, unit.id, d.conflicts))
 
+    def forget(self, paths: Sequence[str]) -> None:
+        """The unit's write was undone (see regenerate._BaseCopies)."""
+        gone = {str(safe_relative(p)) for p in paths}
+        for path in gone:
+            self.decisions.pop(path, None)
+            self.generated.pop(path, None)
+        self.written = [p for p in self.written if p not in gone]
+
     def remove_orphans(self, orphans: Mapping[str, str]) -> None:
         """`orphans`: path -> the unit that produced it last time."""
         for path, uid in sorted(orphans.items()):
@@ -163,14 +191,28 @@ class MergingSink:
 
     def _apply(self, decision: FileDecision) -> None:
         self.decisions[decision.path] = decision
-        if self.dry_run:
+        if self.txn is None:
             return
-        target = self.root / safe_relative(decision.path)
         if decision.action.writes and decision.content is not None:
-            write_atomic(target, decision.content.encode(errors="surrogateescape"))
+            self.txn.put(decision.path, decision.content.encode(errors="surrogateescape"))
             self.written.append(decision.path)
         elif decision.action is Action.DELETED:
-            target.unlink(missing_ok=True)
+            self.txn.delete(decision.path)
+
+    def unresolved(self, paths: Sequence[str], staged: Mapping[str, str | None]) -> None:
+        """Files an earlier run left in conflict: those whose content after this run
+        (`staged`: what this run writes, else the user's file) still holds markers are
+        conflicts again, written or not."""
+        for path in paths:
+            d = self.decisions.get(path)
+            if d is not None and d.action is Action.CONFLICT:
+                continue
+            text = staged.get(path)
+            text = text if text is not None else read_user(self.root, path)
+            count = conflict_markers(text)
+            if count:
+                self.decisions[path] = FileDecision(path, Action.CONFLICT, None,
+                                                    d.unit if d else None, count)
 
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}

@@ -1,18 +1,19 @@
-"""Write generated files into the output folder: streamed per unit, atomic per file.
+"""Write generated files into the output folder.
 
-A folder is ours when it holds `.backforge/` (written by an earlier run). A
-non-empty folder that is not ours is refused unless `force` is given, and the
-check happens before anything is written.
+A folder is ours when it holds `.backforge/` (created first thing by every run, with
+its lock). A non-empty folder that is not ours is refused unless `force` is given,
+and the check happens before anything is written. A run into a folder stages its
+files through a transaction (output/journal.py) so they become visible together;
+`write_atomic` is for the single files written outside a run (verify's report).
 """
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Protocol
 
 from backforge.engine.protocols import GeneratedFile
 from backforge.errors import OutputError
@@ -57,22 +58,33 @@ def write_atomic(target: Path, content: str | bytes) -> None:
         raise
 
 
-class DirectoryWriter:
-    """The engine's Sink for a folder on disk; records what it wrote."""
+class Stager(Protocol):
+    def put(self, path: str, content: str | bytes) -> None: ...
 
-    def __init__(self, root: Path) -> None:
+
+class DirectoryWriter:
+    """The engine's Sink for a first run into a folder: stages every file in the run's
+    transaction (`txn`; None: write each file at once, atomically); records what it
+    wrote."""
+
+    def __init__(self, root: Path, txn: Stager | None = None) -> None:
         self.root = root
+        self.txn = txn
         self.written: list[str] = []
 
     def write(self, unit: Unit, files: Sequence[GeneratedFile]) -> None:
         for f in files:
-            write_atomic(self.root / safe_relative(f.path), f.content)
+            rel = safe_relative(f.path)
+            if self.txn is not None:
+                self.txn.put(str(rel), f.content)
+            else:
+                write_atomic(self.root / rel, f.content)
             self.written.append(f.path)
 
-    def write_meta(self, name: str, data: Any) -> Path:
-        target = self.root / MARKER_DIR / name
-        write_atomic(target, json.dumps(data, indent=2, sort_keys=False) + "\n")
-        return target
+    def forget(self, paths: Sequence[str]) -> None:
+        """The unit's write was undone (see regenerate._BaseCopies)."""
+        gone = set(paths)
+        self.written = [p for p in self.written if p not in gone]
 
 
 class MemorySink:

@@ -4,6 +4,10 @@ initdb into a temp dir, pg_ctl on a free port on 127.0.0.1 with trust auth for
 a local test user, and always stop and remove it afterwards, on failure and on
 Ctrl-C too. initdb refuses to run as root, so as root the cluster is owned by
 an unprivileged user (`postgres` when it exists).
+
+pg_ctl daemonizes the server, so a process killed with SIGKILL (no cleanup runs)
+leaves it running. Each temp dir therefore names its owner (pid and start time);
+every start first stops and removes the servers of owners that are gone.
 """
 
 from __future__ import annotations
@@ -54,6 +58,45 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+PREFIX = "backforge-pg-"
+OWNER = "owner"
+
+
+def _start_time(pid: int) -> str | None:
+    """The process's start time in clock ticks (/proc), None when it does not exist:
+    with the pid it names one process, even after the pid is reused."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat.rsplit(")", 1)[1].split()[19]
+
+
+def _identity() -> str:
+    return f"{os.getpid()} {_start_time(os.getpid())}"
+
+
+def _alive(owner: str) -> bool:
+    pid, _, started = owner.partition(" ")
+    return pid.isdigit() and _start_time(int(pid)) == started
+
+
+def reap_orphans(tmp: Path | None = None) -> list[Path]:
+    """Stop and remove the servers whose owning process died without cleaning up (a
+    SIGKILLed verify or test run). Temp dirs without an owner file are left alone."""
+    reaped = []
+    for root in Path(tmp or tempfile.gettempdir()).glob(f"{PREFIX}*"):
+        try:
+            owner = (root / OWNER).read_text().strip()
+        except OSError:
+            continue
+        if _alive(owner):
+            continue
+        EphemeralPostgres(root=root).stop()
+        reaped.append(root)
+    return reaped
+
+
 @dataclass
 class EphemeralPostgres:
     """Use as a context manager; `url` is ready inside the block."""
@@ -86,7 +129,9 @@ class EphemeralPostgres:
         initdb, pg_ctl = find_bin("initdb"), find_bin("pg_ctl")
         if not initdb or not pg_ctl:
             raise PostgresUnavailable("initdb/pg_ctl not found on PATH")
-        self.root = Path(tempfile.mkdtemp(prefix="backforge-pg-"))
+        reap_orphans()
+        self.root = Path(tempfile.mkdtemp(prefix=PREFIX))
+        (self.root / OWNER).write_text(_identity())
         try:
             if os.geteuid() == 0:
                 shutil.chown(self.root, "postgres", "postgres")

@@ -93,6 +93,7 @@ def install_dependencies(project: Path, npm_cache: Path | None = None,
     lockfile and the Node version) replaces a 20 s npm ci with a 1 s copy. npm does not
     modify installed files, which is what makes sharing them by hard link safe.
     """
+    project = project.resolve()  # `cp` below runs with cwd=project: a relative path nests
     if (project / "node_modules").exists() or modules_cache is None:
         return npm_install(project, npm_cache)
     start = time.monotonic()

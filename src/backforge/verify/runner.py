@@ -230,7 +230,9 @@ def verify_project(root: Path, plan: Plan, stack: ContractStack, *,
                    database_url: str | None = None, npm_cache: Path | None = None,
                    modules_cache: Path | None = None, run_tests: bool = True,
                    on_step: StepCallback | None = None) -> VerifyReport:
-    """Install, migrate, boot, check the API and run the project's tests."""
+    """Install, migrate, boot, check the API and run the project's tests. The caller
+    holds the folder's lock (api.verify)."""
+    root = root.resolve()  # commands run with cwd=root: relative paths would nest
     run, recorder = _Run(root, on_step), Recorder()
     started, counts = time.monotonic(), None
     with ExitStack() as stack_ctx:
