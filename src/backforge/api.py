@@ -291,7 +291,8 @@ def _assess(result: Any, validator: UnitValidator, loaded: LoadedSpec, stack: An
     if loaded.project.endpoints:  # which custom endpoints have logic, which answer 501
         report["endpoints"] = stack.endpoint_status(the_plan, result.files)
     # Who may do what: the effective policy table, or with auth off the notice that says so.
-    report["access"] = resolve_policy(loaded.project).to_dict()
+    report["access"] = {**resolve_policy(loaded.project).to_dict(),
+                        "enforced": stack.enforces_access}
     return success, report, project_issues
 
 

@@ -20,6 +20,10 @@ if TYPE_CHECKING:
 
 class Stack(Protocol):
     name: str
+    # Whether the generated code enforces the effective access policy (spec/policy.py).
+    # The report and the console say so, so a computed policy is never taken for one the
+    # generated service applies.
+    enforces_access: bool
     modules: tuple[ModuleDef, ...]
 
     def unit_files(self, module: str, table: str | None, project: Project,

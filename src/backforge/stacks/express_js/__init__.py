@@ -27,6 +27,8 @@ __all__ = ["STACK", "ExpressJsStack"]
 
 class ExpressJsStack:
     name = "express-js"
+    # Not yet (issue 13, part 2): writes need a JWT, nothing checks owners or roles.
+    enforces_access = False
     modules: tuple[ModuleDef, ...] = layout.MODULES
     rules = ("named-exports", "parameterized-sql")  # stack rules validate/ implements
     policy: OutputPolicy = POLICY  # what units may write and their code may use (the output boundary)
