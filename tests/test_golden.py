@@ -19,11 +19,15 @@ from tests.conftest import DATA, EXAMPLES
 
 EXPECTED = DATA / "expected"
 UPDATE = os.environ.get("BACKFORGE_UPDATE_GOLDEN") == "1"
+# A byte copy of the stack's stored lockfile (200 kB each): tests/stack/test_lockfiles.py
+# pins it against package.json; a golden copy would only repeat every lockfile refresh.
+NOT_GOLDEN = ("package-lock.json",)
 
 
 def _tree(root: Path) -> dict[str, str]:
     return {p.relative_to(root).as_posix(): p.read_text()
-            for p in sorted(root.rglob("*")) if p.is_file() and ".backforge" not in p.parts}
+            for p in sorted(root.rglob("*")) if p.is_file() and ".backforge" not in p.parts
+            and p.name not in NOT_GOLDEN}
 
 
 def _diff(expected: dict[str, str], actual: dict[str, str]) -> str:
@@ -49,7 +53,7 @@ def test_generated_tree_matches_golden(spec: str, tmp_path: Path) -> None:
     golden = EXPECTED / spec.split(".")[0]
     if UPDATE:
         shutil.rmtree(golden, ignore_errors=True)
-        shutil.copytree(out, golden, ignore=shutil.ignore_patterns(".backforge"))
+        shutil.copytree(out, golden, ignore=shutil.ignore_patterns(".backforge", *NOT_GOLDEN))
     assert golden.is_dir(), f"no golden tree at {golden}; run with BACKFORGE_UPDATE_GOLDEN=1"
     expected = _tree(golden)
     diff = _diff(expected, actual)

@@ -14,6 +14,7 @@ from backforge.engine import EngineOptions
 from backforge.engine.protocols import Generation
 from backforge.engine.report import AttemptOutcome, AttemptRecord, RunReport, UnitReport, UnitStatus
 from backforge.providers.fake_server import FakeLLMConfig
+from backforge.providers.routing import TEMPLATE_MODULES
 from backforge.providers.template import TemplateProvider
 from backforge.stacks import get_stack
 from tests.conftest import DATA
@@ -155,7 +156,7 @@ def test_each_schedule_runs_over_real_http(schedule):
     config = FakeLLMConfig(latency_ms=5, per_token_ms=0.01, seed=3)
     stats = bench.run_once(plan, schedule, config, EngineOptions(concurrency=8, seed=3))
     assert stats.validated and not stats.missing
-    assert stats.calls == sum(u.module not in ("docker", "terraform")
+    assert stats.calls == sum(u.module not in TEMPLATE_MODULES
                               for u in plan.units.values())
     assert stats.completion_tokens > 0 and stats.attempts == {"validated": len(plan.units)}
     # The chain ran in sequence within this run, so the bound can never exceed the wall.
@@ -178,7 +179,7 @@ def test_fault_run_with_keep_alive_recovers_and_counts_faults():
                            fault_attempts=1, retry_after=0.01, seed=5)
     options = EngineOptions(concurrency=8, seed=5, backoff_base=0.01, call_timeout=5.0)
     stats = bench.run_once(plan, "backforge", config, options, keep_alive=True)
-    model_units = sum(u.module not in ("docker", "terraform") for u in plan.units.values())
+    model_units = sum(u.module not in TEMPLATE_MODULES for u in plan.units.values())
     assert stats.validated
     # Every model unit's first call was faulted, its second one answered.
     assert sum(stats.faults.values()) == model_units and stats.calls == 2 * model_units

@@ -72,7 +72,9 @@ def infra_context(project: Project, extra_env: tuple[EnvVar, ...] = ()) -> dict:
         ("DATABASE_URL", f"postgres://app:app@localhost:5432/{db_name}", True),
         ("PORT", "3000", False),
         ("LOG_LEVEL", "info", False),
-        ("CORS_ORIGIN", "*", False),
+        ("HOST", "127.0.0.1", False),
+        ("CORS_ORIGINS", "", False),
+        ("DOCS_ENABLED", "true", False),
     ]
     if project.options.auth:
         env_vars.append(("JWT_SECRET", "change-me", True))
@@ -83,7 +85,7 @@ def infra_context(project: Project, extra_env: tuple[EnvVar, ...] = ()) -> dict:
         "project_name": SpecText(project.name),
         "db_name": db_name,
         "port": 3000,
-        "node_major": 20,
+        "node_major": 22,
         "options": project.options,
         "env_vars": env_vars,
     }

@@ -80,7 +80,7 @@ def test_compose_environment_resolves_to_a_working_config(rendered: Rendered):
     # Every variable the app reads is passed, with its example value as default.
     for name, example, *_ in rendered.context["env_vars"]:
         assert name in app_env
-        if name not in ("DATABASE_URL", "PORT", "NODE_ENV"):
+        if name not in ("DATABASE_URL", "PORT", "NODE_ENV", "HOST"):
             assert app_env[name] == example
     # An override from the shell or .env wins over the committed default.
     overridden = interpolate(doc["services"]["app"]["environment"]["DATABASE_URL"],
@@ -117,7 +117,8 @@ def test_dockerfile_is_multi_stage_non_root_with_healthcheck(rendered: Rendered)
     froms = [i for i, (k, _) in enumerate(rows) if k == "FROM"]
     assert len(froms) >= 2
     final = rows[froms[-1]:]
-    assert rows[froms[-1]][1].startswith("node:20-alpine")
+    assert rows[froms[-1]][1].startswith("node:22-alpine")
+    assert all(rows[i][1].startswith("node:22-alpine") for i in froms), "every stage on Node 22"
     users = [a for k, a in final if k == "USER"]
     assert users and users[-1] not in ("root", "0"), "the final stage must drop root"
     assert ("EXPOSE", "3000") in final
@@ -128,7 +129,27 @@ def test_dockerfile_is_multi_stage_non_root_with_healthcheck(rendered: Rendered)
     assert json.loads(next(a for k, a in final if k == "CMD")) == ["node", "src/index.js"]
     deps = rows[froms[0]:froms[1]]
     install = next(a for k, a in deps if k == "RUN" and "npm" in a)
-    assert "npm ci --omit=dev" in install and "package-lock.json" in install
+    assert "npm ci --omit=dev --ignore-scripts" in install
+    copied = next(a for k, a in deps if k == "COPY")
+    assert {"package.json", "package-lock.json", ".npmrc"} <= set(copied.split())
+
+
+def test_image_has_no_build_tools_and_listens_in_the_container(rendered: Rendered):
+    rows = dockerfile_instructions(rendered.text("Dockerfile"))
+    runs = " ".join(a for k, a in rows if k == "RUN")
+    for tool in ("python3", "make", "g++", "gcc", "build-base"):
+        assert not re.search(rf"apk add[^&]*\b{re.escape(tool)}\b", runs), tool
+    final = rows[[i for i, (k, _) in enumerate(rows) if k == "FROM"][-1]:]
+    env = " ".join(a for k, a in final if k == "ENV")
+    assert "HOST=0.0.0.0" in env and "NODE_ENV=production" in env
+    # The RDS CA bundle is fetched at image build and named for verify-full.
+    bundle = "/usr/local/share/ca-certificates/rds-global-bundle.pem"
+    assert f"DATABASE_CA_FILE={bundle}" in env
+    assert ("ADD", f"https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem {bundle}") \
+        in final
+    assert any(k == "RUN" and "rm -rf /usr/local/lib/node_modules/npm" in a for k, a in final)
+    app = compose(rendered)["services"]["app"]["environment"]
+    assert app["HOST"] == "0.0.0.0"
 
 
 def test_dockerignore_keeps_what_the_image_needs(rendered: Rendered):

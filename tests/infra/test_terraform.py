@@ -20,6 +20,7 @@ META_ARGS = {"source", "version", "count", "for_each", "depends_on", "providers"
 EXPECTED = [
     "terraform/main.tf", "terraform/variables.tf", "terraform/outputs.tf",
     "terraform/terraform.tfvars.example", "terraform/README.md", "terraform/deploy.sh",
+    "terraform/backend.tf", "terraform/backend.hcl.example",
 ] + [f"terraform/modules/{m}/{f}.tf" for m in MODULES for f in ("main", "variables", "outputs")]
 
 VAR_REF = re.compile(r"\bvar\.([A-Za-z_][A-Za-z0-9_-]*)")
@@ -78,7 +79,7 @@ def test_all_terraform_files_are_rendered(rendered: Rendered):
 
 def test_every_tf_file_parses_as_hcl2(rendered: Rendered):
     files = sorted(tf_root(rendered).rglob("*.tf"))
-    assert len(files) == 3 + 3 * len(MODULES)
+    assert len(files) == 4 + 3 * len(MODULES)
     for path in files:
         assert isinstance(hcl2.loads(path.read_text()), dict), path
 
@@ -97,11 +98,13 @@ def test_terraform_fmt_check_passes(rendered: Rendered, tmp_path: Path):
                             check=False, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     # fmt ignores *.example, so check the tfvars under its real name too.
-    copy = tmp_path / "terraform.tfvars"
-    shutil.copy(root / "terraform.tfvars.example", copy)
-    result = subprocess.run([terraform, "fmt", "-check", "-diff", str(copy)],
-                            check=False, capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
+    for example, name in (("terraform.tfvars.example", "terraform.tfvars"),
+                          ("backend.hcl.example", "backend.tfvars")):
+        copy = tmp_path / name
+        shutil.copy(root / example, copy)
+        result = subprocess.run([terraform, "fmt", "-check", "-diff", str(copy)],
+                                check=False, capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
 
 
 @pytest.mark.parametrize("folder", ("", *(f"modules/{m}" for m in MODULES)))
@@ -135,10 +138,10 @@ def test_module_wiring_matches_declarations(rendered: Rendered):
 def test_provider_and_versions_are_pinned(rendered: Rendered):
     doc = hcl2.loads(rendered.text("terraform/main.tf"))
     settings = doc["terraform"][0]
-    assert unquote(settings["required_version"]) == ">= 1.5"
+    assert unquote(settings["required_version"]) == ">= 1.10"
     aws = settings["required_providers"][0]["aws"]
     assert unquote(aws["source"]) == "hashicorp/aws"
-    assert unquote(aws["version"]) == "~> 5.0"
+    assert unquote(aws["version"]) == "~> 6.0"
 
 
 def test_app_settings_follow_env_vars(rendered: Rendered):
@@ -146,7 +149,8 @@ def test_app_settings_follow_env_vars(rendered: Rendered):
     doc = hcl2.loads(rendered.text("terraform/variables.tf"))
     variables = {unquote(k): v for b in doc["variable"] for k, v in b.items()}
     default = {unquote(k): unquote(v) for k, v in variables["app_environment"]["default"].items()}
-    plain = {ev[0] for ev in env_vars if not ev[2]} - {"PORT", "NODE_ENV"}
+    plain = {ev[0] for ev in env_vars if not ev[2]} - {"PORT", "NODE_ENV", "HOST",
+                                                       "DATABASE_CA_FILE"}
     assert set(default) == plain
     assert unquote(variables["app_name"]["default"]) == rendered.context["app"]
     assert unquote(variables["db_name"]["default"]) == rendered.context["db_name"]
@@ -164,9 +168,9 @@ def test_database_tls_is_on_for_rds(rendered: Rendered):
     if "DATABASE_SSL" in names:
         # The app configures TLS itself; a URL sslmode would silently override it.
         assert sslmode == ""
-        assert unquote(variables["app_environment"]["default"]['"DATABASE_SSL"']) == "require"
+        assert unquote(variables["app_environment"]["default"]['"DATABASE_SSL"']) == "verify-full"
         tfvars = hcl2.loads(rendered.text("terraform/terraform.tfvars.example"))
-        assert unquote(tfvars["app_environment"]['"DATABASE_SSL"']) == "require"
+        assert unquote(tfvars["app_environment"]['"DATABASE_SSL"']) == "verify-full"
     else:
         assert sslmode == "no-verify"
 
@@ -323,3 +327,100 @@ def test_deploy_script_without_app_secrets(rendered: Rendered, tmp_path: Path):
     result, calls = run_deploy(rendered, tmp_path, "", "0")
     assert result.returncode == 0, result.stderr
     assert not [c for c in calls if c.startswith("aws secretsmanager")]
+
+
+# ---------------------------------------------------------------- production settings (issue 14)
+
+
+def _variables(rendered: Rendered) -> dict[str, dict]:
+    return TfModule.load(tf_root(rendered)).variables
+
+
+def _resources(doc: dict, kind: str) -> dict[str, dict]:
+    return {unquote(n): v for b in doc.get("resource", []) for t, named in b.items()
+            if unquote(t) == kind for n, v in named.items()}
+
+
+def test_state_backend_is_partial_s3_with_an_example(rendered: Rendered):
+    backend = hcl2.loads(rendered.text("terraform/backend.tf"))["terraform"][0]["backend"][0]
+    # Partial: the block is empty, every setting comes from backend.hcl.
+    assert set(backend) == {'"s3"'}
+    assert {k for k in backend['"s3"'] if not k.startswith("__")} == set()
+    example = hcl2.loads(rendered.text("terraform/backend.hcl.example"))
+    assert unquote(example["key"]) == f"{rendered.context['app']}/terraform.tfstate"
+    assert example["encrypt"] is True and example["use_lockfile"] is True
+    assert "dynamodb_table" in rendered.text("terraform/backend.hcl.example")
+    assert "backend \"s3\"" not in rendered.text("terraform/main.tf")
+    deploy = rendered.text("terraform/deploy.sh")
+    assert "-backend-config=backend.hcl" in deploy
+
+
+def test_database_is_multi_az_by_default(rendered: Rendered):
+    assert _variables(rendered)["db_multi_az"]["default"] is True
+    tfvars = hcl2.loads(rendered.text("terraform/terraform.tfvars.example"))
+    assert tfvars["db_multi_az"] is True
+    rds = _resources(hcl2.loads(rendered.text("terraform/modules/rds/main.tf")), "aws_db_instance")
+    assert rds["this"]["multi_az"] == "${var.multi_az}"
+
+
+def test_ecs_service_autoscales_on_cpu(rendered: Rendered):
+    variables = _variables(rendered)
+    assert (variables["autoscaling_min_capacity"]["default"],
+            variables["autoscaling_max_capacity"]["default"],
+            variables["autoscaling_cpu_target"]["default"]) == (2, 6, 60)
+    main = TfModule.load(tf_root(rendered)).modules["ecs"]
+    assert main["min_capacity"] == "${var.autoscaling_min_capacity}"
+    assert main["max_capacity"] == "${var.autoscaling_max_capacity}"
+    assert main["cpu_target"] == "${var.autoscaling_cpu_target}"
+    doc = hcl2.loads(rendered.text("terraform/modules/ecs/main.tf"))
+    target = _resources(doc, "aws_appautoscaling_target")["app"]
+    assert unquote(target["scalable_dimension"]) == "ecs:service:DesiredCount"
+    assert target["min_capacity"] == "${var.min_capacity}"
+    policy = _resources(doc, "aws_appautoscaling_policy")["cpu"]
+    assert unquote(policy["policy_type"]) == "TargetTrackingScaling"
+    tracking = policy["target_tracking_scaling_policy_configuration"][0]
+    assert tracking["target_value"] == "${var.cpu_target}"
+    metric = tracking["predefined_metric_specification"][0]["predefined_metric_type"]
+    assert unquote(metric) == "ECSServiceAverageCPUUtilization"
+    service = _resources(doc, "aws_ecs_service")["app"]
+    assert service["lifecycle"][0]["ignore_changes"] == ["desired_count"]
+
+
+def test_https_redirects_and_plain_http_warns(rendered: Rendered):
+    doc = hcl2.loads(rendered.text("terraform/modules/ecs/main.tf"))
+    listeners = _resources(doc, "aws_lb_listener")
+    assert listeners["https"]["port"] == 443 and unquote(listeners["https"]["protocol"]) == "HTTPS"
+    assert "TLS13" in listeners["https"]["ssl_policy"]
+    http = listeners["http"]["default_action"][0]
+    assert http["type"] == '${local.https ? "redirect" : "forward"}'
+    redirect = http["dynamic"][0]['"redirect"']
+    assert redirect["for_each"] == "${local.https ? [1] : []}"
+    assert unquote(redirect["content"][0]["status_code"]) == "HTTP_301"
+    assert unquote(redirect["content"][0]["protocol"]) == "HTTPS"
+    assert "try(length(var.certificate_arn) > 0, false)" in rendered.text(
+        "terraform/modules/ecs/main.tf")
+    # The ALB idles out before the app's keep-alive (65 s): no 502 on reuse.
+    assert _resources(doc, "aws_lb")["this"]["idle_timeout"] == 60
+    main = hcl2.loads(rendered.text("terraform/main.tf"))
+    check = main["check"][0]['"https"']
+    assert "certificate_arn" in check["assert"][0]["condition"]
+    assert "plain HTTP" in rendered.text("terraform/README.md")
+
+
+def test_provider_6_attribute_names(rendered: Rendered):
+    ecs = rendered.text("terraform/modules/ecs/main.tf")
+    # The AWS provider 6 deprecates aws_region's `name` for `region`.
+    assert "data.aws_region.current.region" in ecs
+    assert "data.aws_region.current.name" not in ecs
+
+
+def test_app_runs_with_production_settings_on_aws(rendered: Rendered):
+    names = {ev[0] for ev in rendered.context["env_vars"]}
+    default = {unquote(k): unquote(v) for k, v in
+               _variables(rendered)["app_environment"]["default"].items()}
+    expected = {"CORS_ORIGINS": "", "DOCS_ENABLED": "false", "TRUST_PROXY": "1",
+                "DATABASE_SSL": "verify-full"}
+    for name, value in expected.items():
+        if name in names:
+            assert default[name] == value, name
+    assert "HOST" not in default and "DATABASE_CA_FILE" not in default

@@ -154,7 +154,7 @@ def test_package_json_scripts_and_metadata() -> None:
     assert manifest["name"] == "task-manager"
     assert manifest["private"] is True
     assert manifest["type"] == "commonjs"
-    assert manifest["engines"] == {"node": ">=20"}
+    assert manifest["engines"] == {"node": ">=22"}
     assert manifest["jest"] == {"testEnvironment": "node", "transform": {}}
     bare = json.loads(render_project(project("bare"))["package.json"])
     assert "test" not in bare["scripts"] and "jest" not in bare["devDependencies"]
@@ -163,9 +163,10 @@ def test_package_json_scripts_and_metadata() -> None:
                 "migrate:down": "node src/db/migrate.js down", "seed": "node src/db/seed.js",
                 "test": "jest --runInBand", "lint": "eslint ."}
     assert expected.items() <= manifest["scripts"].items()
-    majors = {"express": 5, "pg": 8, "ajv": 8, "ajv-formats": 3, "pino": 9, "pino-http": 10,
-              "helmet": 8, "cors": 2, "dotenv": 16, "swagger-ui-express": 5, "bcryptjs": 3,
-              "jsonwebtoken": 9, "jest": 29, "supertest": 7, "eslint": 9, "@eslint/js": 9}
+    majors = {"express": 5, "pg": 8, "ajv": 8, "ajv-formats": 3, "pino": 10, "pino-http": 11,
+              "helmet": 8, "cors": 2, "dotenv": 18, "swagger-ui-express": 5, "bcryptjs": 3,
+              "jsonwebtoken": 9, "jest": 30, "supertest": 7, "eslint": 10, "@eslint/js": 10,
+              "globals": 17}
     versions = {**manifest["dependencies"], **manifest["devDependencies"]}
     assert {name: int(versions[name][1:].split(".")[0]) for name in majors} == majors
 
@@ -222,8 +223,9 @@ def test_env_example_lists_every_variable_the_code_reads(spec_name: str) -> None
     read: set[str] = set()
     for source in _js_files(files).values():
         read |= set(re.findall(r"process\.env\.([A-Z][A-Z0-9_]*)", source))
-        read |= set(re.findall(r"\b(?:text|required|integer|oneOf|secret)\('([A-Z][A-Z0-9_]*)'",
-                               source))
+        read |= set(re.findall(r"\b(?:text|required|integer|oneOf|secret|boolean|host|"
+                               r"trustProxy|corsOrigins|caFile|duration|size|databaseUrl)"
+                               r"\('([A-Z][A-Z0-9_]*)'", source))
     assert read - {"NODE_ENV"} <= documented
     assert listed <= read
     secret = re.search(r"^JWT_SECRET=(.*)$", example, re.MULTILINE)

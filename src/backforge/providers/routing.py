@@ -1,5 +1,5 @@
-"""Route each unit to a provider by module: e.g. the model writes the code while docker
-and terraform (fully determined by the spec) come from templates."""
+"""Route each unit to a provider by module: e.g. the model writes the code while config,
+docker and terraform (fully determined by the spec and the stack) come from templates."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ from collections.abc import Mapping
 from backforge.engine.protocols import Generation, Provider, UnitContext
 from backforge.plan.model import Unit
 
-TEMPLATE_MODULES = ("docker", "terraform")
+# config holds package.json and the stack's stored package-lock.json (a resolved npm tree
+# no model can write) plus files derived from the same dependency set; a model adds
+# nothing there but risk (install hooks, unknown packages).
+TEMPLATE_MODULES = ("config", "docker", "terraform")
 
 
 class RoutingProvider:

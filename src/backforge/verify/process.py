@@ -26,7 +26,7 @@ from backforge.errors import BackforgeError
 class ToolMissing(BackforgeError):
     def __init__(self, tool: str) -> None:
         self.tool = tool
-        super().__init__(f"'{tool}' is not on the PATH: install Node.js 20 and npm "
+        super().__init__(f"'{tool}' is not on the PATH: install Node.js 22 and npm "
                          "(`backforge doctor` lists what is missing and how to fix it)")
 
 
@@ -79,9 +79,21 @@ def _dependency_key(project: Path) -> str:
     lock = project / "package-lock.json"
     node = run_command(["node", "--version"], project, timeout=60)  # ToolMissing without node
     material = json.dumps([manifest.get("dependencies"), manifest.get("devDependencies"),
-                           lock.read_text() if lock.exists() else None, node.output.strip()],
+                           _locked_tree(lock), node.output.strip()],
                           sort_keys=True)
     return hashlib.sha256(material.encode()).hexdigest()[:20]
+
+
+def _locked_tree(lock: Path) -> object:
+    """The installed packages a lockfile pins, without the root project's own name and
+    version: projects generated from one stored lockfile share one cached tree."""
+    if not lock.exists():
+        return None
+    try:
+        packages = json.loads(lock.read_text()).get("packages", {})
+    except (ValueError, AttributeError):
+        return lock.read_text()
+    return {path: entry for path, entry in packages.items() if path}
 
 
 def install_dependencies(project: Path, npm_cache: Path | None = None,

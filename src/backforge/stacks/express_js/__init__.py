@@ -1,4 +1,4 @@
-"""The express-js stack: Node 20, Express 5, node-postgres, ajv, pino, jest.
+"""The express-js stack: Node 22, Express 5, node-postgres, ajv, pino, jest.
 
 `STACK` implements `backforge.stacks.Stack`: the module table, each unit's
 files, and `render(unit, plan)`, which produces a unit's files from the

@@ -268,23 +268,42 @@ def _free_name(wanted: str, taken: set[str]) -> str:
 
 def env_vars(project: Project, db_name: str) -> tuple[EnvVar, ...]:
     out = [
-        EnvVar("NODE_ENV", "development", False, "development, test or production"),
+        EnvVar("NODE_ENV", "development", False, "development or test relax the production "
+               "rules; unset or any other value counts as production"),
+        EnvVar("HOST", "127.0.0.1", False, "address the server binds (the image sets 0.0.0.0)"),
         EnvVar("PORT", "3000", False, "HTTP port the server listens on"),
+        EnvVar("TRUST_PROXY", "false", False, "Express trust proxy: false, true, a hop count "
+               "or addresses/CIDR ranges of your load balancers"),
+        EnvVar("KEEP_ALIVE_TIMEOUT_MS", "65000", False, "idle keep-alive timeout; keep it above "
+               "the load balancer's idle timeout (60 s on AWS)"),
+        EnvVar("HEADERS_TIMEOUT_MS", "66000", False, "time to receive request headers; above "
+               "KEEP_ALIVE_TIMEOUT_MS"),
         EnvVar("DATABASE_URL", f"postgres://postgres:postgres@localhost:5432/{db_name}", True,
-               "PostgreSQL connection string"),
+               "PostgreSQL connection string (no sslmode: use DATABASE_SSL)"),
         EnvVar("DATABASE_SSL", "disable", False,
                "disable, require (encrypt, accept any certificate) or verify-full"),
+        EnvVar("DATABASE_CA_FILE", "", False, "PEM bundle that verify-full checks the server "
+               "certificate against (default: Node's trusted CAs)"),
         EnvVar("DATABASE_POOL_MAX", "10", False, "maximum open database connections"),
+        EnvVar("DATABASE_STATEMENT_TIMEOUT_MS", "15000", False, "longest a statement may run "
+               "(0: no limit)"),
+        EnvVar("DATABASE_IDLE_TX_TIMEOUT_MS", "60000", False, "longest a transaction may sit "
+               "idle (0: no limit)"),
         EnvVar("LOG_LEVEL", "info", False, "pino level: fatal, error, warn, info, debug, "
                "trace or silent"),
-        EnvVar("CORS_ORIGIN", "*", False, "allowed CORS origin(s), comma separated, or *"),
+        EnvVar("CORS_ORIGINS", "", False, "origins allowed to call the API from a browser, "
+               "comma separated; empty: none; * only in development or test"),
+        EnvVar("DOCS_ENABLED", "true", False, "serve /docs and /openapi.json (default: on in "
+               "development and test, off otherwise)"),
         EnvVar("JSON_BODY_LIMIT", "100kb", False, "largest accepted JSON request body"),
     ]
     if project.options.auth:
         out += [
             EnvVar("JWT_SECRET", "change-me-to-a-long-random-secret-of-32-chars-or-more", True,
-                   "secret that signs access tokens (at least 32 characters)"),
-            EnvVar("JWT_EXPIRES_IN", "1h", False, "access token lifetime (e.g. 15m, 1h, 7d)"),
+                   "secret that signs access tokens: outside development and test at least "
+                   "32 bytes, 10 different characters, not this example"),
+            EnvVar("JWT_EXPIRES_IN", "1h", False, "access token lifetime: a number and s, m, "
+                   "h or d (15m, 1h, 7d)"),
             EnvVar("BCRYPT_ROUNDS", "10", False, "bcrypt cost factor for password hashes"),
         ]
     return tuple(out)

@@ -10,24 +10,24 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 VERSIONS: dict[str, str] = {
-    "ajv": "^8.17.1",
+    "ajv": "^8.20.0",
     "ajv-formats": "^3.0.1",
-    "bcryptjs": "^3.0.2",
-    "cors": "^2.8.5",
-    "dotenv": "^16.4.7",
-    "express": "^5.1.0",
-    "helmet": "^8.1.0",
-    "jsonwebtoken": "^9.0.2",
-    "pg": "^8.13.0",
-    "pino": "^9.6.0",
-    "pino-http": "^10.4.0",
+    "bcryptjs": "^3.0.3",
+    "cors": "^2.8.6",
+    "dotenv": "^18.0.10",
+    "express": "^5.3.0",
+    "helmet": "^8.3.0",
+    "jsonwebtoken": "^9.0.3",
+    "pg": "^8.23.1",
+    "pino": "^10.4.0",
+    "pino-http": "^11.0.0",
     "swagger-ui-express": "^5.0.1",
     # development only
-    "@eslint/js": "^9.25.0",
-    "eslint": "^9.25.0",
-    "globals": "^16.0.0",
-    "jest": "^29.7.0",
-    "supertest": "^7.1.0",
+    "@eslint/js": "^10.0.1",
+    "eslint": "^10.16.0",
+    "globals": "^17.15.0",
+    "jest": "^30.5.2",
+    "supertest": "^7.3.2",
 }
 
 RUNTIME: dict[str, tuple[str, ...]] = {

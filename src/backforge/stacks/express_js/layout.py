@@ -55,7 +55,8 @@ SETTINGS_MODULES = frozenset({"utils", "middleware", "database", "auth", "app", 
 # a table called "index" or "custom" gets "<stem>-table" instead.
 RESERVED_STEMS = frozenset({"index", "custom", "app"})
 
-CONFIG_FILES = ("package.json", ".env.example", ".gitignore", "eslint.config.js", "README.md")
+CONFIG_FILES = ("package.json", "package-lock.json", ".npmrc", ".env.example", ".gitignore",
+                "eslint.config.js", "README.md", ".github/workflows/ci.yml")
 UTILS_FILES = tuple(f"src/utils/{n}.js" for n in
                     ("config", "errors", "responses", "validation", "logger", "index"))
 MIGRATION_FILES = ("migrations/0001_initial.up.sql", "migrations/0001_initial.down.sql",

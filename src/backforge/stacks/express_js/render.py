@@ -39,10 +39,12 @@ from backforge.stacks.express_js.deps import module_dependencies, project_depend
 from backforge.stacks.express_js.endpoints import LOCAL_NAMES
 from backforge.stacks.express_js.jsliteral import js_key, js_value
 from backforge.stacks.express_js.layout import TEMPLATES, extra_output_path, extra_templates
+from backforge.stacks.express_js.lockfiles import NODE_ENGINES, lockfile
 from backforge.stacks.express_js.policy import SCRIPTS
 from backforge.stacks.express_js.testgen import js_body, js_key_path, suite_plan
 
 Files = list[tuple[str, str]]
+NODE_MAJOR = 22  # the Node LTS of the Dockerfile and the CI workflow (engines: >=22)
 _LINE = 100
 
 
@@ -151,7 +153,7 @@ def package_json(ctx: ProjectContext, plan: Plan) -> str:
         "name": ctx.app[:214], "version": "0.1.0",
         "description": ctx.api_description,  # json.dumps quotes it
         "private": True, "type": "commonjs", "main": "src/index.js",
-        "engines": {"node": ">=20"}, "scripts": scripts,
+        "engines": NODE_ENGINES, "scripts": scripts,
         "dependencies": deps, "devDependencies": dev,
     }
     if ctx.options.tests:
@@ -161,9 +163,14 @@ def package_json(ctx: ProjectContext, plan: Plan) -> str:
 
 
 def render_config(plan: Plan, ctx: ProjectContext) -> Files:
-    files = [("package.json", package_json(ctx, plan))]
+    manifest = package_json(ctx, plan)
+    files = [("package.json", manifest)]
+    lock = lockfile(json.loads(manifest))
+    if lock is not None:  # None only when deps.py changed without a lockfile refresh
+        files.append(("package-lock.json", lock))
     return files + _render_folder("config", lambda p: p, **_common(ctx, plan),
-                                  endpoints=readme_endpoints(ctx))
+                                  endpoints=readme_endpoints(ctx), node_major=NODE_MAJOR,
+                                  db_name=ctx.db_name)
 
 
 def render_migrations(ctx: ProjectContext) -> Files:
@@ -180,7 +187,7 @@ def render_module(plan: Plan, ctx: ProjectContext, module: str) -> Files:
 def deploy_context(ctx: ProjectContext) -> dict[str, Any]:
     """What the docker and terraform templates may use (documented in the brief)."""
     return {"app": ctx.app, "project_name": ctx.title,
-            "db_name": ctx.db_name, "port": 3000, "node_major": 20,
+            "db_name": ctx.db_name, "port": 3000, "node_major": NODE_MAJOR,
             "options": ctx.project.options,
             "env_vars": [(v.name, v.example, v.secret) for v in ctx.env_vars]}
 

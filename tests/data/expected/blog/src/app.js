@@ -10,11 +10,13 @@ const { requestLogger, notFound, errorHandler } = require('./middleware');
 const { createApiRouter } = require('./routes');
 const { buildOpenApiDocument } = require('./openapi');
 
+// CORS_ORIGINS: none by default (same-origin only), * only in development or test.
 function corsOptions() {
-  if (config.corsOrigin === '*') {
-    return { origin: '*' };
-  }
-  return { origin: config.corsOrigin.split(',').map((origin) => origin.trim()) };
+  const origins = config.corsOrigins;
+  return {
+    origin: origins === '*' ? '*' : origins.length > 0 ? origins : false,
+    exposedHeaders: ['X-Request-Id'],
+  };
 }
 
 // 200 when the database answers, 503 when it does not (for load balancers).
@@ -34,6 +36,8 @@ function createApp() {
   const openapi = buildOpenApiDocument();
 
   app.disable('x-powered-by');
+  // Behind a load balancer, TRUST_PROXY makes req.ip and req.protocol the client's.
+  app.set('trust proxy', config.trustProxy);
   app.use(helmet({
     // Browsers would upgrade the docs' requests to https: only wanted behind TLS.
     contentSecurityPolicy: {
@@ -45,10 +49,14 @@ function createApp() {
   app.use(express.json({ limit: config.jsonBodyLimit }));
 
   app.get('/health', health);
-  app.get('/openapi.json', (req, res) => {
-    res.status(200).json(openapi);
-  });
-  app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi));
+  // The document and Swagger UI: on by default in development and test, in
+  // production only with DOCS_ENABLED=true (otherwise both answer 404).
+  if (config.docsEnabled) {
+    app.get('/openapi.json', (req, res) => {
+      res.status(200).json(openapi);
+    });
+    app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi));
+  }
   app.use(config.apiPrefix || '/', createApiRouter());
 
   app.use(notFound);

@@ -7,13 +7,21 @@ const { logger } = require('./utils/logger');
 
 const SHUTDOWN_GRACE_MS = 10000;
 
-const server = createApp().listen(config.port, (err) => {
+const server = createApp().listen(config.port, config.host, (err) => {
   if (err) {
     logger.fatal({ err }, 'could not start the server');
     process.exit(1);
   }
-  logger.info({ port: config.port, docs: '/docs' }, 'server listening');
+  const { address, port } = server.address();
+  logger.info({
+    address, port, docs: config.docsEnabled ? '/docs' : 'off',
+    keepAliveTimeoutMs: server.keepAliveTimeout, headersTimeoutMs: server.headersTimeout,
+  }, 'server listening');
 });
+// Longer than the load balancer's idle timeout, so the balancer closes idle
+// connections first and never sends a request on one the server just closed.
+server.keepAliveTimeout = config.keepAliveTimeoutMs;
+server.headersTimeout = config.headersTimeoutMs;
 
 let stopping = false;
 

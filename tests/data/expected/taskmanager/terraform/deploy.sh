@@ -127,7 +127,13 @@ main() {
 
   cd "$SCRIPT_DIR"
   log "terraform init"
-  terraform init -input=false >/dev/null
+  # The S3 state backend's settings (see backend.tf); without backend.hcl,
+  # terraform init names what is missing.
+  local -a init_args=(-input=false)
+  if [ -f backend.hcl ]; then
+    init_args+=(-backend-config=backend.hcl)
+  fi
+  terraform init "${init_args[@]}" >/dev/null
 
   # The service cannot start before an image exists: create the registry and
   # the secrets first, push, then apply everything.

@@ -3,23 +3,15 @@
 # See README.md in this folder for the deployment steps.
 
 terraform {
-  required_version = ">= 1.5"
+  # 1.10: the S3 backend's own state locking (use_lockfile, see backend.hcl.example).
+  required_version = ">= 1.10"
 
   required_providers {
     aws = {
       source  = "hashicorp/aws"
-      version = "~> 5.0"
+      version = "~> 6.0"
     }
   }
-
-  # For a team, keep the state in S3 with locking instead of on one laptop:
-  # backend "s3" {
-  #   bucket         = "my-terraform-state"
-  #   key            = "task-manager/terraform.tfstate"
-  #   region         = "us-east-1"
-  #   dynamodb_table = "terraform-locks"
-  #   encrypt        = true
-  # }
 }
 
 provider "aws" {
@@ -108,6 +100,9 @@ module "ecs" {
   memory               = var.task_memory
   cpu_architecture     = var.cpu_architecture
   desired_count        = var.desired_count
+  min_capacity         = var.autoscaling_min_capacity
+  max_capacity         = var.autoscaling_max_capacity
+  cpu_target           = var.autoscaling_cpu_target
 
   environment                 = var.app_environment
   secret_names                = local.app_secret_names
@@ -121,4 +116,13 @@ module "ecs" {
 
   log_retention_days = var.log_retention_days
   container_insights = var.container_insights
+}
+
+# A warning, not an error, in every plan: without a certificate the load balancer
+# serves the API over plain HTTP.
+check "https" {
+  assert {
+    condition     = try(length(var.certificate_arn) > 0, false)
+    error_message = "certificate_arn is empty: the API is served over plain HTTP. Set an ACM certificate ARN for HTTPS."
+  }
 }

@@ -51,7 +51,7 @@ variable "allowed_ingress_cidr" {
 }
 
 variable "certificate_arn" {
-  description = "ACM certificate ARN for HTTPS on the load balancer; null serves plain HTTP."
+  description = "ACM certificate ARN: HTTPS on 443 and port 80 redirects to it. Null or empty serves plain HTTP (terraform plan warns)."
   type        = string
   default     = null
 }
@@ -95,22 +95,56 @@ variable "cpu_architecture" {
 }
 
 variable "desired_count" {
-  description = "Number of app tasks to run."
+  description = "Number of app tasks at the first deploy; autoscaling owns the count afterwards."
   type        = number
   default     = 2
+}
+
+variable "autoscaling_min_capacity" {
+  description = "Fewest app tasks autoscaling keeps (2 or more keeps one per availability zone)."
+  type        = number
+  default     = 2
+}
+
+variable "autoscaling_max_capacity" {
+  description = "Most app tasks autoscaling starts."
+  type        = number
+  default     = 6
+
+  validation {
+    condition     = var.autoscaling_max_capacity >= 1
+    error_message = "autoscaling_max_capacity must be at least 1."
+  }
+}
+
+variable "autoscaling_cpu_target" {
+  description = "Average CPU utilization (percent) autoscaling keeps the service at."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.autoscaling_cpu_target > 0 && var.autoscaling_cpu_target <= 100
+    error_message = "autoscaling_cpu_target must be a percentage from 1 to 100."
+  }
 }
 
 variable "app_environment" {
   description = "Plain (non-secret) environment variables of the app."
   type        = map(string)
   default = {
-    "DATABASE_SSL"      = "require"
-    "DATABASE_POOL_MAX" = "10"
-    "LOG_LEVEL"         = "info"
-    "CORS_ORIGIN"       = "*"
-    "JSON_BODY_LIMIT"   = "100kb"
-    "JWT_EXPIRES_IN"    = "1h"
-    "BCRYPT_ROUNDS"     = "10"
+    "TRUST_PROXY"                   = "1"
+    "KEEP_ALIVE_TIMEOUT_MS"         = "65000"
+    "HEADERS_TIMEOUT_MS"            = "66000"
+    "DATABASE_SSL"                  = "verify-full"
+    "DATABASE_POOL_MAX"             = "10"
+    "DATABASE_STATEMENT_TIMEOUT_MS" = "15000"
+    "DATABASE_IDLE_TX_TIMEOUT_MS"   = "60000"
+    "LOG_LEVEL"                     = "info"
+    "CORS_ORIGINS"                  = ""
+    "DOCS_ENABLED"                  = "false"
+    "JSON_BODY_LIMIT"               = "100kb"
+    "JWT_EXPIRES_IN"                = "1h"
+    "BCRYPT_ROUNDS"                 = "10"
   }
 }
 
@@ -196,9 +230,9 @@ variable "db_max_allocated_storage" {
 }
 
 variable "db_multi_az" {
-  description = "Keep a standby in a second availability zone (recommended for production, doubles the cost)."
+  description = "Keep a standby in a second availability zone (failover in minutes; doubles the database cost). Set false for a test stack."
   type        = bool
-  default     = false
+  default     = true
 }
 
 variable "db_backup_retention_days" {

@@ -14,12 +14,14 @@ pg.types.setTypeParser(builtins.NUMERIC, (value) => Number(value));
 // A DATE has no time zone: keep 'YYYY-MM-DD' instead of a local-midnight Date.
 pg.types.setTypeParser(builtins.DATE, (value) => value);
 
-function sslOptions(mode) {
+// verify-full checks the certificate chain and the host name, against
+// DATABASE_CA_FILE (e.g. the RDS bundle in the image) or Node's trusted CAs.
+function sslOptions(mode, ca) {
   if (mode === 'require') {
     return { rejectUnauthorized: false };
   }
   if (mode === 'verify-full') {
-    return { rejectUnauthorized: true };
+    return ca === undefined ? { rejectUnauthorized: true } : { ca, rejectUnauthorized: true };
   }
   return false;
 }
@@ -27,9 +29,13 @@ function sslOptions(mode) {
 const pool = new pg.Pool({
   connectionString: config.database.url,
   max: config.database.poolMax,
-  ssl: sslOptions(config.database.ssl),
+  ssl: sslOptions(config.database.ssl, config.database.ca),
   connectionTimeoutMillis: 5000,
   idleTimeoutMillis: 30000,
+  // Set per session by the server: a runaway query or a transaction left open
+  // cannot hold locks and connections forever.
+  statement_timeout: config.database.statementTimeoutMs,
+  idle_in_transaction_session_timeout: config.database.idleInTransactionTimeoutMs,
   application_name: 'blog-platform',
 });
 

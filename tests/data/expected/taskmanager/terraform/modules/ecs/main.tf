@@ -8,7 +8,7 @@ locals {
   container_name = "app"
   # Load balancer and target group names are limited to 32 characters.
   lb_name = trimsuffix(substr(var.name, 0, 32), "-")
-  https   = var.certificate_arn != null
+  https   = try(length(var.certificate_arn) > 0, false)
 
   # The entrypoint assembles DATABASE_URL from the DB_* variables, because the
   # password only exists inside the RDS-managed secret.
@@ -117,7 +117,7 @@ resource "aws_ecs_task_definition" "app" {
         logDriver = "awslogs"
         options = {
           "awslogs-group"         = aws_cloudwatch_log_group.app.name
-          "awslogs-region"        = data.aws_region.current.name
+          "awslogs-region"        = data.aws_region.current.region
           "awslogs-stream-prefix" = local.container_name
         }
       }
@@ -132,6 +132,9 @@ resource "aws_lb" "this" {
   security_groups            = [var.alb_security_group_id]
   subnets                    = var.public_subnet_ids
   drop_invalid_header_fields = true
+  # The app keeps idle connections open longer (KEEP_ALIVE_TIMEOUT_MS, 65 s), so
+  # the balancer never reuses one the app has just closed (a 502).
+  idle_timeout = 60
 }
 
 resource "aws_lb_target_group" "app" {
@@ -221,4 +224,35 @@ resource "aws_ecs_service" "app" {
 
   # The target group must be attached to a listener before a service can use it.
   depends_on = [aws_lb_listener.http, aws_lb_listener.https]
+
+  # Autoscaling changes the count; an apply must not reset it.
+  lifecycle {
+    ignore_changes = [desired_count]
+  }
+}
+
+resource "aws_appautoscaling_target" "app" {
+  service_namespace  = "ecs"
+  resource_id        = "service/${aws_ecs_cluster.this.name}/${aws_ecs_service.app.name}"
+  scalable_dimension = "ecs:service:DesiredCount"
+  min_capacity       = var.min_capacity
+  max_capacity       = var.max_capacity
+}
+
+resource "aws_appautoscaling_policy" "cpu" {
+  name               = "${var.name}-cpu"
+  policy_type        = "TargetTrackingScaling"
+  service_namespace  = aws_appautoscaling_target.app.service_namespace
+  resource_id        = aws_appautoscaling_target.app.resource_id
+  scalable_dimension = aws_appautoscaling_target.app.scalable_dimension
+
+  target_tracking_scaling_policy_configuration {
+    target_value       = var.cpu_target
+    scale_in_cooldown  = 300
+    scale_out_cooldown = 60
+
+    predefined_metric_specification {
+      predefined_metric_type = "ECSServiceAverageCPUUtilization"
+    }
+  }
 }

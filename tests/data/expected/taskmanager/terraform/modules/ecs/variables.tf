@@ -69,6 +69,21 @@ variable "desired_count" {
   type        = number
 }
 
+variable "min_capacity" {
+  description = "Fewest tasks autoscaling keeps."
+  type        = number
+}
+
+variable "max_capacity" {
+  description = "Most tasks autoscaling starts."
+  type        = number
+}
+
+variable "cpu_target" {
+  description = "Average CPU utilization (percent) to track."
+  type        = number
+}
+
 variable "environment" {
   description = "Plain environment variables of the app."
   type        = map(string)
