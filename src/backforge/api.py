@@ -14,68 +14,28 @@ from collections.abc import Callable, Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from backforge import __version__, regenerate
 from backforge import plan as planner
-from backforge.engine import EngineOptions, run_sync
-from backforge.engine.events import Event
+from backforge.engine import run_sync
+from backforge.engine.events import Event, EventKind
 from backforge.engine.protocols import Issue, Usage
-from backforge.output.journal import FolderLock, Transaction, recover
+from backforge.engine.report import usage_dict
+from backforge.output.journal import FolderLock, Transaction, pending, recover
 from backforge.output.writer import MemorySink, check_output_dir
 from backforge.providers.template import TemplateProvider
+from backforge.run_options import PROVIDERS, GenerateOptions
 from backforge.spec import load as load_spec
 from backforge.spec.loaders import LoadedSpec
 from backforge.spec.policy import resolve as resolve_policy
 from backforge.stacks import get_stack
 from backforge.validate import UnitValidator, validate_tree
-from backforge.verify.model import StepResult, VerifyReport
+
+if TYPE_CHECKING:  # backforge.verify loads jsonschema: only `verify` pays for it
+    from backforge.verify.model import StepResult, VerifyReport
 
 EventHandler = Callable[[Event], None]
-PROVIDERS = ("template", "openai", "anthropic", "hybrid")
-
-
-@dataclass(frozen=True)
-class GenerateOptions:
-    """Every knob of a run; the defaults are DESIGN.md's engine rules."""
-
-    provider: str = "template"
-    stack: str | None = None  # None: the spec's own `stack`
-    concurrency: int = 8
-    call_timeout: float = 45.0
-    max_retries: int = 3
-    backoff_base: float = 3.0
-    deadline: float = 300.0
-    requests_per_minute: int | None = None
-    required_ratio: float = 0.9
-    success_ratio: float = 0.95
-    seed: int = 0
-    force: bool = False
-    # openai/anthropic only; None: the env (BACKFORGE_LLM_MODEL, BACKFORGE_LLM_BASE_URL)
-    # or the provider's default. api_key_env names the variable holding the key.
-    model: str | None = None
-    base_url: str | None = None
-    api_key_env: str | None = None
-    stream: bool = False  # receive answers as server-sent events (OpenAI and Anthropic)
-    # Regeneration (a folder with .backforge/manifest.json): allow a migration that loses
-    # data; dry_run plans only (see backforge.regenerate), writing nothing.
-    allow_destructive: bool = False
-    dry_run: bool = False
-    # Budgets (None: no limit): prompt+completion tokens, and USD priced from the price
-    # table (built-in list prices, $BACKFORGE_PRICES, then `prices` files, TOML or JSON).
-    max_tokens_total: int | None = None
-    max_cost: float | None = None
-    prices: tuple[str, ...] = ()
-    cache: bool = True  # replay identical LLM requests from the user's response cache
-    loop_breaker: bool = True  # stop retrying a unit whose repair did not reduce its errors
-
-    def engine_options(self, cost_of: Callable[[Usage], float] | None = None) -> EngineOptions:
-        return EngineOptions(
-            concurrency=self.concurrency, call_timeout=self.call_timeout,
-            max_retries=self.max_retries, backoff_base=self.backoff_base,
-            deadline=self.deadline, requests_per_minute=self.requests_per_minute,
-            required_ratio=self.required_ratio, success_ratio=self.success_ratio,
-            seed=self.seed, max_tokens_total=self.max_tokens_total, max_cost=self.max_cost,
-            cost_of=cost_of, loop_breaker=self.loop_breaker)
 
 
 @dataclass(frozen=True)
@@ -86,6 +46,9 @@ class GenerateResult:
     output: Path | None = None
     issues: tuple[Issue, ...] = field(default=())  # whole-project checks after the run
     conflicts: tuple[str, ...] = ()  # regeneration: files merged with conflict markers
+    # A folder run that found every file as the manifest records it: nothing was rendered,
+    # validated or written; `report` is the folder's report.json marked "up_to_date".
+    up_to_date: bool = False
 
     @property
     def exit_code(self) -> int:
@@ -224,22 +187,27 @@ def generate(spec: str | Path | Mapping[str, Any] | LoadedSpec,
     provider = choice.provider
     # Checked before anything is written: bad limits or an unpriced model with max_cost: exit 2.
     engine_options = options.engine_options(_cost_function(options, choice.model))
-    the_plan = planner.build(loaded.project, stack, loaded.names)
     root = Path(output) if output is not None else None
-    session = None
+    lock = None
     if root is not None:
         check_output_dir(root, force=options.force)
-        from backforge import regenerate
-
+        if not options.dry_run:
+            # The folder's lock (held until the run is committed), an interrupted run
+            # recovered, then the no-op answer when nothing changed.
+            lock = regenerate.lock_folder(root)
+            done = _if_up_to_date(lock, loaded, stack, options, choice.model, started,
+                                  on_event)
+            if done is not None:
+                return done
+    the_plan = planner.build(loaded.project, stack, loaded.names)
+    session = None
+    if root is not None:
         if options.dry_run:
             return regenerate.dry_run_result(loaded, stack, the_plan, provider, choice.model,
                                              options, root)
-        # Takes the folder's lock (held until the run is committed) and recovers an
-        # interrupted run before reading the folder.
         session = regenerate.open_session(
             root, stack, the_plan, provider, provider_name=options.provider,
-            model=choice.model,
-            allow_destructive=options.allow_destructive)
+            model=choice.model, allow_destructive=options.allow_destructive, lock=lock)
     with session if session is not None else nullcontext():
         # --deadline bounds the whole run: the engine gets what the preparation left,
         # minus a reserve for the final write (see _engine_deadline).
@@ -259,6 +227,31 @@ def generate(spec: str | Path | Mapping[str, Any] | LoadedSpec,
             report = session.finish(report, loaded.project.model_dump(mode="json"))
     return GenerateResult(success, dict(result.files), report, root, project_issues,
                           session.conflicts if session is not None else ())
+
+
+def _if_up_to_date(lock: FolderLock, loaded: LoadedSpec, stack: Any,
+                   options: GenerateOptions, model: str | None, started: float,
+                   on_event: EventHandler | None) -> GenerateResult | None:
+    """The folder already holds what this run would write: the result of a run that did
+    nothing (lock released, nothing read but the manifest, the saved spec and the hashed
+    files); None, with the lock still held, when the run must go on."""
+    try:
+        fresh = regenerate.up_to_date(lock.root, stack, loaded.project.model_dump(mode="json"),
+                                      provider_name=options.provider, model=model)
+    except BaseException:
+        lock.release()
+        raise
+    if fresh is None:
+        return None
+    lock.release()
+    duration = time.monotonic() - started
+    report = {**_recorded_report(lock.root), "up_to_date": True}
+    if on_event is not None:
+        on_event(Event(EventKind.RUN_FINISHED, duration, message="up to date", data={
+            "success": True, "success_rate": 1.0, "duration": round(duration, 3),
+            "counts": {}, "usage": usage_dict(Usage()), "stopped_by": None,
+            "up_to_date": True, "files": len(fresh.files)}))
+    return GenerateResult(True, dict(fresh.files), report, lock.root, up_to_date=True)
 
 
 # The share of --deadline kept for what follows the engine (whole-project checks, the
@@ -301,8 +294,6 @@ def plan(spec: str | Path | Mapping[str, Any] | LoadedSpec,
     """`backforge plan`: what `generate` into `output` would regenerate, merge, add or
     remove, the migration it would append, data loss and API changes; writes nothing.
     Returns a backforge.regenerate.RegenPlan (`.to_dict()` for JSON)."""
-    from backforge import regenerate
-
     options = options or GenerateOptions()
     loaded = spec if isinstance(spec, LoadedSpec) else load(spec)
     stack = get_stack(options.stack or loaded.project.stack)
@@ -312,6 +303,46 @@ def plan(spec: str | Path | Mapping[str, Any] | LoadedSpec,
     the_plan = planner.build(loaded.project, stack, loaded.names)
     return regenerate.plan_regeneration(stack, the_plan, choice.provider, choice.model, options,
                                         root)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """`generate --check`: whether the folder is current; when not, what would change."""
+
+    up_to_date: bool
+    # The backforge.regenerate.RegenPlan when the fast check (every file as recorded)
+    # failed: what would change, or nothing when only files edited by hand differ.
+    plan: Any = None
+
+    @property
+    def exit_code(self) -> int:
+        """0 up to date, 1 stale (for CI)."""
+        return 0 if self.up_to_date else 1
+
+
+def check(spec: str | Path | Mapping[str, Any] | LoadedSpec,
+          options: GenerateOptions | None = None, *, output: str | Path) -> CheckResult:
+    """`generate --check`: does `output` hold exactly what `generate` would leave there?
+    When not, the plan (units and files that would change) says why. Writes nothing of
+    its own; like `plan`, it first finishes an interrupted run, under the folder's lock."""
+    options = options or GenerateOptions()
+    loaded = spec if isinstance(spec, LoadedSpec) else load(spec)
+    stack = get_stack(options.stack or loaded.project.stack)
+    choice = _provider(options.provider, stack, options)
+    root = Path(output)
+    check_output_dir(root, force=options.force)
+    if pending(root):
+        with FolderLock(root):
+            recover(root)
+    fresh = regenerate.up_to_date(root, stack, loaded.project.model_dump(mode="json"),
+                                  provider_name=options.provider, model=choice.model)
+    if fresh is not None:
+        return CheckResult(True)
+    # Files edited by hand miss the fast check, yet a run may still change nothing.
+    the_plan = planner.build(loaded.project, stack, loaded.names)
+    planned = regenerate.plan_regeneration(stack, the_plan, choice.provider, choice.model,
+                                           options, root)
+    return CheckResult(planned.changes_nothing, planned)
 
 
 def _cost_function(options: GenerateOptions,
@@ -359,9 +390,7 @@ def _issue_dict(issue: Issue) -> dict[str, Any]:
 
 
 def _version() -> str:
-    from importlib.metadata import version
-
-    return version("backforge")
+    return __version__
 
 
 # -- validate an existing folder ---------------------------------------------------------

@@ -14,7 +14,6 @@ from typing import Any
 from rich import box
 from rich.console import Console as RichConsole
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 _TERMINAL_KINDS = {"unit_validated", "unit_partial", "unit_failed", "unit_blocked",
@@ -40,6 +39,16 @@ class Console:
         if not self.out.is_terminal:
             yield self._plain_event
             return
+        # Not at the top: rich.progress is a measured ~15 ms of start-up that logs and
+        # pipes (no terminal, no bar) never need.
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
         bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                        TextColumn("{task.fields[current]}"), TimeElapsedColumn(),
                        console=self.out, transient=True)
@@ -92,6 +101,11 @@ class Console:
         self.out.print(f"{verdict}: {report['success_rate'] * 100:.0f}% of modules validated, "
                        f"{len(result.files)} files in {report['duration']:.2f}s{where}",
                        soft_wrap=True)
+
+    def up_to_date(self, result: Any) -> None:
+        self.out.print(f"up to date: {len(result.files)} files as .backforge/manifest.json "
+                       f"records them; nothing rendered or written -> {result.output}",
+                       markup=False, soft_wrap=True)
 
     def next_steps(self, steps: list[str]) -> None:
         self.out.print("next steps:", markup=False)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
+from backforge import __version__
 from backforge import plan as planner
 from backforge.engine.protocols import GeneratedFile, Provider, Sink
 from backforge.errors import InputError
@@ -40,8 +41,8 @@ if TYPE_CHECKING:
     from backforge.stacks import Stack
 
 __all__ = ["CONFLICT_EXIT", "DestructiveChangeError", "PreviousSpecError", "RegenPlan",
-           "Session", "open_session", "plan_regeneration", "read_previous", "unit_inputs",
-           "unit_slice"]
+           "Session", "UpToDate", "lock_folder", "open_session", "plan_regeneration",
+           "read_previous", "unit_inputs", "unit_slice", "up_to_date"]
 
 CONFLICT_EXIT = 3
 
@@ -68,13 +69,11 @@ class PreviousSpecError(InputError):
 def template_version(stack: Stack) -> str:
     """The hash of the stack's templates and prompts folders, of the LLM prompt builder
     and of the backforge version (which covers the Python code that renders them)."""
-    from importlib.metadata import version
-
     folder = Path(sys.modules[type(stack).__module__].__file__ or ".").parent
     prompts = Path(sys.modules[spec_slice.__module__].__file__ or ".")
     return mf.canonical_hash([mf.folder_hash([folder / "templates", folder / "prompts"]),
                               prompts.read_text(encoding="utf-8"), PROMPT_VERSION,
-                              version("backforge")])
+                              __version__])
 
 
 def _names_dict(names: TableNames) -> dict[str, Any]:
@@ -114,6 +113,60 @@ def unit_inputs(plan: Plan, settings: inc.Settings) -> dict[str, inc.UnitInputs]
 
 def spec_hash(plan: Plan) -> str:
     return mf.canonical_hash(plan.project.model_dump(mode="json"))
+
+
+# -- nothing to do ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UpToDate:
+    """The folder holds exactly what a run would leave: the manifest and every file."""
+
+    manifest: mf.Manifest
+    files: Mapping[str, str]  # path -> content, as on disk (= as backforge wrote it)
+
+
+def up_to_date(root: Path, stack: Stack, project: Mapping[str, Any], *, provider_name: str,
+               model: str | None) -> UpToDate | None:
+    """UpToDate when the manifest's spec hash, backforge/stack/template versions, provider
+    and model match this run and every recorded file and base copy still has the recorded
+    sha256; None otherwise (also with conflict markers left, or anything unreadable: the
+    full run then decides, and reports). `project` is the spec as JSON (model_dump).
+    Reads and hashes only: no plan, rendering, validation or parsing of project files.
+    Call it with the folder's lock held and the journal recovered (lock_folder)."""
+    try:
+        manifest = mf.load_manifest(root)
+    except mf.ManifestError:
+        return None
+    if manifest is None or manifest.conflicts:
+        return None
+    if (manifest.backforge, manifest.stack, manifest.provider, manifest.model,
+            manifest.spec_hash) != (__version__, stack.name, provider_name, model,
+                                    mf.canonical_hash(project)):
+        return None
+    marker = root / MARKER_DIR
+    try:
+        saved_spec = (marker / "spec.json").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if saved_spec != json.dumps(project, indent=2) + "\n" \
+            or not (marker / "report.json").is_file() \
+            or manifest.template_version != template_version(stack):
+        return None
+    files = mf.files_as_recorded(root, manifest)
+    return UpToDate(manifest, files) if files is not None else None
+
+
+def lock_folder(root: Path) -> FolderLock:
+    """Take the folder's lock (FolderLockedError when another run holds it) and finish or
+    undo what an interrupted run left; the caller releases the lock."""
+    lock = FolderLock(root).acquire()
+    try:
+        journal.recover(root)
+    except BaseException:
+        lock.release()
+        raise
+    return lock
 
 
 # -- the previous run ----------------------------------------------------------------------
@@ -311,15 +364,15 @@ def regeneration_dict(prev: Previous, sink: MergingSink,
 
 def open_session(root: Path, stack: Stack, plan: Plan, provider: Provider, *,
                  provider_name: str, model: str | None,
-                 allow_destructive: bool = False) -> Session:
+                 allow_destructive: bool = False, lock: FolderLock | None = None) -> Session:
     """Take the folder's lock (FolderLockedError when another run holds it), finish or
-    undo what an interrupted run left, then read the folder. Raises
+    undo what an interrupted run left (both already done when `lock` is given: the
+    session then owns it), then read the folder. Raises
     DestructiveChangeError, PreviousSpecError, ManifestError or GitMissingError
     (InputErrors, exit 2) before anything of this run is written."""
-    settings = inc.Settings(provider_name, model, template_version(stack))
-    lock = FolderLock(root).acquire()
+    lock = lock if lock is not None else lock_folder(root)
     try:
-        journal.recover(root)
+        settings = inc.Settings(provider_name, model, template_version(stack))
         txn = Transaction(root)
         if not mf.has_manifest(root):
             return Session(root, plan, ReplayProvider(provider), DirectoryWriter(root, txn),
@@ -349,6 +402,16 @@ class RegenPlan:
     files: tuple[Any, ...] | None  # FileDecisions; None: not computed (LLM provider)
     evolution: Evolution | None
     allow_destructive: bool = False
+    conflicts: tuple[str, ...] = ()  # files the manifest records with conflict markers
+
+    @property
+    def changes_nothing(self) -> bool:
+        """A generate would leave every file as it is (edits by hand merged and kept) and
+        no conflict is recorded: for `generate --check`. LLM providers (files not
+        computed): judged by the units alone."""
+        return not (self.first_run or self.regenerated or self.conflicts
+                    or (self.evolution is not None and self.evolution.files)
+                    or any(d.action is not Action.UNCHANGED for d in self.files or ()))
 
     @property
     def needs_allow_destructive(self) -> bool:
@@ -370,7 +433,8 @@ class RegenPlan:
                 "unchanged_files": None if self.files is None else
                 sum(d.action is Action.UNCHANGED for d in self.files),
                 "evolution": self.evolution.to_dict() if self.evolution else None,
-                "needs_allow_destructive": self.needs_allow_destructive}
+                "needs_allow_destructive": self.needs_allow_destructive,
+                "conflicts": list(self.conflicts)}
 
 
 def _render_all(plan: Plan, provider: Provider, sink: Sink, options: Any) -> None:
@@ -413,7 +477,7 @@ def plan_regeneration(stack: Stack, plan: Plan, provider: Provider, model: str |
         sink.remove_orphans(inc.orphans(prev.manifest, plan, produced, prev.pinned_paths))
         files = tuple(d for _, d in sorted(sink.decisions.items()))
     return RegenPlan(root, False, prev.decisions, files, prev.evolution,
-                     options.allow_destructive)
+                     options.allow_destructive, prev.manifest.conflicts)
 
 
 def dry_run_result(loaded: LoadedSpec, stack: Stack, plan: Plan, provider: Provider,

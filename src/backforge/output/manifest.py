@@ -168,6 +168,23 @@ def base_file(root: Path, path: str) -> Path:
     return root / MARKER_DIR / BASE_DIR / rel.parent / f"{rel.name}{BASE_SUFFIX}"
 
 
+def files_as_recorded(root: Path, manifest: Manifest) -> dict[str, str] | None:
+    """path -> content of every file the manifest lists, when each one and its base copy
+    still hold exactly the bytes backforge wrote (sha256); None at the first difference.
+    Hashing every file (no size/mtime shortcut) costs ~30 ms for a 150-table project."""
+    files: dict[str, str] = {}
+    for path, sha in manifest.files.items():
+        try:
+            data = (root / safe_relative(path)).read_bytes()
+            if hashlib.sha256(data).hexdigest() != sha \
+                    or hashlib.sha256(base_file(root, path).read_bytes()).hexdigest() != sha:
+                return None
+            files[path] = data.decode("utf-8")
+        except (OSError, UnicodeDecodeError, ValueError):
+            return None
+    return files
+
+
 def read_base(root: Path, path: str, sha: str | None = None) -> str | None:
     """The base copy of `path`; None when missing, unreadable or not matching `sha`."""
     try:

@@ -16,7 +16,7 @@ from typing import Any
 from backforge.errors import SpecError
 from backforge.spec import limits, sqlgate
 from backforge.spec.checks import check, crud_overlaps
-from backforge.spec.loaders import TEXT_LOADERS, choose, text_loader
+from backforge.spec.loaders import TEXT_SUFFIXES, choose, text_loader
 from backforge.spec.loaders.common import Converted, LoadedSpec
 from backforge.spec.model import Project
 from backforge.spec.names import Names, resolve_with_problems
@@ -28,8 +28,6 @@ from backforge.spec.text import text_problems
 from backforge.spec.validation import validate_model
 
 Source = str | Path | Mapping[str, Any]
-# Every extension a text loader reads, for the unsupported-extension error.
-TEXT_SUFFIXES = tuple(dict.fromkeys(s for t in TEXT_LOADERS.values() for s in t.suffixes))
 
 
 def load(source: Source, *, fmt: str | None = None) -> LoadedSpec:

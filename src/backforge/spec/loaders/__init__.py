@@ -10,21 +10,48 @@ from the file extension or the format name; the pipeline after conversion
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from backforge.errors import InputError
 from backforge.spec.loaders.common import Converted, LoadedSpec, Loader, TextLoader
-from backforge.spec.loaders.dbml import LOADER as DBML
 from backforge.spec.loaders.designtool import LOADER as DESIGNTOOL
 from backforge.spec.loaders.native import LOADER as NATIVE
-from backforge.spec.loaders.sql import DIALECT_LOADERS
-from backforge.spec.loaders.sql import LOADER as SQL
 
 LOADERS: dict[str, Loader] = {NATIVE.name: NATIVE, DESIGNTOOL.name: DESIGNTOOL}
 _DETECTED: tuple[Loader, ...] = (DESIGNTOOL,)  # specific formats first; native is the fallback
+
+
+class _TextLoaders(Mapping[str, TextLoader]):
+    """name -> text loader, each module imported on first use: sqlglot, pydbml and
+    pyparsing are a measured ~0.2 s of start-up that YAML/JSON specs never need.
+    tests/spec/test_lazy_loaders.py pins these names and suffixes to the loaders'."""
+
+    # name -> (module under backforge.spec.loaders, its attribute, key in it or None)
+    WHERE: ClassVar[dict[str, tuple[str, str, str | None]]] = {
+        "sql": ("sql", "LOADER", None), "postgres": ("sql", "DIALECT_LOADERS", "postgres"),
+        "mysql": ("sql", "DIALECT_LOADERS", "mysql"),
+        "sqlite": ("sql", "DIALECT_LOADERS", "sqlite"), "dbml": ("dbml", "LOADER", None)}
+    SUFFIXES: ClassVar[dict[str, str]] = {".sql": "sql", ".ddl": "sql", ".dbml": "dbml"}
+
+    def __getitem__(self, name: str) -> TextLoader:
+        module, attr, key = self.WHERE[name]
+        found = getattr(importlib.import_module(f"{__name__}.{module}"), attr)
+        return found[key] if key is not None else found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.WHERE)
+
+    def __len__(self) -> int:
+        return len(self.WHERE)
+
+
 # "sql" guesses the dialect from the file name (x.mysql.sql) or its syntax.
-TEXT_LOADERS: dict[str, TextLoader] = {SQL.name: SQL, **DIALECT_LOADERS, DBML.name: DBML}
+TEXT_LOADERS: Mapping[str, TextLoader] = _TextLoaders()
+# Every extension a text loader reads (for the unsupported-extension error).
+TEXT_SUFFIXES = tuple(_TextLoaders.SUFFIXES)
 
 
 class UnknownFormatError(InputError):
@@ -42,8 +69,8 @@ def text_loader(path: Path, fmt: str | None = None) -> TextLoader | None:
         if fmt not in LOADERS:
             raise UnknownFormatError(fmt)
         return None
-    suffix = path.suffix.lower()
-    return next((t for t in (SQL, DBML) if suffix in t.suffixes), None)
+    name = _TextLoaders.SUFFIXES.get(path.suffix.lower())
+    return TEXT_LOADERS[name] if name is not None else None
 
 
 def choose(data: dict[str, Any], fmt: str | None = None) -> Loader:
@@ -55,5 +82,6 @@ def choose(data: dict[str, Any], fmt: str | None = None) -> Loader:
     return next((loader for loader in _DETECTED if loader.detect(data)), NATIVE)
 
 
-__all__ = ["LOADERS", "TEXT_LOADERS", "Converted", "LoadedSpec", "Loader", "TextLoader",
+__all__ = ["LOADERS", "TEXT_LOADERS", "TEXT_SUFFIXES", "Converted", "LoadedSpec", "Loader",
+           "TextLoader",
            "UnknownFormatError", "choose", "text_loader"]

@@ -1,0 +1,53 @@
+"""Start-up loads only what the input needs: WHICH modules a command imports (read from
+`python -X importtime` in a fresh process), never how long it takes (timings live in
+bench/generate.py)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from importlib.metadata import version
+from pathlib import Path
+
+import backforge
+
+SPEC = Path(__file__).resolve().parents[1] / "examples" / "taskmanager.yaml"
+# Heavy third-party packages, each only for some inputs or commands.
+FORMAT_ONLY = {"pydbml", "pyparsing"}  # .dbml (and pyparsing through pydbml)
+LLM_ONLY = {"httpx", "httpcore", "anyio"}  # --provider openai/anthropic/hybrid
+VERIFY_ONLY = {"jsonschema"}  # verify's contract checks
+
+
+def _imported(*args: str, cwd: Path) -> set[str]:
+    """Top-level packages `backforge ARGS` imports, with its exit code checked."""
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "backforge.cli", *args],
+                          cwd=cwd, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    names = {line.rsplit("|", 1)[1].strip() for line in done.stderr.splitlines()
+             if line.startswith("import time:") and line.count("|") == 2}
+    assert "backforge" in names  # the parse itself worked
+    return names
+
+
+def _packages(names: set[str]) -> set[str]:
+    return {n.split(".")[0] for n in names}
+
+
+def test_version_imports_no_stage(tmp_path: Path) -> None:
+    names = _imported("--version", cwd=tmp_path)
+    heavy = {"sqlglot", "jinja2", "rich", "pydantic", "yaml", "importlib.metadata",
+             *FORMAT_ONLY, *LLM_ONLY, *VERIFY_ONLY}
+    assert not heavy & (names | _packages(names))
+    assert not {n for n in names if n.startswith("backforge.")} - {
+        "backforge.cli", "backforge.cli_help", "backforge.run_options", "backforge.errors"}
+
+
+def test_version_is_the_installed_one() -> None:
+    assert backforge.__version__ == version("backforge")
+
+
+def test_yaml_generate_loads_no_other_format_provider_or_verify(tmp_path: Path) -> None:
+    args = ("generate", str(SPEC), "-o", str(tmp_path / "tm"))
+    first = _packages(_imported(*args, cwd=tmp_path))
+    assert not (FORMAT_ONLY | LLM_ONLY | VERIFY_ONLY) & first
+    assert "backforge.spec.loaders.dbml" not in _imported(*args, cwd=tmp_path)  # up to date
