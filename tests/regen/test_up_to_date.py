@@ -166,7 +166,8 @@ def test_check_exits_0_when_current_and_1_when_stale_writing_nothing(
 
 def test_cli_says_up_to_date(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["generate", str(SPEC), "-o", str(project)]) == 0
-    assert "up to date: 88 files" in capsys.readouterr().out
+    recorded = len(load_manifest(project).files)
+    assert recorded > 80 and f"up to date: {recorded} files" in capsys.readouterr().out
     assert cli.main(["generate", str(SPEC), "-o", str(project), "--json"]) == 0
     [line] = capsys.readouterr().out.splitlines()
     event = json.loads(line)
