@@ -5,8 +5,7 @@ The rule is exactness: a value the schema accepts is stored as sent and read bac
 equal, and anything PostgreSQL would reject (or silently round) is refused before it
 gets there, with the field named.
 
-- text: no NUL (PostgreSQL cannot store U+0000) and no lone UTF-16 surrogate (it would
-  be replaced on the way to UTF-8);
+- text: no NUL (PostgreSQL cannot store U+0000);
 - `numeric(p, s)` and `bigint` travel as JSON strings (a JS number holds 15-17 digits
   and 2^53): a decimal string that fits the precision and scale, or a safe integer
   JSON number that fits; never rounded, never an exponent;
@@ -32,11 +31,11 @@ FLOAT8_MAX = 1.7976931348623157e308
 FLOAT4_MAX = 3.4028234663852886e38
 JSON_MAX_DEPTH = 32
 NUMERIC_MAX_LENGTH = 1000  # characters of an unconstrained numeric's decimal string
-TEXT_PATTERN = "^[^\\u0000\\ud800-\\udfff]*$"
+TEXT_PATTERN = "^[^\\u0000]*$"
 _YEAR = "(?!0000)\\d{4}"
 _DATE = f"{_YEAR}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\\d|3[01])"
 DATE_PATTERN = f"^{_DATE}$"
-DATETIME_PATTERN = (f"^{_DATE}[Tt ](?:[01]\\d|2[0-3]):[0-5]\\d:(?:[0-5]\\d|60)(?:\\.\\d{{1,6}})?"
+DATETIME_PATTERN = (f"^{_DATE}[Tt](?:[01]\\d|2[0-3]):[0-5]\\d:(?:[0-5]\\d|60)(?:\\.\\d{{1,6}})?"
                     "(?:[Zz]|[+-](?:0\\d|1[0-5]):[0-5]\\d)$")
 
 
@@ -187,7 +186,7 @@ def _string_schema(f: Field, own: Field, default_length: int) -> dict[str, Any]:
     if own.min is not None and own.min > 0:
         schema["minLength"] = int(own.min)
     schema["pattern"] = TEXT_PATTERN
-    schema["x-expected"] = "must be text without NUL (\\u0000) or unpaired surrogate characters"
+    schema["x-expected"] = "must be text without NUL (\\u0000) characters"
     return schema
 
 
