@@ -227,6 +227,11 @@ def _add_verify_parser(sub) -> None:
     v.add_argument("--npm-cache", help="npm cache folder (default: npm's own, ~/.npm)")
     v.add_argument("--no-tests", action="store_true", help="skip the project's own npm test")
     v.add_argument("--json", action="store_true", help="print the verify report as JSON")
+    v.add_argument("--fuzz", action="store_true",
+                   help="then run schemathesis (all checks) against the running app; needs "
+                        "the fuzz extra: pip install 'backforge[fuzz]'")
+    v.add_argument("--fuzz-examples", type=int, default=10, metavar="N",
+                   help="with --fuzz: examples per operation and phase (default 10)")
 
 
 def _verify(args: argparse.Namespace, console: Console, root: str | None = None) -> int:
@@ -240,7 +245,31 @@ def _verify(args: argparse.Namespace, console: Console, root: str | None = None)
         print(json.dumps({"event": "verify_finished", **report.to_dict()}), flush=True)
     else:
         console.verify_summary(report)
-    return 0 if report.success else 1
+    if not report.success:
+        return 1
+    if getattr(args, "fuzz", False):
+        return _fuzz(args, root or args.dir, json_out)
+    return 0
+
+
+def _fuzz(args: argparse.Namespace, root: str, json_out: bool) -> int:
+    result = api.fuzz(root, spec=getattr(args, "spec", None), database_url=args.database_url,
+                      npm_cache=getattr(args, "npm_cache", None),
+                      max_examples=args.fuzz_examples)
+    if json_out:
+        print(json.dumps({"event": "fuzz_finished", **result.to_dict()}), flush=True)
+    else:
+        for line in result.failures:
+            print(f"FAIL {line}")
+        if result.not_fuzzed:
+            print(f"left out (declared 501): {', '.join(result.not_fuzzed)}")
+        verdict = "fuzzed" if result.success else "NOT fuzz-clean"
+        print(f"{verdict}: schemathesis, {result.operations} operations, {result.cases} "
+              f"cases, {result.server_errors} server errors, {result.conformance_failures} "
+              f"conformance failures, {result.errors} errors in {result.seconds:.0f}s")
+        if not result.success:
+            print(result.output[-3000:])
+    return 0 if result.success else 1
 
 
 def _add_validate_parser(sub) -> None:
