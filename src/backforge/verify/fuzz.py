@@ -7,6 +7,17 @@ the document schemathesis reads, and the report says so: operations that declare
 answer), and the opaque `cursor` list parameter (only a cursor the API itself returned
 is valid, which no schema can say; the verify contract and the generated tests check
 keyset pagination instead).
+
+Two settings narrow what schemathesis generates, each for a stated reason:
+- `allow-x00 = false`: PostgreSQL cannot store U+0000 anywhere in text or jsonb. The
+  schemas say so for text (a pattern) but cannot for a NUL nested anywhere in a json
+  value (that needs a recursive schema), so schemathesis would call the app's 400 for
+  such a value a rejected valid request. The app's NUL rejection is proven by the
+  round-trip tests instead.
+- no stateful phase: schemathesis 4.32's inferred links fed one table's uuid key into
+  another table's integer-keyed path (`PATCH /addresses/{uuid}`) and then called the
+  400 a rejected valid request; the stateful API behaviour is what the verify contract
+  walks.
 """
 
 from __future__ import annotations
@@ -119,10 +130,13 @@ def fuzz_app(base_url: str, plan: Plan, *, max_examples: int = 25, workers: int 
         schema = Path(tmp) / "openapi.json"
         schema.write_text(json.dumps(doc))
         report = Path(tmp) / "report.json"
-        args = [*command, "run", str(schema), "--url", base_url + prefix, "--checks", "all",
+        config = Path(tmp) / "schemathesis.toml"
+        config.write_text("[generation]\nallow-x00 = false\n")
+        args = [*command, "--config-file", str(config), "run", str(schema), "--url", base_url + prefix, "--checks", "all",
                 "--max-examples", str(max_examples), "--workers", str(workers),
                 "--max-time", str(max_time), "--no-color", "--report", "json",
-                "--report-json-path", str(report), "--warnings", "off"]
+                "--report-json-path", str(report), "--warnings", "off",
+                "--phases", "examples,coverage,fuzzing"]
         if seed is not None:
             args += ["--seed", str(seed)]
         if token:
