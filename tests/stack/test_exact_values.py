@@ -65,3 +65,10 @@ def test_text_date_and_datetime_follow_postgresql() -> None:
     day = _schema(type="date")
     assert _ok(day, "0001-01-01") and not _ok(day, "0000-01-01")
     assert _schema(type="json")["x-json"] == {"maxDepth": 32}
+
+
+def test_a_timestamp_without_time_zone_takes_utc_only() -> None:
+    f = Field(name="x", type="datetime", db_type="timestamp(3) without time zone")
+    schema = value_schema(f, f, default_length=255)
+    assert _ok(schema, "2024-05-01T10:00:00Z") and _ok(schema, "2024-05-01T10:00:00+00:00")
+    assert not _ok(schema, "2024-05-01T10:00:00+02:00")  # PostgreSQL would drop the offset

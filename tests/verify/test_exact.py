@@ -173,12 +173,19 @@ def test_keyset_pagination_reads_every_row_once(ledger: Client) -> None:
 FUZZ_TABLE: list[str] = []
 
 
-@pytest.mark.parametrize("spec", EXAMPLES)
+CORPUS = DATA.parents[1].parent / "shared" / "corpus" / "sql"
+FUZZED = [DATA / s for s in EXAMPLES] + [CORPUS / "chinook.postgres.sql"]
+
+
+@pytest.mark.parametrize("source", FUZZED, ids=[p.name for p in FUZZED])
 def test_schemathesis_finds_no_server_error_and_no_conformance_failure(
-        spec: str, tmp_path: Path) -> None:
+        source: Path, tmp_path: Path) -> None:
+    if not source.exists():
+        pytest.skip(f"SKIPPED LOUDLY: the shared corpus is not at {source}")
+    spec = source.name
     out = tmp_path / "project"
-    assert api.generate(DATA / spec, output=out).success
-    plan, stack = _plan(DATA / spec)
+    assert api.generate(source, output=out).success
+    plan, stack = _plan(source)
     with running_app(out, plan, stack) as app:
         report = fuzz_app(app.base_url, plan, max_examples=10, max_time=110, seed=14)
     FUZZ_TABLE.append(f"| {spec} | {report.operations} | {report.cases} | "

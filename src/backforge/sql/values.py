@@ -18,6 +18,7 @@ gets there, with the field named.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from backforge.spec.model import Field, FieldType
@@ -35,8 +36,13 @@ TEXT_PATTERN = "^[^\\u0000]*$"
 _YEAR = "(?!0000)\\d{4}"
 _DATE = f"{_YEAR}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\\d|3[01])"
 DATE_PATTERN = f"^{_DATE}$"
-DATETIME_PATTERN = (f"^{_DATE}[Tt](?:[01]\\d|2[0-3]):[0-5]\\d:(?:[0-5]\\d|60)(?:\\.\\d{{1,6}})?"
-                    "(?:[Zz]|[+-](?:0\\d|1[0-5]):[0-5]\\d)$")
+_TIME = "[Tt](?:[01]\\d|2[0-3]):[0-5]\\d:(?:[0-5]\\d|60)(?:\\.\\d{1,6})?"
+DATETIME_PATTERN = f"^{_DATE}{_TIME}(?:[Zz]|[+-](?:0\\d|1[0-5]):[0-5]\\d)$"
+# `timestamp without time zone` drops any offset it is given: the API reads and writes
+# such a column as UTC, so only Z (or +00:00) is exact.
+UTC_DATETIME_PATTERN = f"^{_DATE}{_TIME}(?:[Zz]|[+-]00:00)$"
+_NO_ZONE = re.compile(r"^\s*timestamp\s*(?:\(\s*\d+\s*\))?\s*(?:without\s+time\s+zone)?\s*$",
+                      re.IGNORECASE)
 
 
 def _int_type_range(f: Field, own: Field) -> tuple[int, int]:
@@ -215,6 +221,11 @@ def value_schema(f: Field, own: Field, *, default_length: int) -> dict[str, Any]
     elif kind is T.DATE:
         schema = {"type": "string", "format": "date", "pattern": DATE_PATTERN,
                   "x-expected": "must be a date YYYY-MM-DD from year 0001 to 9999"}
+    elif kind is T.DATETIME and _NO_ZONE.match(own.db_type or f.db_type or ""):
+        schema = {"type": "string", "format": "date-time", "pattern": UTC_DATETIME_PATTERN,
+                  "x-expected": "must be an RFC 3339 date-time in UTC (Z) from year 0001 to "
+                                "9999 with at most 6 fractional digits (the column stores no "
+                                "time zone)"}
     elif kind is T.DATETIME:
         schema = {"type": "string", "format": "date-time", "pattern": DATETIME_PATTERN,
                   "x-expected": "must be an RFC 3339 date-time from year 0001 to 9999 with at "

@@ -197,11 +197,11 @@ def _text_prop(t: TableContext) -> str | None:
 
 
 def _param_value(schema: dict[str, Any]) -> Any:
-    kind = schema.get("type")
-    kind = kind[0] if isinstance(kind, list) else kind
+    kinds = schema.get("type")
+    kinds = kinds if isinstance(kinds, list) else [kinds]
     if schema.get("format") == "uuid":
         return MISSING_UUID
-    if kind == "integer":
+    if "integer" in kinds:  # also bigint and numeric keys: a string or an integer
         return 1
     if "enum" in schema:
         return schema["enum"][0]
