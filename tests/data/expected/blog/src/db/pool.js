@@ -15,6 +15,12 @@ pg.types.setTypeParser(builtins.TIMESTAMPTZ, (value) => {
   const match = TIMESTAMPTZ.exec(value);
   return match === null ? value : `${match[1]}T${match[2]}Z`;
 });
+// A timestamp without time zone is read and written as UTC (the API accepts only Z for it).
+const TIMESTAMP = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?)$/;
+pg.types.setTypeParser(builtins.TIMESTAMP, (value) => {
+  const match = TIMESTAMP.exec(value);
+  return match === null ? value : `${match[1]}T${match[2]}Z`;
+});
 // A DATE has no time zone: keep 'YYYY-MM-DD' instead of a local-midnight Date.
 pg.types.setTypeParser(builtins.DATE, (value) => value);
 
