@@ -527,6 +527,36 @@ def _layout_project():
                        Field(name="id", type=FieldType.INTEGER, primary_key=True),)),))
 
 
+def _plan_for(root: Path, spec: str | Path | None) -> tuple[Any, Any]:
+    """The plan and stack a generated folder came from (its recorded spec, or `spec`)."""
+    from backforge.errors import InputError
+
+    loaded = _spec_for(spec, _recorded_report(root), [], root)
+    if loaded is None:
+        raise InputError(f"{root}: cannot tell which spec produced it; pass --spec SPEC")
+    the_stack = get_stack(loaded.project.stack)
+    return planner.build(loaded.project, the_stack, loaded.names), the_stack
+
+
+def fuzz(path: str | Path, *, spec: str | Path | None = None,
+         database_url: str | None = None, npm_cache: str | Path | None = None,
+         max_examples: int = 10, max_time: float = 120) -> Any:
+    """Run the project (install, PostgreSQL, migrate, seed, boot) and schemathesis
+    against it; returns a verify.fuzz.FuzzReport. Needs the `fuzz` extra."""
+    from backforge.errors import InputError
+    from backforge.verify.fuzz import fuzz_app, schemathesis_command
+    from backforge.verify.runner import running_app
+
+    root = Path(path)
+    if not root.is_dir():
+        raise InputError(f"{root}: no such folder")
+    schemathesis_command()  # a clear error before anything starts when it is missing
+    the_plan, the_stack = _plan_for(root, spec)
+    with running_app(root, the_plan, the_stack, database_url=database_url,
+                     npm_cache=Path(npm_cache) if npm_cache else None) as app:
+        return fuzz_app(app.base_url, the_plan, max_examples=max_examples, max_time=max_time)
+
+
 def verify(path: str | Path, *, spec: str | Path | None = None,
            database_url: str | None = None, npm_cache: str | Path | None = None,
            run_tests: bool = True,
@@ -547,12 +577,7 @@ def verify(path: str | Path, *, spec: str | Path | None = None,
         if ours:
             recover(root)  # an interrupted generate: verify what it committed, not a mix
         recorded = _recorded_report(root)
-        notes: list[str] = []
-        loaded = _spec_for(spec, recorded, notes, root)
-        if loaded is None:
-            raise InputError(f"{root}: cannot tell which spec produced it; pass --spec SPEC")
-        the_stack = get_stack(loaded.project.stack)
-        the_plan = planner.build(loaded.project, the_stack, loaded.names)
+        the_plan, the_stack = _plan_for(root, spec)
         report = verify_project(root, the_plan, the_stack, database_url=database_url,
                                 npm_cache=Path(npm_cache) if npm_cache else None,
                                 run_tests=run_tests, on_step=on_step)

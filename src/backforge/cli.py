@@ -186,6 +186,11 @@ def _add_verify_parser(sub) -> None:
     v.add_argument("--npm-cache", help="npm cache folder (default: npm's own, ~/.npm)")
     v.add_argument("--no-tests", action="store_true", help="skip the project's own npm test")
     v.add_argument("--json", action="store_true", help="print the verify report as JSON")
+    v.add_argument("--fuzz", action="store_true",
+                   help="then run schemathesis (all checks) against the running app; needs "
+                        "the fuzz extra: pip install 'backforge[fuzz]'")
+    v.add_argument("--fuzz-examples", type=int, default=10, metavar="N",
+                   help="with --fuzz: examples per operation and phase")
 
 
 def _add_validate_parser(sub) -> None:

@@ -137,7 +137,31 @@ def _verify(args: argparse.Namespace, console: Console, root: str | None = None)
         print(json.dumps({"event": "verify_finished", **report.to_dict()}), flush=True)
     else:
         console.verify_summary(report)
-    return 0 if report.success else 1
+    if not report.success:
+        return 1
+    if getattr(args, "fuzz", False):
+        return _fuzz(args, root or args.dir, json_out)
+    return 0
+
+
+def _fuzz(args: argparse.Namespace, root: str, json_out: bool) -> int:
+    result = api.fuzz(root, spec=getattr(args, "spec", None), database_url=args.database_url,
+                      npm_cache=getattr(args, "npm_cache", None),
+                      max_examples=args.fuzz_examples)
+    if json_out:
+        print(json.dumps({"event": "fuzz_finished", **result.to_dict()}), flush=True)
+    else:
+        for line in result.failures:
+            print(f"FAIL {line}")
+        if result.not_fuzzed:
+            print(f"left out (declared 501): {', '.join(result.not_fuzzed)}")
+        verdict = "fuzzed" if result.success else "NOT fuzz-clean"
+        print(f"{verdict}: schemathesis, {result.operations} operations, {result.cases} "
+              f"cases, {result.server_errors} server errors, {result.conformance_failures} "
+              f"conformance failures, {result.errors} errors in {result.seconds:.0f}s")
+        if not result.success:
+            print(result.output[-3000:])
+    return 0 if result.success else 1
 
 
 def _validate(args: argparse.Namespace) -> int:

@@ -54,7 +54,7 @@ def test_the_prompt_carries_endpoints_signatures_tables_and_registry_imports(pla
     assert head["endpoints"][0]["row_key"] == {"id": "id"}
     assert "`async function completeTask(request) { ...your body... }`" in prompt.user
     assert "throw NotFoundError(\"Task not found\")" in prompt.user
-    assert "- src/db/index.js: `const { closePool, ping, pool, query, withTransaction } = " \
+    assert "- src/db/index.js: `const { closePool, findPage, ping, pool, query, withTransaction } = " \
         "require('../db');`" in prompt.user
     assert "async updateTaskByKey(key, changes)" in prompt.user
     assert '`tasks` is SQL "tasks": id: "id", project_id: "project_id"' in prompt.user

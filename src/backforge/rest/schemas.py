@@ -13,6 +13,7 @@ from backforge.sql.columns import Column
 Schema = dict[str, Any]
 DEFAULT_LIMIT = 20  # page size of a list request that names none
 MAX_LIMIT = 100
+MAX_OFFSET = 10_000  # deeper pages cost a scan of every skipped row: use the cursor
 
 
 def _property(col: Column, *, nullable: bool | None = None, default: bool = False) -> Schema:
@@ -53,17 +54,28 @@ def update_schema(t: RestTable) -> Schema:
 
 
 def replace_schema(t: RestTable) -> Schema:
-    props = {c.prop: _property(c, default=True) for c in t.updatable}
-    required = [c.prop for c in t.updatable if not c.nullable and not c.has_default]
-    return _object(props, required)
+    """PUT replaces the whole row: every updatable property must be given (null for an
+    empty nullable one), so a missing or truncated body cannot reset the others."""
+    props = {c.prop: _property(c) for c in t.updatable}
+    return _object(props, list(props))
 
 
 def list_query_schema(t: RestTable) -> Schema:
     props: dict[str, Schema] = {
         "limit": {"type": "integer", "minimum": 1, "default": DEFAULT_LIMIT,
                   "description": "page size (at most 100)"},
-        "offset": {"type": "integer", "minimum": 0, "default": 0,
-                   "description": "rows to skip"},
+        "offset": {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0,
+                   "description": f"rows to skip (at most {MAX_OFFSET}; read further with "
+                                  "`cursor`)"},
+        "cursor": {"type": "string", "minLength": 1, "maxLength": 4096,
+                   "pattern": "^[A-Za-z0-9_-]+$",
+                   "description": "opaque: `meta.next_cursor` of the previous page, with the "
+                                  "same sort and order; continues after that page's last row "
+                                  "(keyset pagination, no offset)"},
+        "count": {"type": "boolean", "default": True,
+                  "description": "false skips counting the matching rows (`meta.total` is "
+                                 "null); when true the page and the total come from one "
+                                 "snapshot"},
     }
     sortable = [c.prop for c in t.filterable]
     if sortable:

@@ -21,13 +21,12 @@ from backforge.spec import sqlgate
 from backforge.spec.model import Field, FieldType, OnDelete, Project, Table
 from backforge.spec.names import Names
 from backforge.spec.naming import sql_identifier
+from backforge.sql import values
 from backforge.sql.keys import effective_fields, field_names, is_identity
 
 T = FieldType
 _CHARACTER_TYPE = re.compile(r"^\s*(?:varchar|character|char|bpchar|text|name|citext)\b(?!\s*\[)"
                              r"(?!.*\[\])", re.IGNORECASE)
-INT32 = (-2147483648, 2147483647)
-INT16 = (-32768, 32767)  # an imported `smallint` column (db_type)
 DEFAULT_STRING_LENGTH = 255
 _NOW = sqlgate.NOW_DEFAULTS
 _ON_DELETE = {OnDelete.CASCADE: "CASCADE", OnDelete.SET_NULL: "SET NULL",
@@ -99,12 +98,9 @@ class Column:
     def value_schema(self, *, nullable: bool | None = None) -> dict[str, Any]:
         """The property schema; `nullable` defaults to the column's nullability."""
         allow_null = self.nullable if nullable is None else nullable
-        schema = dict(self.schema)
         if allow_null and self.kind is not T.JSON:
-            schema["type"] = [schema["type"], "null"]
-            if "enum" in schema:
-                schema["enum"] = [*schema["enum"], None]
-        return schema
+            return values.with_null(self.schema)
+        return dict(self.schema)
 
 
 def constraint_name(table_sql: str, *parts: str) -> str:
@@ -124,61 +120,13 @@ def sql_type(f: Field) -> str:
             T.JSON: "jsonb", T.ENUM: "text"}[kind]
 
 
-def _number_bounds(f: Field, own: Field) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    lo, hi = own.min, own.max
-    if f.type is T.INTEGER:
-        db = (own.db_type or f.db_type or "").strip().lower()
-        limits = INT16 if db in ("smallint", "int2") else INT32
-        lo = limits[0] if lo is None else max(lo, limits[0])
-        hi = limits[1] if hi is None else min(hi, limits[1])
-    if f.type is T.DECIMAL and f.precision is not None:
-        limit = 10 ** (f.precision - (f.scale or 0))
-        out["exclusiveMinimum"], out["exclusiveMaximum"] = -limit, limit
-        if lo is not None and lo > -limit:
-            out.pop("exclusiveMinimum")
-        if hi is not None and hi < limit:
-            out.pop("exclusiveMaximum")
-    if lo is not None:
-        out["minimum"] = _num(lo)
-    if hi is not None:
-        out["maximum"] = _num(hi)
-    return out
-
-
 def _num(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
 def value_schema(f: Field, own: Field) -> dict[str, Any]:
     """JSON Schema of a non-null value. `f` gives the type, `own` the constraints."""
-    kind = f.type
-    if kind in (T.STRING, T.TEXT):
-        schema: dict[str, Any] = {"type": "string"}
-        limit = f.max_length or (DEFAULT_STRING_LENGTH if kind is T.STRING else None)
-        if own.max is not None:
-            limit = min(limit or int(own.max), int(own.max))
-        if limit is not None:
-            schema["maxLength"] = limit
-        if own.min is not None and own.min > 0:
-            schema["minLength"] = int(own.min)
-    elif kind in (T.INTEGER, T.BIGINT):
-        schema = {"type": "integer", **_number_bounds(f, own)}
-    elif kind in (T.DECIMAL, T.FLOAT):
-        schema = {"type": "number", **_number_bounds(f, own)}
-    elif kind is T.BOOLEAN:
-        schema = {"type": "boolean"}
-    elif kind is T.ENUM:
-        schema = {"type": "string", "enum": list(f.values or ())}
-    elif kind is T.JSON:
-        types = ["object", "array", "string", "number", "boolean"]
-        schema = {"type": types if own.required or own.primary_key else [*types, "null"]}
-    else:
-        fmt = {T.DATE: "date", T.DATETIME: "date-time", T.UUID: "uuid"}[kind]
-        schema = {"type": "string", "format": fmt}
-    if own.description:
-        schema["description"] = own.description
-    return schema
+    return values.value_schema(f, own, default_length=DEFAULT_STRING_LENGTH)
 
 
 def _check(col_sql: str, f: Field, own: Field) -> str | None:

@@ -9,6 +9,7 @@ in one transaction).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -183,6 +184,9 @@ def sql_literal(col: Column, value: Any) -> str:
         return "TRUE" if value else "FALSE"
     if isinstance(value, (int, float)):
         return str(value)
+    if col.kind in (FieldType.DECIMAL, FieldType.BIGINT) and re.fullmatch(r"-?\d+(\.\d+)?",
+                                                                            str(value)):
+        return str(value)  # the API's exact string form of a number
     if col.kind is FieldType.JSON:
         return f"{sql_string(json.dumps(value, sort_keys=True))}::jsonb"
     return sql_string(str(value))

@@ -13,7 +13,8 @@ from typing import Any
 
 from backforge.spec.model import FieldType
 from backforge.spec.naming import words
-from backforge.sql.columns import DEFAULT_STRING_LENGTH, INT16, INT32, Column
+from backforge.sql.columns import DEFAULT_STRING_LENGTH, Column
+from backforge.sql.values import INT16, INT32, INT64, int_range
 
 T = FieldType
 _NAMESPACE = uuid.UUID("8d5f3a8e-6f0b-4c6e-9a57-2f7c1f0b7e11")
@@ -62,25 +63,32 @@ def _string(col: Column, variant: int) -> str:
 
 
 def _integer(col: Column, variant: int) -> int:
-    lo = col.schema.get("minimum")
-    hi = col.schema.get("maximum")
-    if lo is None or lo in (INT32[0], INT16[0]):
-        lo = 1 if hi is None or hi >= 1 else hi - 1000
-    lo = int(lo) if float(lo).is_integer() else int(lo) + 1
-    span = None if hi is None else int(hi) - lo + 1
-    return lo + (variant % span if span else variant)
+    lo, hi = int_range(col.type, col.field)
+    if lo in (INT64[0], INT32[0], INT16[0]):
+        lo = 1 if hi >= 1 else hi - 1000
+    span = hi - lo + 1
+    return lo + variant % span
 
 
-def _decimal(col: Column, variant: int) -> float | int:
+def _decimal(col: Column, variant: int) -> float | int | str:
+    """A float for a float column; for a numeric one the API's exact decimal string,
+    written with the column's scale so that it reads back unchanged."""
     scale = col.type.scale or 0
     frac = 0.5 if col.kind is T.FLOAT else {0: 0.0, 1: 0.5}.get(scale, 0.25)
-    lo = col.schema.get("minimum", col.schema.get("exclusiveMinimum", 0))
-    hi = col.schema.get("maximum", col.schema.get("exclusiveMaximum"))
+    own = col.field
+    lo = own.min if own.min is not None else 0
+    precision = col.type.precision if col.kind is T.DECIMAL else None
+    hi = own.max
+    if precision is not None:
+        limit = 10 ** (precision - scale)
+        hi = limit if hi is None else min(hi, limit)
     base = max(lo, 0) if hi is None or hi > max(lo, 0) + 1 else lo
     value = base + (variant % 1000) + 1 + frac
     if hi is not None and value >= hi:
         value = base + frac if base + frac < hi else base
-    value = round(value, scale) if col.kind is T.DECIMAL else value
+    if col.kind is T.DECIMAL:
+        return f"{round(value, scale):.{scale}f}" if precision is not None \
+            else f"{value:g}" if float(value).is_integer() else repr(float(value))
     return int(value) if float(value).is_integer() else value
 
 
@@ -121,8 +129,10 @@ def sample_value(col: Column, variant: int, *, salt: str = "") -> Any:
         return _opaque(col.db_type or "", variant)
     if kind in (T.STRING, T.TEXT):
         return _fixed_width(col, _string(col, variant))
-    if kind in (T.INTEGER, T.BIGINT):
+    if kind is T.INTEGER:
         return _integer(col, variant)
+    if kind is T.BIGINT:
+        return str(_integer(col, variant))  # the API's exact string form
     if kind in (T.DECIMAL, T.FLOAT):
         return _decimal(col, variant)
     if kind is T.BOOLEAN:
@@ -130,7 +140,7 @@ def sample_value(col: Column, variant: int, *, salt: str = "") -> Any:
     if kind is T.DATE:
         return f"2024-{variant % 12 + 1:02d}-{variant % 28 + 1:02d}"
     if kind is T.DATETIME:
-        return f"2024-{variant % 12 + 1:02d}-{variant % 28 + 1:02d}T10:30:00.000Z"
+        return f"2024-{variant % 12 + 1:02d}-{variant % 28 + 1:02d}T10:30:00Z"
     if kind is T.UUID:
         return sample_uuid(salt, col.sql, variant)
     if kind is T.JSON:

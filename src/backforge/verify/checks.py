@@ -36,11 +36,11 @@ class Probe:
 
     def request(self, method: str, path: str, expect: int, name: str, *,
                 table: str | None = None, body: Any = None, raw: bytes | None = None,
-                documented: bool = True) -> Response:
+                documented: bool = True, content_type: str = "application/json") -> Response:
         """Call the API; record whether the status and (when `documented`) the body are as
         the OpenAPI document says."""
         before = len(self._log())
-        res = self.client.call(method, path, body, raw)
+        res = self.client.call(method, path, body, raw, content_type)
         problems = [] if res.status == expect else [f"expected {expect}, got {res.status}"]
         if self.schemas is not None and documented:
             problems += [f"response does not match OpenAPI: {p}"

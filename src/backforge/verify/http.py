@@ -26,11 +26,12 @@ class Client:
     def with_token(self, token: str | None) -> Client:
         return Client(self.base, token, self.timeout)
 
-    def call(self, method: str, path: str, body: Any = None, raw: bytes | None = None) -> Response:
+    def call(self, method: str, path: str, body: Any = None, raw: bytes | None = None,
+             content_type: str = "application/json") -> Response:
         data = raw if raw is not None else (None if body is None else json.dumps(body).encode())
         req = urllib.request.Request(self.base + path, data=data, method=method)
         if data is not None:
-            req.add_header("content-type", "application/json")
+            req.add_header("content-type", content_type)
         if self.token:
             req.add_header("authorization", f"Bearer {self.token}")
         try:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from backforge.errors import BackforgeError
 from backforge.plan.model import Plan
 from backforge.verify.checks import Probe
 from backforge.verify.http import Client
@@ -226,6 +227,53 @@ def app_env(plan: Plan, database_url: str) -> dict[str, str]:
     return env
 
 
+@dataclass(frozen=True)
+class RunningApp:
+    base_url: str  # http://127.0.0.1:PORT, the app's root (the API prefix is not included)
+    env: dict[str, str]
+    steps: tuple[StepResult, ...]
+
+
+@contextmanager
+def running_app(root: Path, plan: Plan, stack: ContractStack, *,
+                database_url: str | None = None, npm_cache: Path | None = None,
+                modules_cache: Path | None = None) -> Iterator[RunningApp]:
+    """The project installed, migrated, seeded and serving on 127.0.0.1 (on a temporary
+    PostgreSQL unless `database_url`); stopped and removed on exit. Raises
+    VerifyStepFailed naming the step when it cannot get there."""
+    run = _Run(root, None)
+    with ExitStack() as stack_ctx:
+        log_dir = Path(stack_ctx.enter_context(tempfile.TemporaryDirectory(prefix="bf-run-")))
+        try:
+            t0 = time.monotonic()
+            installed = install_dependencies(root, npm_cache, modules_cache or modules_cache_dir())
+            run._finish("install", t0, installed, installed.command)
+            url = stack_ctx.enter_context(_database(database_url, run))
+            env = app_env(plan, url)
+            run.command("migrate", ["npm", "run", "--silent", "migrate"], env, "migrated")
+            run.command("seed", ["npm", "run", "--silent", "seed"], env, "sample rows loaded")
+            server = Server(root, free_port(), env, log_dir / "server.log")
+            server.start()
+            stack_ctx.callback(server.stop)
+            healthy, detail = server.wait_healthy()
+            if not healthy:
+                run.record("boot", StepStatus.FAILED, t0, f"{detail}: {_cause(server.logs())}",
+                           server.logs())
+                raise StepFailed("boot")
+        except StepFailed as exc:
+            failed = run.steps[-1]
+            raise VerifyStepFailed(failed) from exc
+        yield RunningApp(server.base_url(), env, tuple(run.steps))
+
+
+class VerifyStepFailed(BackforgeError):
+    """A step on the way to a running app failed; `step` says which and why."""
+
+    def __init__(self, step: StepResult) -> None:
+        super().__init__(f"{step.name} failed: {step.detail}")
+        self.step = step
+
+
 def verify_project(root: Path, plan: Plan, stack: ContractStack, *,
                    database_url: str | None = None, npm_cache: Path | None = None,
                    modules_cache: Path | None = None, run_tests: bool = True,
@@ -258,4 +306,4 @@ def verify_project(root: Path, plan: Plan, stack: ContractStack, *,
                         "external" if database_url else "ephemeral", recorder.server_errors)
 
 
-__all__ = ["app_env", "verify_project"]
+__all__ = ["RunningApp", "VerifyStepFailed", "app_env", "running_app", "verify_project"]

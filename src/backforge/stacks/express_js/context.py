@@ -23,7 +23,7 @@ from backforge.sql.columns import Column, build_column, build_columns
 from backforge.stacks.express_js.endpoints import CustomEndpoint, custom_endpoints, normalize_prefix
 from backforge.stacks.express_js.layout import table_stem
 
-QUERY_KEYS = ("limit", "offset", "sort", "order")
+QUERY_KEYS = ("limit", "offset", "sort", "order", "cursor", "count")
 _YOU_SOUND = re.compile(r"^(u[bcdfghjklmnpqrstvwxz][aeiou]|eu|one)")
 
 

@@ -102,6 +102,13 @@ def check_table(probe: Probe, plan: Plan, t: TableContext,
     probe.request("POST", coll, 400, "invalid body names the field", table=t.name,
                   body={"notAColumnAtAll": 1})
     probe.request("POST", coll, 400, "malformed JSON", table=t.name, raw=b'{"broken":')
+    probe.request("POST", coll, 415, "a body that is not JSON is 415", table=t.name,
+                  raw=b"title=x", content_type="text/plain")
+    probe.request("POST", coll, 400, "a missing body is 400", table=t.name)
+    unserved = probe.request("TRACE", coll, 405, "an unserved method is 405", table=t.name,
+                             documented=False)
+    probe.expect("GET" in unserved.headers.get("allow", ""), "405 names the allowed methods",
+                 f"Allow: {unserved.headers.get('allow')!r}", table=t.name)
     created = probe.request("POST", coll, 201, "create", table=t.name, body=body)
     if created.status != 201 or not isinstance(created.body, dict):
         return None
@@ -133,6 +140,14 @@ def _check_list(probe: Probe, t: TableContext, coll: str, row: dict[str, Any]) -
     meta = listed.body.get("meta", {}) if isinstance(listed.body, dict) else {}
     probe.expect(meta.get("limit") == 1 and meta.get("total", 0) >= 1, "list meta",
                  f"got {meta}", table=t.name)
+    cursor = meta.get("next_cursor")
+    probe.expect(isinstance(cursor, str), "a full page has a next_cursor", f"got {meta}",
+                 table=t.name)
+    if isinstance(cursor, str):
+        probe.request("GET", f"{coll}?limit=1&cursor={quote(cursor)}", 200,
+                      "list continues after a cursor", table=t.name)
+    probe.request("GET", f"{coll}?offset=10001", 400, "an offset past the maximum is 400",
+                  table=t.name)
     filterable = [c for c in t.filterable if c.kind in _EXACT and not c.primary_key
                   and is_plain(t, c) and row.get(c.prop) is not None]
     if filterable:
@@ -160,8 +175,13 @@ def _check_update(probe: Probe, t: TableContext, item: str, body: dict[str, Any]
                      f"{col.prop}: sent {value!r}, got {patched.body.get(col.prop)!r}",
                      table=t.name)
     probe.request("PATCH", item, 400, "empty update is rejected", table=t.name, body={})
+    probe.request("PUT", item, 400, "PUT without a body is rejected", table=t.name)
+    probe.request("PUT", item, 400, "PUT with an incomplete body is rejected", table=t.name,
+                  body={})
+    current = {c.prop: row.get(c.prop) for c in t.updatable}
     probe.request("PUT", item, 200, "replace", table=t.name,
-                  body={k: v for k, v in body.items() if k not in {c.prop for c in t.pk}})
+                  body={**current, **{k: v for k, v in body.items()
+                                      if k not in {c.prop for c in t.pk}}})
 
 
 def check_custom_endpoints(probe: Probe, plan: Plan,

@@ -85,6 +85,10 @@ class SuitePlan:
     filter: tuple[str, Any, Any] | None  # (prop, matching value, non-matching value)
     sort: str | None
     calls: tuple[EndpointCall, ...]
+    updatable: tuple[str, ...] = ()  # props a PUT body must carry, all of them
+    # (prop, a value PostgreSQL would round or refuse): must answer 400 naming prop
+    inexact: tuple[str, Any] | None = None
+    text_prop: str | None = None  # a plain text property, for the NUL check
 
 
 def _parent_of(ctx: ProjectContext, t: TableContext,
@@ -180,12 +184,25 @@ def _filter(t: TableContext, body: Body) -> tuple[str, Any, Any] | None:
     return None
 
 
+def _inexact(t: TableContext) -> tuple[str, Any] | None:
+    """A value with one decimal more than a numeric column's scale (never rounded: 400)."""
+    for col in t.writable:
+        if col.kind is T.DECIMAL and col.type.precision is not None and is_plain(t, col):
+            return col.prop, "1." + "9" * ((col.type.scale or 0) + 1)
+    return None
+
+
+def _text_prop(t: TableContext) -> str | None:
+    return next((c.prop for c in t.writable if c.kind in (T.STRING, T.TEXT) and not c.opaque
+                 and is_plain(t, c) and not c.primary_key), None)
+
+
 def _param_value(schema: dict[str, Any]) -> Any:
-    kind = schema.get("type")
-    kind = kind[0] if isinstance(kind, list) else kind
+    kinds = schema.get("type")
+    kinds = kinds if isinstance(kinds, list) else [kinds]
     if schema.get("format") == "uuid":
         return MISSING_UUID
-    if kind == "integer":
+    if "integer" in kinds:  # also bigint and numeric keys: a string or an integer
         return 1
     if "enum" in schema:
         return schema["enum"][0]
@@ -237,7 +254,9 @@ def suite_plan(ctx: ProjectContext, t: TableContext,
         sort=sortable[0] if sortable else None,
         calls=tuple(endpoint_call(e, endpoint_schemas[e.name]["params"],
                                   implemented=e.label in implemented, key=key_params(ctx, e))
-                    for e in t.endpoints))
+                    for e in t.endpoints),
+        updatable=tuple(c.prop for c in t.updatable) if t.can_update else (),
+        inexact=_inexact(t), text_prop=_text_prop(t))
 
 
 def js_body(body: Body, indent: int = 0) -> str:

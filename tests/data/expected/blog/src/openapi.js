@@ -143,16 +143,21 @@ const ERROR_SCHEMA = {
 
 const PAGE_META = {
   type: 'object',
-  required: ['total', 'limit', 'offset'],
+  required: ['total', 'limit', 'offset', 'next_cursor'],
   properties: {
-    total: { type: 'integer', description: 'rows matching the filters' },
+    total: { type: ['integer', 'null'], description: 'rows matching the filters (null with count=false)' },
     limit: { type: 'integer' },
     offset: { type: 'integer' },
+    next_cursor: {
+      type: ['string', 'null'],
+      description: 'pass as `cursor` (same sort and order) for the next page; null on the last page',
+    },
   },
 };
 
 const ERROR_RESPONSES = {
   BadRequest: 'The request is not valid: see error.fields',
+  UnsupportedMediaType: 'The request body must be JSON (Content-Type: application/json)',
   Unauthorized: 'A valid bearer token is required',
   NotFound: 'No item has this key',
   Conflict: 'Conflicts with stored data: a duplicate unique value or a missing reference',
@@ -189,6 +194,7 @@ function operation({ tag, operationId, summary, auth = false, params = [], body,
   }
   if (body !== undefined) {
     op.requestBody = { required: true, content: jsonContent(body) };
+    op.responses[415] = responseRef('UnsupportedMediaType');
   }
   if (auth) {
     op.security = [{ bearerAuth: [] }];
@@ -252,7 +258,7 @@ function itemOperations(r) {
     operations.put = operation({
       tag: r.tag,
       operationId: r.operationIds.replace,
-      summary: `Replace ${r.aLabel} (properties left out go back to their default)`,
+      summary: `Replace ${r.aLabel} (every property must be given; null clears a nullable one)`,
       auth: write,
       params: key,
       body: schemaRef(`${r.name}Replace`),

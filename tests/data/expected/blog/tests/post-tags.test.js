@@ -33,7 +33,7 @@ beforeAll(async () => {
     name: 'Name 1',
     email: 'user1@example.com',
     bio: 'Sample bio 1.',
-    createdAt: '2024-02-02T10:30:00.000Z',
+    createdAt: '2024-02-02T10:30:00Z',
   }, auth);
   parents.posts = await createRecord('/posts', {
     authorId: parents.authors.id,
@@ -41,7 +41,7 @@ beforeAll(async () => {
     slug: 'Slug 1',
     body: 'Sample body 1.',
     published: false,
-    publishedAt: '2024-02-02T10:30:00.000Z',
+    publishedAt: '2024-02-02T10:30:00Z',
     viewCount: 2,
   }, auth);
   parents.tags = await createRecord('/tags', { label: 'Label 1' }, auth);
@@ -61,14 +61,18 @@ describe('/post-tags API', () => {
     expect(fetched.body).toEqual(row);
 
     const list = await api().get(apiPath(COLLECTION)).expect(200);
-    expect(list.body.meta).toEqual({ total: 1, limit: 20, offset: 0 });
+    expect(list.body.meta).toEqual({ total: 1, limit: 20, offset: 0, next_cursor: null });
     expect(list.body.data).toEqual([row]);
 
     const patch = { postId: parents.posts.id };
     const updated = await api().patch(pathOf(row)).set(auth).send(patch).expect(200);
     expect(updated.body).toMatchObject(patch);
 
-    const replacement = { postId: parents.posts.id, tagId: parents.tags.id };
+    // PUT replaces the whole item: every updatable property, null for an empty one.
+    const replacement = {
+      ...Object.fromEntries(['postId', 'tagId'].map((prop) => [prop, row[prop]])),
+      ...{ postId: parents.posts.id, tagId: parents.tags.id },
+    };
     const replaced = await api().put(pathOf(row)).set(auth).send(replacement).expect(200);
     expect(replaced.body).toMatchObject(replacement);
 
@@ -79,7 +83,15 @@ describe('/post-tags API', () => {
   test('pages, sorts and filters the list', async () => {
     const row = await createRecord(COLLECTION, validBody(), auth);
     const page = await api().get(apiPath(COLLECTION)).query({ limit: 1000, offset: 0 }).expect(200);
-    expect(page.body.meta).toEqual({ total: 1, limit: 100, offset: 0 });
+    expect(page.body.meta).toEqual({ total: 1, limit: 100, offset: 0, next_cursor: null });
+    const first = await api().get(apiPath(COLLECTION)).query({ limit: 1, count: false }).expect(200);
+    expect(first.body.meta.total).toBeNull();
+    expect(first.body.data).toEqual([row]);
+    const rest = await api().get(apiPath(COLLECTION)).query({ limit: 1, cursor: first.body.meta.next_cursor }).expect(200);
+    expect(rest.body.data).toEqual([]);
+    expect(rest.body.meta.next_cursor).toBeNull();
+    const deep = await api().get(apiPath(COLLECTION)).query({ offset: 10001 }).expect(400);
+    expect(deep.body.error.fields[0].message).toMatch(/cursor/);
     await api().get(apiPath(COLLECTION)).query({ sort: 'id', order: 'desc' }).expect(200);
     const badSort = await api().get(apiPath(COLLECTION)).query({ sort: 'noSuchProperty' }).expect(400);
     expect(badSort.body.error.code).toBe('validation_failed');
@@ -87,8 +99,20 @@ describe('/post-tags API', () => {
   });
 
   test('answers 404 for a post tag that does not exist', async () => {
-    const res = await api().get(apiPath('/post-tags/999999999')).expect(404);
+    const res = await api().get(apiPath('/post-tags/9007199254740991')).expect(404);
     expect(res.body.error.code).toBe('not_found');
+  });
+
+  test('answers 405 with Allow for a method the path does not serve', async () => {
+    const res = await api().trace(apiPath(COLLECTION)).expect(405);
+    expect(res.headers.allow).toMatch(/GET/);
+  });
+
+  test('takes JSON bodies only, and requires them', async () => {
+    await api().post(apiPath(COLLECTION)).set(auth).set('Content-Type', 'text/plain').send('x').expect(415);
+    const res = await api().post(apiPath(COLLECTION)).set(auth).expect(400);
+    expect(res.body.error.fields[0].field).toBe('body');
+    await api().put(apiPath('/post-tags/9007199254740991')).set(auth).expect(400);
   });
 
   test('rejects an invalid body with 400 and names the fields', async () => {
@@ -104,6 +128,6 @@ describe('/post-tags API', () => {
 
   test('requires a token to write', async () => {
     await api().post(apiPath(COLLECTION)).send(validBody()).expect(401);
-    await api().delete(apiPath('/post-tags/999999999')).expect(401);
+    await api().delete(apiPath('/post-tags/9007199254740991')).expect(401);
   });
 });

@@ -31,9 +31,9 @@ INSERT INTO "product_categories" ("product_id", "category_id") VALUES
 ON CONFLICT DO NOTHING;
 
 INSERT INTO "orders" ("id", "customer_id", "shipping_address_id", "status", "placed_at", "total") VALUES
-  ('d7c110fe-a1a6-55df-8802-fdb5a2daf4c6', '85183a89-6434-5676-b8d4-54541d082f73', 1, 'shipped', '2024-11-11T10:30:00.000Z', 11.25),
-  ('56d14d95-f15f-5728-bd37-bb29ef025118', 'c1578ac4-7a20-5dde-9537-ab0013d36944', 2, 'cancelled', '2024-12-12T10:30:00.000Z', 12.25),
-  ('23e4a680-5175-5907-80a9-e1c1ded8e9ad', 'afb26af4-bb7f-508d-afff-25e8204c972b', 3, 'pending', '2024-01-13T10:30:00.000Z', 13.25)
+  ('d7c110fe-a1a6-55df-8802-fdb5a2daf4c6', '85183a89-6434-5676-b8d4-54541d082f73', 1, 'shipped', '2024-11-11T10:30:00Z', 11.25),
+  ('56d14d95-f15f-5728-bd37-bb29ef025118', 'c1578ac4-7a20-5dde-9537-ab0013d36944', 2, 'cancelled', '2024-12-12T10:30:00Z', 12.25),
+  ('23e4a680-5175-5907-80a9-e1c1ded8e9ad', 'afb26af4-bb7f-508d-afff-25e8204c972b', 3, 'pending', '2024-01-13T10:30:00Z', 13.25)
 ON CONFLICT DO NOTHING;
 
 INSERT INTO "order_items" ("id", "order_id", "product_id", "quantity", "unit_price") VALUES

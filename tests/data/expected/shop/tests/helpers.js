@@ -8,6 +8,21 @@ require('dotenv').config({ quiet: true });
 
 if (process.env.TEST_DATABASE_URL) {
   process.env.DATABASE_URL = process.env.TEST_DATABASE_URL;
+} else {
+  // The suites empty every table: refuse a database that is not plainly a test one.
+  let name = '';
+  try {
+    name = decodeURIComponent(new URL(process.env.DATABASE_URL ?? '').pathname.slice(1));
+  } catch {
+    name = '';
+  }
+  if (!name.endsWith('_test')) {
+    throw new Error(
+      'Refusing to run the tests: they delete every row of the database they use. '
+        + 'Set TEST_DATABASE_URL to a throw-away database, or use a DATABASE_URL whose '
+        + `database name ends in _test (got "${name || 'none'}").`,
+    );
+  }
 }
 process.env.LOG_LEVEL ??= 'silent';
 

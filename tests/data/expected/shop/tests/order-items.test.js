@@ -27,7 +27,7 @@ function validBody() {
     order_id: parents.orders.id,
     product_id: parents.products.id,
     quantity: 1,
-    unit_price: 1.25,
+    unit_price: '1.25',
   };
 }
 
@@ -52,14 +52,14 @@ beforeAll(async () => {
     customer_id: parents.customers.id,
     shipping_address_id: parents.addresses.id,
     status: 'paid',
-    placed_at: '2024-02-02T10:30:00.000Z',
-    total: 2.25,
+    placed_at: '2024-02-02T10:30:00Z',
+    total: '2.25',
   }, auth);
   parents.products = await createRecord('/products', {
     sku: 'Sku 1',
     name: 'Name 1',
     description: 'Sample description 1.',
-    price: 2.25,
+    price: '2.25',
     stock: 1,
     attributes: { label: 'sample 1', rank: 1 },
     active: false,
@@ -80,18 +80,22 @@ describe('/order-items API', () => {
     expect(fetched.body).toEqual(row);
 
     const list = await api().get(apiPath(COLLECTION)).expect(200);
-    expect(list.body.meta).toEqual({ total: 1, limit: 20, offset: 0 });
+    expect(list.body.meta).toEqual({ total: 1, limit: 20, offset: 0, next_cursor: null });
     expect(list.body.data).toEqual([row]);
 
     const patch = { quantity: 2 };
     const updated = await api().patch(pathOf(row)).set(auth).send(patch).expect(200);
     expect(updated.body).toMatchObject(patch);
 
+    // PUT replaces the whole item: every updatable property, null for an empty one.
     const replacement = {
-      order_id: parents.orders.id,
-      product_id: parents.products.id,
-      quantity: 3,
-      unit_price: 3.25,
+      ...Object.fromEntries(['order_id', 'product_id', 'quantity', 'unit_price'].map((prop) => [prop, row[prop]])),
+      ...{
+        order_id: parents.orders.id,
+        product_id: parents.products.id,
+        quantity: 3,
+        unit_price: '3.25',
+      },
     };
     const replaced = await api().put(pathOf(row)).set(auth).send(replacement).expect(200);
     expect(replaced.body).toMatchObject(replacement);
@@ -103,7 +107,15 @@ describe('/order-items API', () => {
   test('pages, sorts and filters the list', async () => {
     const row = await createRecord(COLLECTION, validBody(), auth);
     const page = await api().get(apiPath(COLLECTION)).query({ limit: 1000, offset: 0 }).expect(200);
-    expect(page.body.meta).toEqual({ total: 1, limit: 100, offset: 0 });
+    expect(page.body.meta).toEqual({ total: 1, limit: 100, offset: 0, next_cursor: null });
+    const first = await api().get(apiPath(COLLECTION)).query({ limit: 1, count: false }).expect(200);
+    expect(first.body.meta.total).toBeNull();
+    expect(first.body.data).toEqual([row]);
+    const rest = await api().get(apiPath(COLLECTION)).query({ limit: 1, cursor: first.body.meta.next_cursor }).expect(200);
+    expect(rest.body.data).toEqual([]);
+    expect(rest.body.meta.next_cursor).toBeNull();
+    const deep = await api().get(apiPath(COLLECTION)).query({ offset: 10001 }).expect(400);
+    expect(deep.body.error.fields[0].message).toMatch(/cursor/);
     await api().get(apiPath(COLLECTION)).query({ sort: 'id', order: 'desc' }).expect(200);
     const badSort = await api().get(apiPath(COLLECTION)).query({ sort: 'noSuchProperty' }).expect(400);
     expect(badSort.body.error.code).toBe('validation_failed');
@@ -121,8 +133,29 @@ describe('/order-items API', () => {
   });
 
   test('answers 404 for an order item that does not exist', async () => {
-    const res = await api().get(apiPath('/order-items/999999999')).expect(404);
+    const res = await api().get(apiPath('/order-items/9007199254740991')).expect(404);
     expect(res.body.error.code).toBe('not_found');
+  });
+
+  test('answers 405 with Allow for a method the path does not serve', async () => {
+    const res = await api().trace(apiPath(COLLECTION)).expect(405);
+    expect(res.headers.allow).toMatch(/GET/);
+  });
+
+  test('takes JSON bodies only, and requires them', async () => {
+    await api().post(apiPath(COLLECTION)).set(auth).set('Content-Type', 'text/plain').send('x').expect(415);
+    const res = await api().post(apiPath(COLLECTION)).set(auth).expect(400);
+    expect(res.body.error.fields[0].field).toBe('body');
+    await api().put(apiPath('/order-items/9007199254740991')).set(auth).expect(400);
+  });
+
+  test('refuses values PostgreSQL would round or reject, naming the field', async () => {
+    const rounded = await api()
+      .post(apiPath(COLLECTION))
+      .set(auth)
+      .send({ ...validBody(), unit_price: '1.999' })
+      .expect(400);
+    expect(rounded.body.error.fields.map((f) => f.field)).toContain('unit_price');
   });
 
   test('rejects an invalid body with 400 and names the fields', async () => {

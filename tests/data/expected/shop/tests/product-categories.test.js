@@ -33,7 +33,7 @@ beforeAll(async () => {
     sku: 'Sku 1',
     name: 'Name 1',
     description: 'Sample description 1.',
-    price: 2.25,
+    price: '2.25',
     stock: 1,
     attributes: { label: 'sample 1', rank: 1 },
     active: false,
@@ -55,7 +55,7 @@ describe('/product-categories API', () => {
     expect(fetched.body).toEqual(row);
 
     const list = await api().get(apiPath(COLLECTION)).expect(200);
-    expect(list.body.meta).toEqual({ total: 1, limit: 20, offset: 0 });
+    expect(list.body.meta).toEqual({ total: 1, limit: 20, offset: 0, next_cursor: null });
     expect(list.body.data).toEqual([row]);
 
     await api().delete(pathOf(row)).set(auth).expect(204);
@@ -65,7 +65,15 @@ describe('/product-categories API', () => {
   test('pages, sorts and filters the list', async () => {
     const row = await createRecord(COLLECTION, validBody(), auth);
     const page = await api().get(apiPath(COLLECTION)).query({ limit: 1000, offset: 0 }).expect(200);
-    expect(page.body.meta).toEqual({ total: 1, limit: 100, offset: 0 });
+    expect(page.body.meta).toEqual({ total: 1, limit: 100, offset: 0, next_cursor: null });
+    const first = await api().get(apiPath(COLLECTION)).query({ limit: 1, count: false }).expect(200);
+    expect(first.body.meta.total).toBeNull();
+    expect(first.body.data).toEqual([row]);
+    const rest = await api().get(apiPath(COLLECTION)).query({ limit: 1, cursor: first.body.meta.next_cursor }).expect(200);
+    expect(rest.body.data).toEqual([]);
+    expect(rest.body.meta.next_cursor).toBeNull();
+    const deep = await api().get(apiPath(COLLECTION)).query({ offset: 10001 }).expect(400);
+    expect(deep.body.error.fields[0].message).toMatch(/cursor/);
     await api().get(apiPath(COLLECTION)).query({ sort: 'product_id', order: 'desc' }).expect(200);
     const badSort = await api().get(apiPath(COLLECTION)).query({ sort: 'noSuchProperty' }).expect(400);
     expect(badSort.body.error.code).toBe('validation_failed');
@@ -75,6 +83,17 @@ describe('/product-categories API', () => {
   test('answers 404 for a product category that does not exist', async () => {
     const res = await api().get(apiPath('/product-categories/00000000-0000-4000-8000-000000000000/2147483647')).expect(404);
     expect(res.body.error.code).toBe('not_found');
+  });
+
+  test('answers 405 with Allow for a method the path does not serve', async () => {
+    const res = await api().trace(apiPath(COLLECTION)).expect(405);
+    expect(res.headers.allow).toMatch(/GET/);
+  });
+
+  test('takes JSON bodies only, and requires them', async () => {
+    await api().post(apiPath(COLLECTION)).set(auth).set('Content-Type', 'text/plain').send('x').expect(415);
+    const res = await api().post(apiPath(COLLECTION)).set(auth).expect(400);
+    expect(res.body.error.fields[0].field).toBe('body');
   });
 
   test('rejects an invalid body with 400 and names the fields', async () => {

@@ -43,7 +43,7 @@ beforeAll(async () => {
     status: 'in_progress',
     priority: 2,
     due_date: '2024-02-02',
-    estimate_hours: 2.25,
+    estimate_hours: '2.25',
   }, auth);
 });
 
@@ -61,14 +61,18 @@ describe('/comments API', () => {
     expect(fetched.body).toEqual(row);
 
     const list = await api().get(apiPath(COLLECTION)).expect(200);
-    expect(list.body.meta).toEqual({ total: 1, limit: 20, offset: 0 });
+    expect(list.body.meta).toEqual({ total: 1, limit: 20, offset: 0, next_cursor: null });
     expect(list.body.data).toEqual([row]);
 
     const patch = { body: 'Sample body 1.' };
     const updated = await api().patch(pathOf(row)).set(auth).send(patch).expect(200);
     expect(updated.body).toMatchObject(patch);
 
-    const replacement = { task_id: parents.tasks.id, author_id: parents.users.id, body: 'Sample body 2.' };
+    // PUT replaces the whole item: every updatable property, null for an empty one.
+    const replacement = {
+      ...Object.fromEntries(['task_id', 'author_id', 'body'].map((prop) => [prop, row[prop]])),
+      ...{ task_id: parents.tasks.id, author_id: parents.users.id, body: 'Sample body 2.' },
+    };
     const replaced = await api().put(pathOf(row)).set(auth).send(replacement).expect(200);
     expect(replaced.body).toMatchObject(replacement);
 
@@ -79,7 +83,15 @@ describe('/comments API', () => {
   test('pages, sorts and filters the list', async () => {
     const row = await createRecord(COLLECTION, validBody(), auth);
     const page = await api().get(apiPath(COLLECTION)).query({ limit: 1000, offset: 0 }).expect(200);
-    expect(page.body.meta).toEqual({ total: 1, limit: 100, offset: 0 });
+    expect(page.body.meta).toEqual({ total: 1, limit: 100, offset: 0, next_cursor: null });
+    const first = await api().get(apiPath(COLLECTION)).query({ limit: 1, count: false }).expect(200);
+    expect(first.body.meta.total).toBeNull();
+    expect(first.body.data).toEqual([row]);
+    const rest = await api().get(apiPath(COLLECTION)).query({ limit: 1, cursor: first.body.meta.next_cursor }).expect(200);
+    expect(rest.body.data).toEqual([]);
+    expect(rest.body.meta.next_cursor).toBeNull();
+    const deep = await api().get(apiPath(COLLECTION)).query({ offset: 10001 }).expect(400);
+    expect(deep.body.error.fields[0].message).toMatch(/cursor/);
     await api().get(apiPath(COLLECTION)).query({ sort: 'id', order: 'desc' }).expect(200);
     const badSort = await api().get(apiPath(COLLECTION)).query({ sort: 'noSuchProperty' }).expect(400);
     expect(badSort.body.error.code).toBe('validation_failed');
@@ -99,6 +111,27 @@ describe('/comments API', () => {
   test('answers 404 for a comment that does not exist', async () => {
     const res = await api().get(apiPath('/comments/00000000-0000-4000-8000-000000000000')).expect(404);
     expect(res.body.error.code).toBe('not_found');
+  });
+
+  test('answers 405 with Allow for a method the path does not serve', async () => {
+    const res = await api().trace(apiPath(COLLECTION)).expect(405);
+    expect(res.headers.allow).toMatch(/GET/);
+  });
+
+  test('takes JSON bodies only, and requires them', async () => {
+    await api().post(apiPath(COLLECTION)).set(auth).set('Content-Type', 'text/plain').send('x').expect(415);
+    const res = await api().post(apiPath(COLLECTION)).set(auth).expect(400);
+    expect(res.body.error.fields[0].field).toBe('body');
+    await api().put(apiPath('/comments/00000000-0000-4000-8000-000000000000')).set(auth).expect(400);
+  });
+
+  test('refuses values PostgreSQL would round or reject, naming the field', async () => {
+    const nul = await api()
+      .post(apiPath(COLLECTION))
+      .set(auth)
+      .send({ ...validBody(), body: 'a\u0000b' })
+      .expect(400);
+    expect(nul.body.error.fields.map((f) => f.field)).toContain('body');
   });
 
   test('rejects an invalid body with 400 and names the fields', async () => {

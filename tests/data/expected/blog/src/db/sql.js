@@ -33,32 +33,74 @@ function whereEquals(table, filters, values) {
   return conditions.length > 0 ? ' WHERE ' + conditions.join(' AND ') : '';
 }
 
-function orderBy(table, sort, order) {
-  const direction = order === 'desc' ? ' DESC' : ' ASC';
+// The ORDER BY columns of a list: the sort column (or the table's default order), then
+// the key, so that the order is total and pages never overlap or skip rows.
+function orderColumns(table, sort) {
   const columns = sort !== undefined && Object.hasOwn(table.filterable, sort)
     ? [table.filterable[sort]]
-    : table.defaultOrder;
-  const terms = columns.map((column) => column + direction);
-  // The key breaks ties, so pages never overlap or skip rows.
+    : [...table.defaultOrder];
   for (const column of table.keyOrder) {
     if (!columns.includes(column)) {
-      terms.push(column + ' ASC');
+      columns.push(column);
     }
   }
-  return ' ORDER BY ' + terms.join(', ');
+  return columns;
 }
 
-// { count, page }: the total of matching rows and one page of them.
-function buildList(table, { filters, sort, order, limit, offset }) {
+// The property each order column comes back as (null when one is not a plain column).
+function orderProps(table, sort) {
+  const byColumn = new Map(Object.entries(table.filterable).map(([prop, column]) => [column, prop]));
+  table.keyOrder.forEach((column, i) => byColumn.set(column, table.keyProps[i]));
+  const props = orderColumns(table, sort).map((column) => byColumn.get(column));
+  return props.every((prop) => prop !== undefined) ? props : null;
+}
+
+function orderBy(table, sort, order) {
+  const direction = order === 'desc' ? ' DESC' : ' ASC';
+  return ' ORDER BY ' + orderColumns(table, sort).map((column) => column + direction).join(', ');
+}
+
+// Keyset pagination: the rows strictly after `after` (the order values of the previous
+// page's last row). PostgreSQL sorts NULL last ascending and first descending, so NULL
+// counts as the largest value in both directions.
+function afterCondition(table, sort, order, after, values) {
+  const columns = orderColumns(table, sort);
+  const alternatives = [];
+  for (let i = 0; i < columns.length; i += 1) {
+    const terms = columns.slice(0, i).map((column, j) => (after[j] === null
+      ? column + ' IS NULL'
+      : column + ' = ' + param(values, after[j])));
+    const column = columns[i];
+    if (order === 'desc') {
+      terms.push(after[i] === null ? column + ' IS NOT NULL' : column + ' < ' + param(values, after[i]));
+    } else if (after[i] === null) {
+      continue;
+    } else {
+      terms.push('(' + column + ' > ' + param(values, after[i]) + ' OR ' + column + ' IS NULL)');
+    }
+    alternatives.push('(' + terms.join(' AND ') + ')');
+  }
+  return alternatives.length > 0 ? '(' + alternatives.join(' OR ') + ')' : 'FALSE';
+}
+
+// { count, page }: the total of matching rows and one page of them (after the cursor
+// position `after` when given, else from `offset`).
+function buildList(table, { filters, sort, order, limit, offset, after }) {
   const values = [];
   const where = whereEquals(table, filters, values);
   const count = {
     text: 'SELECT count(*) AS "total" FROM ' + table.name + where,
     values: [...values],
   };
+  let condition = where;
+  if (after !== undefined) {
+    const keyset = afterCondition(table, sort, order, after, values);
+    condition = where === '' ? ' WHERE ' + keyset : where + ' AND ' + keyset;
+  }
+  const skip = after === undefined ? ' OFFSET ' + param(values, offset ?? 0) : '';
   const page = {
-    text: 'SELECT ' + table.select + ' FROM ' + table.name + where + orderBy(table, sort, order)
-      + ' LIMIT ' + param(values, limit) + ' OFFSET ' + param(values, offset),
+    text: 'SELECT ' + table.select + ' FROM ' + table.name + condition
+      + orderBy(table, sort, order) + ' LIMIT ' + param(values, limit) + skip,
     values,
   };
   return { count, page };
@@ -109,4 +151,4 @@ function buildUpdate(table, key, changes, { replace = false } = {}) {
   };
 }
 
-module.exports = { keyValues, buildList, buildInsert, buildUpdate };
+module.exports = { keyValues, orderProps, buildList, buildInsert, buildUpdate };

@@ -19,8 +19,8 @@ function location(req, author) {
 }
 
 async function listAuthorsHandler(req, res) {
-  const { limit, offset, sort, order, ...filters } = req.validated.query;
-  sendList(res, await listAuthors({ filters, sort, order, limit, offset }));
+  const { limit, offset, sort, order, cursor, count, ...filters } = req.validated.query;
+  sendList(res, await listAuthors({ filters, sort, order, limit, offset, cursor, count }));
 }
 
 async function getAuthorHandler(req, res) {

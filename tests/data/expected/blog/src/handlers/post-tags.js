@@ -19,8 +19,8 @@ function location(req, postTag) {
 }
 
 async function listPostTagsHandler(req, res) {
-  const { limit, offset, sort, order, ...filters } = req.validated.query;
-  sendList(res, await listPostTags({ filters, sort, order, limit, offset }));
+  const { limit, offset, sort, order, cursor, count, ...filters } = req.validated.query;
+  sendList(res, await listPostTags({ filters, sort, order, limit, offset, cursor, count }));
 }
 
 async function getPostTagHandler(req, res) {

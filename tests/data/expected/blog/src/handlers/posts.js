@@ -20,8 +20,8 @@ function location(req, post) {
 }
 
 async function listPostsHandler(req, res) {
-  const { limit, offset, sort, order, ...filters } = req.validated.query;
-  sendList(res, await listPosts({ filters, sort, order, limit, offset }));
+  const { limit, offset, sort, order, cursor, count, ...filters } = req.validated.query;
+  sendList(res, await listPosts({ filters, sort, order, limit, offset, cursor, count }));
 }
 
 async function getPostHandler(req, res) {

@@ -19,8 +19,8 @@ function location(req, tag) {
 }
 
 async function listTagsHandler(req, res) {
-  const { limit, offset, sort, order, ...filters } = req.validated.query;
-  sendList(res, await listTags({ filters, sort, order, limit, offset }));
+  const { limit, offset, sort, order, cursor, count, ...filters } = req.validated.query;
+  sendList(res, await listTags({ filters, sort, order, limit, offset, cursor, count }));
 }
 
 async function getTagHandler(req, res) {

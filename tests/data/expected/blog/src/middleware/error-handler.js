@@ -38,7 +38,10 @@ function fromDatabase(err) {
     case '22003':
       return answer(400, 'out_of_range', `${subject} is out of range`, field);
     default:
-      return null;
+      // Class 22 is "data exception": always a value the client sent.
+      return /^22[0-9A-Z]{3}$/.test(err.code ?? '')
+        ? answer(400, 'invalid_value', `${subject} is not a value the database accepts`, field)
+        : null;
   }
 }
 
@@ -75,6 +78,9 @@ function errorHandler(err, req, res, next) {
     return;
   }
   const { status, body } = toResponse(err);
+  if (status === 405 && Array.isArray(err.allowed)) {
+    res.set('Allow', err.allowed.join(', '));
+  }
   const log = req.log ?? logger;
   if (status === 501) {
     // A declared endpoint without logic yet: expected, not a fault worth a stack trace.

@@ -1,7 +1,7 @@
 'use strict';
 
-const { query } = require('../db');
-const { keyValues, buildList, buildInsert, buildUpdate } = require('../db/sql');
+const { query, findPage } = require('../db');
+const { keyValues, buildInsert, buildUpdate } = require('../db/sql');
 
 // Every identifier the "tags" queries may use. Rows come back with API property names.
 const TABLE = Object.freeze({
@@ -24,12 +24,10 @@ const DELETE_BY_KEY = 'DELETE FROM "tags" WHERE "id" = $1';
 // Column and constraint names -> API properties, so a database error can name the field.
 const FIELD_NAMES = Object.freeze({ id: 'id', label: 'label', tags_label_key: 'label' });
 
-// One page of tags matching `filters` (property -> value), and the total that match.
-async function findTags({ filters = {}, sort, order = 'asc', limit, offset }) {
-  const { count, page } = buildList(TABLE, { filters, sort, order, limit, offset });
-  const totals = await query(count.text, count.values, FIELD_NAMES);
-  const rows = await query(page.text, page.values, FIELD_NAMES);
-  return { rows: rows.rows, total: totals.rows[0].total };
+// One page of tags matching `filters` (property -> value), the total that
+// match (null when `count` is false) and the cursor of the next page.
+async function findTags(options) {
+  return findPage(TABLE, options, FIELD_NAMES);
 }
 
 // The tag with this key ({ id }), or null.

@@ -10,33 +10,77 @@ const tagsSchemas = {
     description: 'Topic labels',
     properties: {
       id: { type: 'integer', minimum: -2147483648, maximum: 2147483647, readOnly: true },
-      label: { type: 'string', maxLength: 255 },
+      label: {
+        type: 'string',
+        maxLength: 255,
+        pattern: '^[^\\u0000]*$',
+        'x-expected': 'must be text without NUL (\\u0000) characters',
+      },
     },
   },
   create: {
     type: 'object',
     additionalProperties: false,
     required: ['label'],
-    properties: { label: { type: 'string', maxLength: 255 } },
+    properties: {
+      label: {
+        type: 'string',
+        maxLength: 255,
+        pattern: '^[^\\u0000]*$',
+        'x-expected': 'must be text without NUL (\\u0000) characters',
+      },
+    },
   },
   update: {
     type: 'object',
     additionalProperties: false,
     minProperties: 1,
-    properties: { label: { type: 'string', maxLength: 255 } },
+    properties: {
+      label: {
+        type: 'string',
+        maxLength: 255,
+        pattern: '^[^\\u0000]*$',
+        'x-expected': 'must be text without NUL (\\u0000) characters',
+      },
+    },
   },
   replace: {
     type: 'object',
     additionalProperties: false,
     required: ['label'],
-    properties: { label: { type: 'string', maxLength: 255 } },
+    properties: {
+      label: {
+        type: 'string',
+        maxLength: 255,
+        pattern: '^[^\\u0000]*$',
+        'x-expected': 'must be text without NUL (\\u0000) characters',
+      },
+    },
   },
   listQuery: {
     type: 'object',
     additionalProperties: false,
     properties: {
       limit: { type: 'integer', minimum: 1, default: 20, description: 'page size (at most 100)' },
-      offset: { type: 'integer', minimum: 0, default: 0, description: 'rows to skip' },
+      offset: {
+        type: 'integer',
+        minimum: 0,
+        maximum: 10000,
+        default: 0,
+        description: 'rows to skip (at most 10000; read further with `cursor`)',
+      },
+      cursor: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 4096,
+        pattern: '^[A-Za-z0-9_-]+$',
+        description: 'opaque: `meta.next_cursor` of the previous page, with the same sort and order; continues after that page\'s last row (keyset pagination, no offset)',
+      },
+      count: {
+        type: 'boolean',
+        default: true,
+        description: 'false skips counting the matching rows (`meta.total` is null); when true the page and the total come from one snapshot',
+      },
       sort: { type: 'string', enum: ['id', 'label'], description: 'property to sort by' },
       order: { type: 'string', enum: ['asc', 'desc'], default: 'asc', description: 'sort direction' },
       id: {
@@ -45,7 +89,13 @@ const tagsSchemas = {
         maximum: 2147483647,
         description: 'only rows whose id equals this value',
       },
-      label: { type: 'string', maxLength: 255, description: 'only rows whose label equals this value' },
+      label: {
+        type: 'string',
+        maxLength: 255,
+        pattern: '^[^\\u0000]*$',
+        'x-expected': 'must be text without NUL (\\u0000) characters',
+        description: 'only rows whose label equals this value',
+      },
     },
   },
   params: {

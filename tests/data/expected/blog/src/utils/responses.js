@@ -5,7 +5,12 @@
 function sendList(res, page) {
   res.status(200).json({
     data: page.rows,
-    meta: { total: page.total, limit: page.limit, offset: page.offset },
+    meta: {
+      total: page.total,
+      limit: page.limit,
+      offset: page.offset,
+      next_cursor: page.nextCursor ?? null,
+    },
   });
 }
 

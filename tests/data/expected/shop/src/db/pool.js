@@ -6,11 +6,21 @@ const { logger } = require('../utils/logger');
 
 const { builtins } = pg.types;
 
-// node-postgres returns bigint and numeric as strings (they may not fit a JS
-// number); this API exchanges them as JSON numbers, exact up to 2^53 and 15
-// significant digits.
-pg.types.setTypeParser(builtins.INT8, (value) => Number(value));
-pg.types.setTypeParser(builtins.NUMERIC, (value) => Number(value));
+// Exact values: bigint and numeric stay strings (a JS number holds 2^53 and about 15
+// digits; the API exchanges them as JSON strings). Each connection runs in UTC, so a
+// timestamptz reads back as an ISO 8601 string with all its microseconds instead of
+// a millisecond Date.
+const TIMESTAMPTZ = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?)\+00$/;
+pg.types.setTypeParser(builtins.TIMESTAMPTZ, (value) => {
+  const match = TIMESTAMPTZ.exec(value);
+  return match === null ? value : `${match[1]}T${match[2]}Z`;
+});
+// A timestamp without time zone is read and written as UTC (the API accepts only Z for it).
+const TIMESTAMP = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?)$/;
+pg.types.setTypeParser(builtins.TIMESTAMP, (value) => {
+  const match = TIMESTAMP.exec(value);
+  return match === null ? value : `${match[1]}T${match[2]}Z`;
+});
 // A DATE has no time zone: keep 'YYYY-MM-DD' instead of a local-midnight Date.
 pg.types.setTypeParser(builtins.DATE, (value) => value);
 
@@ -37,6 +47,7 @@ const pool = new pg.Pool({
   statement_timeout: config.database.statementTimeoutMs,
   idle_in_transaction_session_timeout: config.database.idleInTransactionTimeoutMs,
   application_name: 'corner-shop',
+  options: '-c TimeZone=UTC',
 });
 
 // An idle client can lose its connection (database restart); the pool replaces it.

@@ -19,8 +19,8 @@ function location(req, address) {
 }
 
 async function listAddressesHandler(req, res) {
-  const { limit, offset, sort, order, ...filters } = req.validated.query;
-  sendList(res, await listAddresses({ filters, sort, order, limit, offset }));
+  const { limit, offset, sort, order, cursor, count, ...filters } = req.validated.query;
+  sendList(res, await listAddresses({ filters, sort, order, limit, offset, cursor, count }));
 }
 
 async function getAddressHandler(req, res) {

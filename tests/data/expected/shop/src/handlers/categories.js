@@ -19,8 +19,8 @@ function location(req, category) {
 }
 
 async function listCategoriesHandler(req, res) {
-  const { limit, offset, sort, order, ...filters } = req.validated.query;
-  sendList(res, await listCategories({ filters, sort, order, limit, offset }));
+  const { limit, offset, sort, order, cursor, count, ...filters } = req.validated.query;
+  sendList(res, await listCategories({ filters, sort, order, limit, offset, cursor, count }));
 }
 
 async function getCategoryHandler(req, res) {

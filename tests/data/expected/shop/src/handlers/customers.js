@@ -19,8 +19,8 @@ function location(req, customer) {
 }
 
 async function listCustomersHandler(req, res) {
-  const { limit, offset, sort, order, ...filters } = req.validated.query;
-  sendList(res, await listCustomers({ filters, sort, order, limit, offset }));
+  const { limit, offset, sort, order, cursor, count, ...filters } = req.validated.query;
+  sendList(res, await listCustomers({ filters, sort, order, limit, offset, cursor, count }));
 }
 
 async function getCustomerHandler(req, res) {

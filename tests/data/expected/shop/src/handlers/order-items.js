@@ -19,8 +19,8 @@ function location(req, orderItem) {
 }
 
 async function listOrderItemsHandler(req, res) {
-  const { limit, offset, sort, order, ...filters } = req.validated.query;
-  sendList(res, await listOrderItems({ filters, sort, order, limit, offset }));
+  const { limit, offset, sort, order, cursor, count, ...filters } = req.validated.query;
+  sendList(res, await listOrderItems({ filters, sort, order, limit, offset, cursor, count }));
 }
 
 async function getOrderItemHandler(req, res) {

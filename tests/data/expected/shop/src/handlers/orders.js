@@ -19,8 +19,8 @@ function location(req, orderRow) {
 }
 
 async function listOrdersHandler(req, res) {
-  const { limit, offset, sort, order, ...filters } = req.validated.query;
-  sendList(res, await listOrders({ filters, sort, order, limit, offset }));
+  const { limit, offset, sort, order, cursor, count, ...filters } = req.validated.query;
+  sendList(res, await listOrders({ filters, sort, order, limit, offset, cursor, count }));
 }
 
 async function getOrderHandler(req, res) {

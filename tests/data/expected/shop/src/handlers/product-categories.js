@@ -17,8 +17,8 @@ function location(req, productCategory) {
 }
 
 async function listProductCategoriesHandler(req, res) {
-  const { limit, offset, sort, order, ...filters } = req.validated.query;
-  sendList(res, await listProductCategories({ filters, sort, order, limit, offset }));
+  const { limit, offset, sort, order, cursor, count, ...filters } = req.validated.query;
+  sendList(res, await listProductCategories({ filters, sort, order, limit, offset, cursor, count }));
 }
 
 async function getProductCategoryHandler(req, res) {

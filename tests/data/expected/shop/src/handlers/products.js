@@ -19,8 +19,8 @@ function location(req, product) {
 }
 
 async function listProductsHandler(req, res) {
-  const { limit, offset, sort, order, ...filters } = req.validated.query;
-  sendList(res, await listProducts({ filters, sort, order, limit, offset }));
+  const { limit, offset, sort, order, cursor, count, ...filters } = req.validated.query;
+  sendList(res, await listProducts({ filters, sort, order, limit, offset, cursor, count }));
 }
 
 async function getProductHandler(req, res) {

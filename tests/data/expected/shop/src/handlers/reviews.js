@@ -19,8 +19,8 @@ function location(req, review) {
 }
 
 async function listReviewsHandler(req, res) {
-  const { limit, offset, sort, order, ...filters } = req.validated.query;
-  sendList(res, await listReviews({ filters, sort, order, limit, offset }));
+  const { limit, offset, sort, order, cursor, count, ...filters } = req.validated.query;
+  sendList(res, await listReviews({ filters, sort, order, limit, offset, cursor, count }));
 }
 
 async function getReviewHandler(req, res) {

@@ -1,6 +1,6 @@
 'use strict';
 
-const { ValidationError } = require('../utils/errors');
+const { UnsupportedMediaTypeError, ValidationError } = require('../utils/errors');
 const {
   compileBodyValidator,
   compileInputValidator,
@@ -24,8 +24,21 @@ function validate(schemas = {}) {
       checks.push({ part, validator: () => (validator ??= compile(schemas[part])) });
     }
   }
+  const needsBody = schemas.body !== undefined;
   return function validateRequest(req, res, next) {
-    // Copies: coercion must not touch Express's own objects (req.query is a getter in Express 5).
+    if (needsBody) {
+      // No body at all (nor a media type) is a missing body; a body of another media
+      // type is 415. req.is: null without a body, false for another media type.
+      const typed = req.headers['content-type'] !== undefined;
+      if (typed && req.is('application/json') === false) {
+        next(new UnsupportedMediaTypeError());
+        return;
+      }
+      if (req.body === undefined) {
+        next(new ValidationError([{ field: 'body', message: 'is required: send a JSON object' }]));
+        return;
+      }
+    }
     const input = {
       params: { ...req.params },
       query: { ...req.query },

@@ -1,7 +1,7 @@
 'use strict';
 
-const { query } = require('../db');
-const { keyValues, buildList, buildInsert } = require('../db/sql');
+const { query, findPage } = require('../db');
+const { keyValues, buildInsert } = require('../db/sql');
 
 // Every identifier the "product_categories" queries may use. Rows come back with API property names.
 const TABLE = Object.freeze({
@@ -29,12 +29,10 @@ const FIELD_NAMES = Object.freeze({
   product_categories_category_id_fkey: 'category_id',
 });
 
-// One page of product categories matching `filters` (property -> value), and the total that match.
-async function findProductCategories({ filters = {}, sort, order = 'asc', limit, offset }) {
-  const { count, page } = buildList(TABLE, { filters, sort, order, limit, offset });
-  const totals = await query(count.text, count.values, FIELD_NAMES);
-  const rows = await query(page.text, page.values, FIELD_NAMES);
-  return { rows: rows.rows, total: totals.rows[0].total };
+// One page of product categories matching `filters` (property -> value), the total that
+// match (null when `count` is false) and the cursor of the next page.
+async function findProductCategories(options) {
+  return findPage(TABLE, options, FIELD_NAMES);
 }
 
 // The product category with this key ({ product_id, category_id }), or null.

@@ -27,7 +27,25 @@ const productCategoriesSchemas = {
     additionalProperties: false,
     properties: {
       limit: { type: 'integer', minimum: 1, default: 20, description: 'page size (at most 100)' },
-      offset: { type: 'integer', minimum: 0, default: 0, description: 'rows to skip' },
+      offset: {
+        type: 'integer',
+        minimum: 0,
+        maximum: 10000,
+        default: 0,
+        description: 'rows to skip (at most 10000; read further with `cursor`)',
+      },
+      cursor: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 4096,
+        pattern: '^[A-Za-z0-9_-]+$',
+        description: 'opaque: `meta.next_cursor` of the previous page, with the same sort and order; continues after that page\'s last row (keyset pagination, no offset)',
+      },
+      count: {
+        type: 'boolean',
+        default: true,
+        description: 'false skips counting the matching rows (`meta.total` is null); when true the page and the total come from one snapshot',
+      },
       sort: {
         type: 'string',
         enum: ['product_id', 'category_id'],

@@ -18,10 +18,10 @@ function notFound() {
 }
 
 // One page (at most MAX_LIMIT rows) and the total count of matching categories.
-async function listCategories({ filters = {}, sort, order, limit = 20, offset = 0 } = {}) {
+async function listCategories({ filters = {}, sort, order, limit = 20, offset = 0, cursor, count = true } = {}) {
   const pageLimit = Math.min(limit, MAX_LIMIT);
-  const { rows, total } = await findCategories({ filters, sort, order, limit: pageLimit, offset });
-  return { rows, total, limit: pageLimit, offset };
+  const { rows, total, nextCursor } = await findCategories({ filters, sort, order, limit: pageLimit, offset, cursor, count });
+  return { rows, total, limit: pageLimit, offset, nextCursor };
 }
 
 async function getCategory(key) {

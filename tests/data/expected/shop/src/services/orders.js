@@ -18,10 +18,10 @@ function notFound() {
 }
 
 // One page (at most MAX_LIMIT rows) and the total count of matching orders.
-async function listOrders({ filters = {}, sort, order, limit = 20, offset = 0 } = {}) {
+async function listOrders({ filters = {}, sort, order, limit = 20, offset = 0, cursor, count = true } = {}) {
   const pageLimit = Math.min(limit, MAX_LIMIT);
-  const { rows, total } = await findOrders({ filters, sort, order, limit: pageLimit, offset });
-  return { rows, total, limit: pageLimit, offset };
+  const { rows, total, nextCursor } = await findOrders({ filters, sort, order, limit: pageLimit, offset, cursor, count });
+  return { rows, total, limit: pageLimit, offset, nextCursor };
 }
 
 async function getOrder(key) {

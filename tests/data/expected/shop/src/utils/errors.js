@@ -59,6 +59,22 @@ class ConflictError extends AppError {
   }
 }
 
+class MethodNotAllowedError extends AppError {
+  constructor(method, path, allowed) {
+    super(`${method} is not allowed on ${path}; allowed: ${allowed.join(', ')}`, {
+      status: 405,
+      code: 'method_not_allowed',
+    });
+    this.allowed = allowed;
+  }
+}
+
+class UnsupportedMediaTypeError extends AppError {
+  constructor(message = 'The request body must be JSON (Content-Type: application/json)') {
+    super(message, { status: 415, code: 'unsupported_media_type' });
+  }
+}
+
 // A declared endpoint whose logic has not been written yet.
 class NotImplementedError extends AppError {
   constructor(endpoint) {
@@ -78,5 +94,7 @@ module.exports = {
   ForbiddenError,
   NotFoundError,
   ConflictError,
+  MethodNotAllowedError,
+  UnsupportedMediaTypeError,
   NotImplementedError,
 };

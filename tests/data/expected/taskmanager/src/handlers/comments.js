@@ -19,8 +19,8 @@ function location(req, comment) {
 }
 
 async function listCommentsHandler(req, res) {
-  const { limit, offset, sort, order, ...filters } = req.validated.query;
-  sendList(res, await listComments({ filters, sort, order, limit, offset }));
+  const { limit, offset, sort, order, cursor, count, ...filters } = req.validated.query;
+  sendList(res, await listComments({ filters, sort, order, limit, offset, cursor, count }));
 }
 
 async function getCommentHandler(req, res) {

@@ -20,8 +20,8 @@ function location(req, project) {
 }
 
 async function listProjectsHandler(req, res) {
-  const { limit, offset, sort, order, ...filters } = req.validated.query;
-  sendList(res, await listProjects({ filters, sort, order, limit, offset }));
+  const { limit, offset, sort, order, cursor, count, ...filters } = req.validated.query;
+  sendList(res, await listProjects({ filters, sort, order, limit, offset, cursor, count }));
 }
 
 async function getProjectHandler(req, res) {

@@ -20,8 +20,8 @@ function location(req, task) {
 }
 
 async function listTasksHandler(req, res) {
-  const { limit, offset, sort, order, ...filters } = req.validated.query;
-  sendList(res, await listTasks({ filters, sort, order, limit, offset }));
+  const { limit, offset, sort, order, cursor, count, ...filters } = req.validated.query;
+  sendList(res, await listTasks({ filters, sort, order, limit, offset, cursor, count }));
 }
 
 async function getTaskHandler(req, res) {

@@ -19,8 +19,8 @@ function location(req, user) {
 }
 
 async function listUsersHandler(req, res) {
-  const { limit, offset, sort, order, ...filters } = req.validated.query;
-  sendList(res, await listUsers({ filters, sort, order, limit, offset }));
+  const { limit, offset, sort, order, cursor, count, ...filters } = req.validated.query;
+  sendList(res, await listUsers({ filters, sort, order, limit, offset, cursor, count }));
 }
 
 async function getUserHandler(req, res) {

@@ -1,7 +1,7 @@
 'use strict';
 
-const { query } = require('../db');
-const { keyValues, buildList, buildInsert, buildUpdate } = require('../db/sql');
+const { query, findPage } = require('../db');
+const { keyValues, buildInsert, buildUpdate } = require('../db/sql');
 
 // Every identifier the "comments" queries may use. Rows come back with API property names.
 const TABLE = Object.freeze({
@@ -40,12 +40,10 @@ const FIELD_NAMES = Object.freeze({
   updated_at: 'updated_at',
 });
 
-// One page of comments matching `filters` (property -> value), and the total that match.
-async function findComments({ filters = {}, sort, order = 'asc', limit, offset }) {
-  const { count, page } = buildList(TABLE, { filters, sort, order, limit, offset });
-  const totals = await query(count.text, count.values, FIELD_NAMES);
-  const rows = await query(page.text, page.values, FIELD_NAMES);
-  return { rows: rows.rows, total: totals.rows[0].total };
+// One page of comments matching `filters` (property -> value), the total that
+// match (null when `count` is false) and the cursor of the next page.
+async function findComments(options) {
+  return findPage(TABLE, options, FIELD_NAMES);
 }
 
 // The comment with this key ({ id }), or null.

@@ -10,12 +10,33 @@ const projectsSchemas = {
     description: 'A project groups tasks.',
     properties: {
       id: { type: 'string', format: 'uuid', readOnly: true },
-      name: { type: 'string', maxLength: 120 },
-      description: { type: ['string', 'null'] },
+      name: {
+        type: 'string',
+        maxLength: 120,
+        pattern: '^[^\\u0000]*$',
+        'x-expected': 'must be text without NUL (\\u0000) characters',
+      },
+      description: {
+        type: ['string', 'null'],
+        pattern: '^[^\\u0000]*$',
+        'x-expected': 'must be text without NUL (\\u0000) characters',
+      },
       owner_id: { type: 'string', format: 'uuid' },
       archived: { type: 'boolean' },
-      created_at: { type: 'string', format: 'date-time', readOnly: true },
-      updated_at: { type: 'string', format: 'date-time', readOnly: true },
+      created_at: {
+        type: 'string',
+        format: 'date-time',
+        pattern: '^(?!0000)\\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\\d|3[01])[Tt](?:[01]\\d|2[0-3]):[0-5]\\d:(?:[0-5]\\d|60)(?:\\.\\d{1,6})?(?:[Zz]|[+-](?:0\\d|1[0-5]):[0-5]\\d)$',
+        'x-expected': 'must be an RFC 3339 date-time from year 0001 to 9999 with at most 6 fractional digits and a UTC offset (Z or at most ±15:59, PostgreSQL\'s limit)',
+        readOnly: true,
+      },
+      updated_at: {
+        type: 'string',
+        format: 'date-time',
+        pattern: '^(?!0000)\\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\\d|3[01])[Tt](?:[01]\\d|2[0-3]):[0-5]\\d:(?:[0-5]\\d|60)(?:\\.\\d{1,6})?(?:[Zz]|[+-](?:0\\d|1[0-5]):[0-5]\\d)$',
+        'x-expected': 'must be an RFC 3339 date-time from year 0001 to 9999 with at most 6 fractional digits and a UTC offset (Z or at most ±15:59, PostgreSQL\'s limit)',
+        readOnly: true,
+      },
     },
   },
   create: {
@@ -23,8 +44,17 @@ const projectsSchemas = {
     additionalProperties: false,
     required: ['name', 'owner_id'],
     properties: {
-      name: { type: 'string', maxLength: 120 },
-      description: { type: ['string', 'null'] },
+      name: {
+        type: 'string',
+        maxLength: 120,
+        pattern: '^[^\\u0000]*$',
+        'x-expected': 'must be text without NUL (\\u0000) characters',
+      },
+      description: {
+        type: ['string', 'null'],
+        pattern: '^[^\\u0000]*$',
+        'x-expected': 'must be text without NUL (\\u0000) characters',
+      },
       owner_id: { type: 'string', format: 'uuid' },
       archived: { type: 'boolean', default: false },
     },
@@ -34,8 +64,17 @@ const projectsSchemas = {
     additionalProperties: false,
     minProperties: 1,
     properties: {
-      name: { type: 'string', maxLength: 120 },
-      description: { type: ['string', 'null'] },
+      name: {
+        type: 'string',
+        maxLength: 120,
+        pattern: '^[^\\u0000]*$',
+        'x-expected': 'must be text without NUL (\\u0000) characters',
+      },
+      description: {
+        type: ['string', 'null'],
+        pattern: '^[^\\u0000]*$',
+        'x-expected': 'must be text without NUL (\\u0000) characters',
+      },
       owner_id: { type: 'string', format: 'uuid' },
       archived: { type: 'boolean' },
     },
@@ -43,12 +82,21 @@ const projectsSchemas = {
   replace: {
     type: 'object',
     additionalProperties: false,
-    required: ['name', 'owner_id'],
+    required: ['name', 'description', 'owner_id', 'archived'],
     properties: {
-      name: { type: 'string', maxLength: 120 },
-      description: { type: ['string', 'null'] },
+      name: {
+        type: 'string',
+        maxLength: 120,
+        pattern: '^[^\\u0000]*$',
+        'x-expected': 'must be text without NUL (\\u0000) characters',
+      },
+      description: {
+        type: ['string', 'null'],
+        pattern: '^[^\\u0000]*$',
+        'x-expected': 'must be text without NUL (\\u0000) characters',
+      },
       owner_id: { type: 'string', format: 'uuid' },
-      archived: { type: 'boolean', default: false },
+      archived: { type: 'boolean' },
     },
   },
   listQuery: {
@@ -56,7 +104,25 @@ const projectsSchemas = {
     additionalProperties: false,
     properties: {
       limit: { type: 'integer', minimum: 1, default: 20, description: 'page size (at most 100)' },
-      offset: { type: 'integer', minimum: 0, default: 0, description: 'rows to skip' },
+      offset: {
+        type: 'integer',
+        minimum: 0,
+        maximum: 10000,
+        default: 0,
+        description: 'rows to skip (at most 10000; read further with `cursor`)',
+      },
+      cursor: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 4096,
+        pattern: '^[A-Za-z0-9_-]+$',
+        description: 'opaque: `meta.next_cursor` of the previous page, with the same sort and order; continues after that page\'s last row (keyset pagination, no offset)',
+      },
+      count: {
+        type: 'boolean',
+        default: true,
+        description: 'false skips counting the matching rows (`meta.total` is null); when true the page and the total come from one snapshot',
+      },
       sort: {
         type: 'string',
         enum: ['id', 'name', 'description', 'owner_id', 'archived', 'created_at', 'updated_at'],
@@ -64,8 +130,19 @@ const projectsSchemas = {
       },
       order: { type: 'string', enum: ['asc', 'desc'], default: 'asc', description: 'sort direction' },
       id: { type: 'string', format: 'uuid', description: 'only rows whose id equals this value' },
-      name: { type: 'string', maxLength: 120, description: 'only rows whose name equals this value' },
-      description: { type: 'string', description: 'only rows whose description equals this value' },
+      name: {
+        type: 'string',
+        maxLength: 120,
+        pattern: '^[^\\u0000]*$',
+        'x-expected': 'must be text without NUL (\\u0000) characters',
+        description: 'only rows whose name equals this value',
+      },
+      description: {
+        type: 'string',
+        pattern: '^[^\\u0000]*$',
+        'x-expected': 'must be text without NUL (\\u0000) characters',
+        description: 'only rows whose description equals this value',
+      },
       owner_id: {
         type: 'string',
         format: 'uuid',
@@ -75,11 +152,15 @@ const projectsSchemas = {
       created_at: {
         type: 'string',
         format: 'date-time',
+        pattern: '^(?!0000)\\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\\d|3[01])[Tt](?:[01]\\d|2[0-3]):[0-5]\\d:(?:[0-5]\\d|60)(?:\\.\\d{1,6})?(?:[Zz]|[+-](?:0\\d|1[0-5]):[0-5]\\d)$',
+        'x-expected': 'must be an RFC 3339 date-time from year 0001 to 9999 with at most 6 fractional digits and a UTC offset (Z or at most ±15:59, PostgreSQL\'s limit)',
         description: 'only rows whose created_at equals this value',
       },
       updated_at: {
         type: 'string',
         format: 'date-time',
+        pattern: '^(?!0000)\\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\\d|3[01])[Tt](?:[01]\\d|2[0-3]):[0-5]\\d:(?:[0-5]\\d|60)(?:\\.\\d{1,6})?(?:[Zz]|[+-](?:0\\d|1[0-5]):[0-5]\\d)$',
+        'x-expected': 'must be an RFC 3339 date-time from year 0001 to 9999 with at most 6 fractional digits and a UTC offset (Z or at most ±15:59, PostgreSQL\'s limit)',
         description: 'only rows whose updated_at equals this value',
       },
     },

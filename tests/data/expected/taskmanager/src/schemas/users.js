@@ -10,11 +10,33 @@ const usersSchemas = {
     description: 'People who sign in and own projects.',
     properties: {
       id: { type: 'string', format: 'uuid', readOnly: true },
-      email: { type: 'string', maxLength: 255 },
-      display_name: { type: 'string', maxLength: 100 },
+      email: {
+        type: 'string',
+        maxLength: 255,
+        pattern: '^[^\\u0000]*$',
+        'x-expected': 'must be text without NUL (\\u0000) characters',
+      },
+      display_name: {
+        type: 'string',
+        maxLength: 100,
+        pattern: '^[^\\u0000]*$',
+        'x-expected': 'must be text without NUL (\\u0000) characters',
+      },
       role: { type: 'string', enum: ['member', 'admin'] },
-      created_at: { type: 'string', format: 'date-time', readOnly: true },
-      updated_at: { type: 'string', format: 'date-time', readOnly: true },
+      created_at: {
+        type: 'string',
+        format: 'date-time',
+        pattern: '^(?!0000)\\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\\d|3[01])[Tt](?:[01]\\d|2[0-3]):[0-5]\\d:(?:[0-5]\\d|60)(?:\\.\\d{1,6})?(?:[Zz]|[+-](?:0\\d|1[0-5]):[0-5]\\d)$',
+        'x-expected': 'must be an RFC 3339 date-time from year 0001 to 9999 with at most 6 fractional digits and a UTC offset (Z or at most ±15:59, PostgreSQL\'s limit)',
+        readOnly: true,
+      },
+      updated_at: {
+        type: 'string',
+        format: 'date-time',
+        pattern: '^(?!0000)\\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\\d|3[01])[Tt](?:[01]\\d|2[0-3]):[0-5]\\d:(?:[0-5]\\d|60)(?:\\.\\d{1,6})?(?:[Zz]|[+-](?:0\\d|1[0-5]):[0-5]\\d)$',
+        'x-expected': 'must be an RFC 3339 date-time from year 0001 to 9999 with at most 6 fractional digits and a UTC offset (Z or at most ±15:59, PostgreSQL\'s limit)',
+        readOnly: true,
+      },
     },
   },
   create: {
@@ -22,8 +44,18 @@ const usersSchemas = {
     additionalProperties: false,
     required: ['email', 'display_name'],
     properties: {
-      email: { type: 'string', maxLength: 255 },
-      display_name: { type: 'string', maxLength: 100 },
+      email: {
+        type: 'string',
+        maxLength: 255,
+        pattern: '^[^\\u0000]*$',
+        'x-expected': 'must be text without NUL (\\u0000) characters',
+      },
+      display_name: {
+        type: 'string',
+        maxLength: 100,
+        pattern: '^[^\\u0000]*$',
+        'x-expected': 'must be text without NUL (\\u0000) characters',
+      },
       role: { type: 'string', enum: ['member', 'admin'], default: 'member' },
     },
   },
@@ -32,19 +64,39 @@ const usersSchemas = {
     additionalProperties: false,
     minProperties: 1,
     properties: {
-      email: { type: 'string', maxLength: 255 },
-      display_name: { type: 'string', maxLength: 100 },
+      email: {
+        type: 'string',
+        maxLength: 255,
+        pattern: '^[^\\u0000]*$',
+        'x-expected': 'must be text without NUL (\\u0000) characters',
+      },
+      display_name: {
+        type: 'string',
+        maxLength: 100,
+        pattern: '^[^\\u0000]*$',
+        'x-expected': 'must be text without NUL (\\u0000) characters',
+      },
       role: { type: 'string', enum: ['member', 'admin'] },
     },
   },
   replace: {
     type: 'object',
     additionalProperties: false,
-    required: ['email', 'display_name'],
+    required: ['email', 'display_name', 'role'],
     properties: {
-      email: { type: 'string', maxLength: 255 },
-      display_name: { type: 'string', maxLength: 100 },
-      role: { type: 'string', enum: ['member', 'admin'], default: 'member' },
+      email: {
+        type: 'string',
+        maxLength: 255,
+        pattern: '^[^\\u0000]*$',
+        'x-expected': 'must be text without NUL (\\u0000) characters',
+      },
+      display_name: {
+        type: 'string',
+        maxLength: 100,
+        pattern: '^[^\\u0000]*$',
+        'x-expected': 'must be text without NUL (\\u0000) characters',
+      },
+      role: { type: 'string', enum: ['member', 'admin'] },
     },
   },
   listQuery: {
@@ -52,7 +104,25 @@ const usersSchemas = {
     additionalProperties: false,
     properties: {
       limit: { type: 'integer', minimum: 1, default: 20, description: 'page size (at most 100)' },
-      offset: { type: 'integer', minimum: 0, default: 0, description: 'rows to skip' },
+      offset: {
+        type: 'integer',
+        minimum: 0,
+        maximum: 10000,
+        default: 0,
+        description: 'rows to skip (at most 10000; read further with `cursor`)',
+      },
+      cursor: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 4096,
+        pattern: '^[A-Za-z0-9_-]+$',
+        description: 'opaque: `meta.next_cursor` of the previous page, with the same sort and order; continues after that page\'s last row (keyset pagination, no offset)',
+      },
+      count: {
+        type: 'boolean',
+        default: true,
+        description: 'false skips counting the matching rows (`meta.total` is null); when true the page and the total come from one snapshot',
+      },
       sort: {
         type: 'string',
         enum: ['id', 'email', 'display_name', 'role', 'created_at', 'updated_at'],
@@ -60,10 +130,18 @@ const usersSchemas = {
       },
       order: { type: 'string', enum: ['asc', 'desc'], default: 'asc', description: 'sort direction' },
       id: { type: 'string', format: 'uuid', description: 'only rows whose id equals this value' },
-      email: { type: 'string', maxLength: 255, description: 'only rows whose email equals this value' },
+      email: {
+        type: 'string',
+        maxLength: 255,
+        pattern: '^[^\\u0000]*$',
+        'x-expected': 'must be text without NUL (\\u0000) characters',
+        description: 'only rows whose email equals this value',
+      },
       display_name: {
         type: 'string',
         maxLength: 100,
+        pattern: '^[^\\u0000]*$',
+        'x-expected': 'must be text without NUL (\\u0000) characters',
         description: 'only rows whose display_name equals this value',
       },
       role: {
@@ -74,11 +152,15 @@ const usersSchemas = {
       created_at: {
         type: 'string',
         format: 'date-time',
+        pattern: '^(?!0000)\\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\\d|3[01])[Tt](?:[01]\\d|2[0-3]):[0-5]\\d:(?:[0-5]\\d|60)(?:\\.\\d{1,6})?(?:[Zz]|[+-](?:0\\d|1[0-5]):[0-5]\\d)$',
+        'x-expected': 'must be an RFC 3339 date-time from year 0001 to 9999 with at most 6 fractional digits and a UTC offset (Z or at most ±15:59, PostgreSQL\'s limit)',
         description: 'only rows whose created_at equals this value',
       },
       updated_at: {
         type: 'string',
         format: 'date-time',
+        pattern: '^(?!0000)\\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\\d|3[01])[Tt](?:[01]\\d|2[0-3]):[0-5]\\d:(?:[0-5]\\d|60)(?:\\.\\d{1,6})?(?:[Zz]|[+-](?:0\\d|1[0-5]):[0-5]\\d)$',
+        'x-expected': 'must be an RFC 3339 date-time from year 0001 to 9999 with at most 6 fractional digits and a UTC offset (Z or at most ±15:59, PostgreSQL\'s limit)',
         description: 'only rows whose updated_at equals this value',
       },
     },

@@ -3,8 +3,9 @@
 const Ajv = require('ajv');
 const addFormats = require('ajv-formats');
 
-// JSON bodies must match their schema's types exactly.
-const bodyAjv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+// JSON bodies must match their schema's types exactly. `verbose` keeps each error's
+// schema, whose `x-expected` says in words what a value must look like.
+const bodyAjv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
 addFormats(bodyAjv);
 
 // Path and query values always arrive as strings: coerce them to the schema's
@@ -15,8 +16,62 @@ const inputAjv = new Ajv({
   allowUnionTypes: true,
   coerceTypes: true,
   useDefaults: true,
+  verbose: true,
 });
 addFormats(inputAjv);
+
+// How deep a JSON value nests (1 for a scalar), counting no further than `limit` + 1,
+// so a hostile 100,000-deep array costs no more than a shallow one.
+function jsonDepth(value, limit) {
+  if (value === null || typeof value !== 'object') {
+    return 1;
+  }
+  if (limit <= 0) {
+    return 1;
+  }
+  let deepest = 0;
+  for (const item of Object.values(value)) {
+    deepest = Math.max(deepest, jsonDepth(item, limit - 1));
+    if (deepest >= limit) {
+      break;
+    }
+  }
+  return deepest + 1;
+}
+
+// True when a string or object key anywhere in the value contains U+0000, which
+// PostgreSQL cannot store in text or jsonb.
+function containsNul(value) {
+  if (typeof value === 'string') {
+    return value.includes('\u0000');
+  }
+  if (value === null || typeof value !== 'object') {
+    return false;
+  }
+  return Object.entries(value).some(([key, item]) => key.includes('\u0000') || containsNul(item));
+}
+
+// `x-json: { maxDepth }`: what a jsonb column stores (JSON Schema cannot say depth).
+// Runs after the depth check, so containsNul never recurses deeper than maxDepth.
+function checkJsonColumn({ maxDepth }) {
+  return function validateJson(value) {
+    if (jsonDepth(value, maxDepth) > maxDepth) {
+      validateJson.errors = [{ keyword: 'x-json', message: `must nest at most ${maxDepth} levels deep`, params: {} }];
+      return false;
+    }
+    if (containsNul(value)) {
+      validateJson.errors = [{ keyword: 'x-json', message: 'must not contain NUL (\\u0000) characters', params: {} }];
+      return false;
+    }
+    return true;
+  };
+}
+
+for (const ajv of [bodyAjv, inputAjv]) {
+  ajv.addKeyword({ keyword: 'x-json', errors: true, compile: checkJsonColumn });
+  // Annotation only: the words an error message uses for a pattern or type mismatch.
+  ajv.addKeyword({ keyword: 'x-expected', schemaType: 'string' });
+}
 
 function compileBodyValidator(schema) {
   return bodyAjv.compile(schema);
@@ -27,6 +82,13 @@ function compileInputValidator(schema) {
 }
 
 function describe(error) {
+  const expected = error.parentSchema?.['x-expected'];
+  if (expected !== undefined && ['pattern', 'type', 'format'].includes(error.keyword)) {
+    return expected;
+  }
+  if (error.keyword === 'maximum' && error.instancePath === '/offset') {
+    return `${error.message}: use the cursor parameter (next_cursor of the previous page) to read further`;
+  }
   if (error.keyword === 'enum') {
     return `must be one of: ${error.params.allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
   }
@@ -49,4 +111,11 @@ function toFieldErrors(errors, part) {
   });
 }
 
-module.exports = { bodyAjv, inputAjv, compileBodyValidator, compileInputValidator, toFieldErrors };
+module.exports = {
+  bodyAjv,
+  inputAjv,
+  compileBodyValidator,
+  compileInputValidator,
+  toFieldErrors,
+  jsonDepth,
+};

@@ -1,0 +1,74 @@
+"""sql/values.py: the JSON Schema of a column's value says exactly what PostgreSQL
+stores unchanged (checked with Python's jsonschema, the same rules ajv applies)."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import jsonschema
+import pytest
+
+from backforge.spec.model import Field
+from backforge.sql.values import INT64, SAFE_INT, integer_pattern, value_schema
+
+
+def _schema(**kind) -> dict:
+    f = Field(name="x", **kind)
+    return value_schema(f, f, default_length=255)
+
+
+def _ok(schema: dict, value) -> bool:
+    return jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.FormatChecker()).is_valid(value)
+
+
+@pytest.mark.parametrize(("lo", "hi"), [(0, 5), (-3, 17), (7, 7), (-50, -3), (1, 2147483647),
+                                        INT64])
+def test_integer_pattern_matches_exactly_the_range(lo: int, hi: int) -> None:
+    pattern = re.compile(integer_pattern(lo, hi))
+    rng = random.Random(14)
+    for n in [lo - 1, lo, hi, hi + 1, 0, -1, 1] + [rng.randint(lo - 10**6, hi + 10**6)
+                                                  for _ in range(3000)]:
+        assert bool(pattern.match(str(n))) == (lo <= n <= hi), n
+    for text in ("01", "-0", "+1", "1e3", " 1", ""):
+        assert not pattern.match(text)
+
+
+def test_numeric_is_a_string_that_fits_or_a_safe_integer() -> None:
+    money = _schema(type="decimal", precision=6, scale=2)
+    for good in ("19.99", "9999.99", "-0.5", "0", 12, -9999):
+        assert _ok(money, good), good
+    for bad in ("19.999", "10000", "9999.999999999998", 19.99, "1e3", "00.1", 10000, "NaN"):
+        assert not _ok(money, bad), bad
+    assert "19.99" in money["x-expected"]
+    unsigned = Field(name="x", type="decimal", precision=10, scale=2, min=0)
+    assert not _ok(value_schema(unsigned, unsigned, default_length=255), "-1.00")
+
+
+def test_bigint_is_a_string_in_range_or_a_safe_integer() -> None:
+    big = _schema(type="bigint")
+    for good in (str(2**53 + 1), str(INT64[1]), str(INT64[0]), SAFE_INT, -SAFE_INT):
+        assert _ok(big, good), good
+    for bad in (str(INT64[1] + 1), SAFE_INT + 1, 1.5, "12a"):
+        assert not _ok(big, bad), bad
+
+
+def test_text_date_and_datetime_follow_postgresql() -> None:
+    text = _schema(type="text")
+    assert _ok(text, "ok") and not _ok(text, "a\u0000b")
+    ts = _schema(type="datetime")
+    assert _ok(ts, "2024-05-01T10:00:00.123456+15:59")
+    for bad in ("2024-05-01T10:00:00+16:00", "2024-05-01T10:00:00.1234567Z",
+                "0000-01-01T00:00:00Z", "2024-05-01 10:00:00Z"):
+        assert not _ok(ts, bad), bad
+    day = _schema(type="date")
+    assert _ok(day, "0001-01-01") and not _ok(day, "0000-01-01")
+    assert _schema(type="json")["x-json"] == {"maxDepth": 32}
+
+
+def test_a_timestamp_without_time_zone_takes_utc_only() -> None:
+    f = Field(name="x", type="datetime", db_type="timestamp(3) without time zone")
+    schema = value_schema(f, f, default_length=255)
+    assert _ok(schema, "2024-05-01T10:00:00Z") and _ok(schema, "2024-05-01T10:00:00+00:00")
+    assert not _ok(schema, "2024-05-01T10:00:00+02:00")  # PostgreSQL would drop the offset

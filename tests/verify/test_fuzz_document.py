@@ -1,0 +1,30 @@
+"""verify/fuzz.py without running anything: what schemathesis is given, and the
+message when schemathesis is missing."""
+
+from __future__ import annotations
+
+import pytest
+
+from backforge.verify import fuzz
+
+
+def test_fuzz_document_leaves_out_declared_501_and_cursor() -> None:
+    doc = {"paths": {
+        "/tasks": {"get": {"parameters": [{"in": "query", "name": "cursor"},
+                                          {"in": "query", "name": "limit"}],
+                           "responses": {"200": {}}}},
+        "/tasks/{id}/complete": {"post": {"responses": {"200": {}, "501": {}}}},
+    }}
+    out, left = fuzz.fuzz_document(doc)
+    assert left == ("POST /tasks/{id}/complete",)
+    assert list(out["paths"]) == ["/tasks"]
+    assert out["paths"]["/tasks"]["get"]["parameters"] == [{"in": "query", "name": "limit"}]
+    assert len(doc["paths"]["/tasks"]["get"]["parameters"]) == 2  # the input is untouched
+
+
+def test_missing_schemathesis_is_a_clear_input_error(monkeypatch, tmp_path) -> None:
+    monkeypatch.setattr(fuzz.sys, "executable", str(tmp_path / "python"))
+    monkeypatch.setattr(fuzz.shutil, "which", lambda name: None)
+    with pytest.raises(fuzz.SchemathesisMissing) as err:
+        fuzz.schemathesis_command()
+    assert err.value.exit_code == 2 and "backforge[fuzz]" in str(err.value)
