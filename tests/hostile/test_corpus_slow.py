@@ -19,6 +19,7 @@ import hashlib
 import json
 import re
 import secrets
+import shutil
 import subprocess
 from collections import Counter
 from dataclasses import dataclass, field
@@ -130,11 +131,12 @@ def _shape(rows: list[tuple[str, str, str]], tables: list[str]) -> Counter:
 
 def _check_catalog(rows: list[tuple[str, str, str]], tables: list[str], stack: set[str],
                    outcome: Outcome) -> None:
+    declared = set(tables) | stack
     made = {name for kind, name, _ in rows if kind in ("rel:r", "rel:p")}
-    if made != set(tables) | stack:
-        outcome.problems.append(f"tables {sorted(made)} != declared {sorted(set(tables) | stack)}")
+    if made != declared:
+        outcome.problems.append(f"tables {sorted(made)} != declared {sorted(declared)}")
     for kind, name, owner in rows:
-        if not kind.startswith(("rel:", "constraint:")) or owner not in made:
+        if not kind.startswith(("rel:", "constraint:")) or owner not in declared:
             outcome.problems.append(f"undeclared {kind} {name!r} (owner {owner!r})")
         if PAYLOAD_NAME.search(name):
             outcome.ran.append(f"{kind} {name}")
@@ -224,3 +226,32 @@ def test_every_inert_case_migrates_only_its_relations_and_loads(
     assert not problems, json.dumps(problems, indent=1)[:8000]
     assert refused == len(REFUSED)
     assert len(outcomes) == len(INERT) + len(BASELINES) >= 60
+
+
+def test_the_checks_catch_a_payload_that_ran(pg: EphemeralPostgres, corpus: dict[str, Generated],
+                                            tmp_path: Path):
+    """The same checks on the baseline's output with a planted migration (a table, an
+    index on a declared table, a function) and a module that writes to the canary."""
+    base = corpus[BASELINES["native"].name]
+    work = tmp_path / base.case.name
+    shutil.copytree(base.out, work / "out", symlinks=True, ignore=shutil.ignore_patterns(
+        "node_modules"))
+    (work / "canary").mkdir()
+    planted = Generated(base.case, 0, work / "out", "", work / "canary")
+    shutil.copy2(base.spec, planted.spec)
+    _link_modules([planted.out], tmp_path / "deps")
+    clean = Outcome("unplanted")
+    reference = _run_case(planted, _database(pg, 10_000), None, clean)
+    assert clean.migrated and clean.loaded and not clean.problems + clean.ran, clean
+    (planted.out / "migrations" / "0003_x.up.sql").write_text(
+        'CREATE TABLE pwned (x int); CREATE INDEX extra ON "products" ("note");\n'
+        "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1';\n")
+    (planted.out / "src" / "utils" / "planted.js").write_text(
+        f"require('node:fs').writeFileSync({json.dumps(str(planted.canary / 'ran'))}, '');\n")
+    outcome = Outcome("planted")
+    _run_case(planted, _database(pg, 10_001), reference, outcome)
+    assert not outcome.migrated and outcome.loaded
+    assert any("undeclared rel:r 'pwned'" in p for p in outcome.problems), outcome.problems
+    assert any("undeclared function:f 'f'" in p for p in outcome.problems), outcome.problems
+    assert any("differ from the baseline" in p and "rel:i" in p for p in outcome.problems)
+    assert outcome.ran == ["rel:r pwned", "canary file ran"]
