@@ -1,28 +1,17 @@
-"""The hostile-spec corpus: specs written to break out of their place in the output.
-
-Each case is a spec file (`.yaml`, `.json`, `.sql`, `.dbml`) in `inert/` (must generate,
-and the output must be inert) or `refused/` (must exit 2 and write nothing). A sibling
-`<case>.expect.yaml` may say more:
-
-- `message`: a substring the refusal must print (refused cases);
-- `same_code`: false when the payload is a name or value, so identifiers differ
-  (inert cases; default true: the JS code tokens, the shell and Dockerfile lines that
-  are not comments, and the compose services equal the baseline's);
-- `baseline`: `native`, `designtool` or `none` (default: by the file's suffix).
-
-In a case file `@CANARY@` becomes a fresh folder that payloads try to write to (it
-must stay empty after the generated scripts ran) and `@BIG@` becomes 1,000,000 characters.
+"""The hostile-spec corpus, fast half: every refused case exits 2 and writes nothing;
+every inert case generates, its JavaScript compiles and keeps the baseline's code
+tokens, its scripts parse, pass shellcheck and run, its Terraform holds only the
+expected blocks, its Markdown stays text, and no canary folder gets a file. The case
+format is in tests/hostile/support.py; the PostgreSQL and module-loading half is
+tests/hostile/test_corpus_slow.py.
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 import re
 import shutil
 import subprocess
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import hcl2
@@ -31,70 +20,20 @@ import tree_sitter_javascript as tsjs
 import yaml
 from tree_sitter import Language, Node, Parser
 
-from backforge.cli import main
+from tests.hostile.support import (
+    HERE,
+    INERT,
+    REFUSED,
+    Generated,
+    baseline_of,
+    case_files,
+    expectations,
+    generate,
+)
 
-HERE = Path(__file__).parent
 EXPECTED_TF = HERE.parent / "data" / "expected" / "taskmanager" / "terraform"
-SPEC_SUFFIXES = (".yaml", ".yml", ".json", ".sql", ".dbml")
-BIG = "B" * 1_000_000
 _JS = Parser(Language(tsjs.language()))
 _PIPE = re.compile(r"(?<!\\)\|")
-
-
-def case_files(folder: str) -> list[Path]:
-    return sorted(p for p in (HERE / folder).iterdir()
-                  if p.suffix in SPEC_SUFFIXES and not p.name.endswith(".expect.yaml"))
-
-
-def expectations(case: Path) -> dict:
-    sidecar = case.with_name(case.name.rsplit(".", 1)[0] + ".expect.yaml")
-    return yaml.safe_load(sidecar.read_text()) or {} if sidecar.exists() else {}
-
-
-def baseline_of(case: Path) -> str | None:
-    wanted = expectations(case).get("baseline")
-    if wanted is not None:
-        return None if wanted == "none" else wanted
-    return {".json": "designtool", ".yaml": "native", ".yml": "native"}.get(case.suffix)
-
-
-def generate(case: Path, work: Path, canary: Path) -> tuple[int, Path, str]:
-    """Run `backforge generate` (the CLI entry, in-process) on the case; (exit, out, text)."""
-    spec = work / case.name
-    spec.write_text(case.read_text().replace("@CANARY@", str(canary)).replace("@BIG@", BIG))
-    out = work / "out"
-    buffer = io.StringIO()
-    with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer):
-        code = main(["generate", str(spec), "-o", str(out)])
-    return code, out, buffer.getvalue()
-
-
-@dataclass
-class Generated:
-    case: Path
-    code: int
-    out: Path
-    log: str
-    canary: Path
-    expect: dict = field(default_factory=dict)
-
-
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Generated]:
-    root = tmp_path_factory.mktemp("hostile")
-    done: dict[str, Generated] = {}
-    for case in case_files("inert") + [HERE / "baselines" / "native.yaml",
-                                       HERE / "baselines" / "designtool.json"]:
-        work = root / case.name
-        canary = work / "canary"
-        canary.mkdir(parents=True)
-        code, out, log = generate(case, work, canary)
-        done[case.name] = Generated(case, code, out, log, canary, expectations(case))
-    return done
-
-
-INERT = case_files("inert")
-REFUSED = case_files("refused")
 
 
 def test_the_corpus_is_big_enough():
