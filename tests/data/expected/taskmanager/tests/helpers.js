@@ -10,7 +10,7 @@ if (process.env.TEST_DATABASE_URL) {
   process.env.DATABASE_URL = process.env.TEST_DATABASE_URL;
 } else {
   // The suites empty every table: refuse a database that is not plainly a test one.
-  let name = '';
+  let name;
   try {
     name = decodeURIComponent(new URL(process.env.DATABASE_URL ?? '').pathname.slice(1));
   } catch {
