@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
+from backforge.verify.postgres import find_bin
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
 EXAMPLES = ("taskmanager.yaml", "shop.yaml", "blog.project.json")
+
+
+def slow_needing(*tools: str, why: str) -> list[pytest.MarkDecorator]:
+    """`pytestmark` of a slow module that needs real tools (node, npm, git on the PATH;
+    initdb, pg_ctl, psql also in Debian's PostgreSQL folder): it skips loudly, naming
+    what is missing, where they are not installed (CI installs them all)."""
+    missing = [t for t in tools if shutil.which(t) is None and find_bin(t) is None]
+    if not missing:
+        return [pytest.mark.slow]
+    return [pytest.mark.slow, pytest.mark.skip(
+        reason=f"SKIPPED LOUDLY: needs {', '.join(missing)} ({why})")]
 
 
 @pytest.fixture

@@ -289,17 +289,25 @@ def _assess(result: Any, validator: UnitValidator, loaded: LoadedSpec, stack: An
     return success, report, project_issues
 
 
+def _folder_run(spec: str | Path | Mapping[str, Any] | LoadedSpec, options: GenerateOptions,
+                output: str | Path) -> tuple[LoadedSpec, Any, _Choice, Path]:
+    """What `plan` and `check` both start from: the spec, its stack, the provider choice
+    and the output folder, refused when it is not one backforge may write to."""
+    loaded = spec if isinstance(spec, LoadedSpec) else load(spec)
+    stack = get_stack(options.stack or loaded.project.stack)
+    choice = _provider(options.provider, stack, options)
+    root = Path(output)
+    check_output_dir(root, force=options.force)
+    return loaded, stack, choice, root
+
+
 def plan(spec: str | Path | Mapping[str, Any] | LoadedSpec,
          options: GenerateOptions | None = None, *, output: str | Path) -> Any:
     """`backforge plan`: what `generate` into `output` would regenerate, merge, add or
     remove, the migration it would append, data loss and API changes; writes nothing.
     Returns a backforge.regenerate.RegenPlan (`.to_dict()` for JSON)."""
     options = options or GenerateOptions()
-    loaded = spec if isinstance(spec, LoadedSpec) else load(spec)
-    stack = get_stack(options.stack or loaded.project.stack)
-    choice = _provider(options.provider, stack, options)
-    root = Path(output)
-    check_output_dir(root, force=options.force)
+    loaded, stack, choice, root = _folder_run(spec, options, output)
     the_plan = planner.build(loaded.project, stack, loaded.names)
     return regenerate.plan_regeneration(stack, the_plan, choice.provider, choice.model, options,
                                         root)
@@ -326,11 +334,7 @@ def check(spec: str | Path | Mapping[str, Any] | LoadedSpec,
     When not, the plan (units and files that would change) says why. Writes nothing of
     its own; like `plan`, it first finishes an interrupted run, under the folder's lock."""
     options = options or GenerateOptions()
-    loaded = spec if isinstance(spec, LoadedSpec) else load(spec)
-    stack = get_stack(options.stack or loaded.project.stack)
-    choice = _provider(options.provider, stack, options)
-    root = Path(output)
-    check_output_dir(root, force=options.force)
+    loaded, stack, choice, root = _folder_run(spec, options, output)
     if pending(root):
         with FolderLock(root):
             recover(root)

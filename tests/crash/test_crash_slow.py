@@ -4,7 +4,6 @@ node_modules cache; a verify SIGKILLed mid-way leaves nothing that breaks the ne
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import tempfile
@@ -16,15 +15,12 @@ import pytest
 from backforge import api
 from backforge.verify.postgres import OWNER, PREFIX, EphemeralPostgres, find_bin
 from backforge.verify.process import install_dependencies, modules_cache_dir
+from tests.conftest import slow_needing
 from tests.crash.support import SCENARIOS, cli, crash_in_process, prepare, tree
 from tests.regen.support import SPECS
 
-pytestmark = pytest.mark.slow
-MISSING = [t for t in ("node", "npm", "git") if shutil.which(t) is None] + \
-    [t for t in ("initdb", "pg_ctl", "psql") if find_bin(t) is None]
-if MISSING:
-    pytestmark = [pytest.mark.slow, pytest.mark.skip(
-        reason=f"SKIPPED LOUDLY: needs {', '.join(MISSING)} (Node 20 + npm, PostgreSQL, git)")]
+pytestmark = slow_needing("node", "npm", "git", "initdb", "pg_ctl", "psql",
+                          why="Node + npm, PostgreSQL, git")
 
 
 def _apply_migrations(root: Path, url: str) -> list[str]:

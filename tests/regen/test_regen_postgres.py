@@ -3,23 +3,17 @@ appended migration, and the regenerated (hand-edited) project verifies end to en
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
-
-import pytest
 
 from backforge import api
 from backforge.verify.postgres import EphemeralPostgres, find_bin
 from backforge.verify.process import install_dependencies, modules_cache_dir, run_command
+from tests.conftest import slow_needing
 from tests.regen.support import SPECS, mutated, write_spec
 
-pytestmark = pytest.mark.slow
-MISSING = [t for t in ("node", "npm", "git") if shutil.which(t) is None] + \
-    [t for t in ("initdb", "pg_ctl", "psql") if find_bin(t) is None]
-if MISSING:
-    pytestmark = [pytest.mark.slow, pytest.mark.skip(
-        reason=f"SKIPPED LOUDLY: needs {', '.join(MISSING)} (Node 20 + npm, PostgreSQL, git)")]
+pytestmark = slow_needing("node", "npm", "git", "initdb", "pg_ctl", "psql",
+                          why="Node + npm, PostgreSQL, git")
 
 
 def _psql(url: str, sql: str) -> str:

@@ -9,7 +9,6 @@ needs a complete body; unserved methods are 405 with Allow; keyset pagination.
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -22,16 +21,12 @@ from backforge.spec import load as load_spec
 from backforge.stacks import get_stack
 from backforge.verify.fuzz import fuzz_app
 from backforge.verify.http import Client
-from backforge.verify.postgres import find_bin
 from backforge.verify.runner import running_app
-from tests.conftest import DATA, EXAMPLES
+from tests.conftest import DATA, EXAMPLES, slow_needing
+from tests.importers.conftest import CORPUS
 
-pytestmark = pytest.mark.slow
-MISSING = [t for t in ("node", "npm") if shutil.which(t) is None] + \
-    [t for t in ("initdb", "pg_ctl") if find_bin(t) is None]
-if MISSING:
-    pytestmark = [pytest.mark.slow, pytest.mark.skip(
-        reason=f"SKIPPED LOUDLY: needs {', '.join(MISSING)} (Node + npm, PostgreSQL)")]
+pytestmark = slow_needing("node", "npm", "initdb", "pg_ctl",
+                          why="Node + npm, PostgreSQL")
 
 LEDGER = """
 name: Ledger
@@ -173,7 +168,6 @@ def test_keyset_pagination_reads_every_row_once(ledger: Client) -> None:
 FUZZ_TABLE: list[str] = []
 
 
-CORPUS = DATA.parents[1].parent / "shared" / "corpus" / "sql"
 FUZZED = [DATA / s for s in EXAMPLES] + [CORPUS / "chinook.postgres.sql"]
 
 

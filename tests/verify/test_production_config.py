@@ -12,7 +12,6 @@ import json
 import os
 import re
 import secrets
-import shutil
 import socket
 import subprocess
 import time
@@ -24,17 +23,12 @@ from pathlib import Path
 import pytest
 
 from backforge import api
-from backforge.verify.postgres import EphemeralPostgres, find_bin, free_port
+from backforge.verify.postgres import EphemeralPostgres, free_port
 from backforge.verify.process import install_dependencies, modules_cache_dir, run_command
-from tests.conftest import DATA
+from tests.conftest import DATA, slow_needing
 
-pytestmark = pytest.mark.slow
-
-MISSING = [t for t in ("node", "npm") if shutil.which(t) is None] + \
-    [t for t in ("initdb", "pg_ctl") if find_bin(t) is None]
-if MISSING:
-    pytestmark = [pytest.mark.slow, pytest.mark.skip(
-        reason=f"SKIPPED LOUDLY: needs {', '.join(MISSING)} (Node + npm, PostgreSQL)")]
+pytestmark = slow_needing("node", "npm", "initdb", "pg_ctl",
+                          why="Node + npm, PostgreSQL")
 
 PLACEHOLDER = "change-me-to-a-long-random-secret-of-32-chars-or-more"
 # Variables of the test process that must not leak into the app's environment.

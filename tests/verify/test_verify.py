@@ -16,16 +16,10 @@ from pathlib import Path
 import pytest
 
 from backforge import api
-from backforge.verify.postgres import find_bin
-from tests.conftest import DATA
+from tests.conftest import DATA, slow_needing
 
-pytestmark = pytest.mark.slow
-
-MISSING = [t for t in ("node", "npm") if shutil.which(t) is None] + \
-    [t for t in ("initdb", "pg_ctl", "psql") if find_bin(t) is None]
-if MISSING:
-    pytestmark = [pytest.mark.slow, pytest.mark.skip(
-        reason=f"SKIPPED LOUDLY: verify needs {', '.join(MISSING)} (Node 20 + npm, PostgreSQL)")]
+pytestmark = slow_needing("node", "npm", "initdb", "pg_ctl", "psql",
+                          why="Node + npm, PostgreSQL")
 
 VERIFIED_SPECS = ["taskmanager.yaml", "shop.yaml", "blog.project.json"]
 
