@@ -63,7 +63,7 @@ from backforge.plan.model import Plan, Unit
 from backforge.providers.fake_server import FAULTS, FakeLLMConfig, FakeLLMServer, describe
 from backforge.providers.llm.openai import OpenAIProvider
 from backforge.providers.llm.settings import LLMSettings
-from backforge.providers.routing import TEMPLATE_MODULES, RoutingProvider
+from backforge.providers.routing import RoutingProvider
 from backforge.providers.template import TemplateProvider
 from backforge.stacks import get_stack
 from backforge.validate import UnitValidator
@@ -221,12 +221,12 @@ class KeepAliveTransport(httpx.AsyncBaseTransport):
 def model_provider(plan: Plan, base_url: str,
                    transport: httpx.AsyncBaseTransport | None = None) -> Provider:
     """What `--provider openai` builds (no response cache): the model for every module
-    but docker and terraform, which come from templates."""
+    but the stack's template modules (config, docker, terraform)."""
     stack = get_stack(plan.stack)
     model = OpenAIProvider(LLMSettings(base_url=base_url, model="fake", api_key="bench"),
                            transport=transport)
     template = TemplateProvider(stack)
-    return RoutingProvider(model, {m: template for m in TEMPLATE_MODULES})
+    return RoutingProvider(model, {m: template for m in stack.template_modules})
 
 
 def run_once(plan: Plan, schedule: str, config: FakeLLMConfig, options: EngineOptions,

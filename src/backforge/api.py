@@ -125,11 +125,11 @@ def _provider(name: str, stack, options: GenerateOptions | None = None) -> _Choi
     if name == "template":
         return _Choice(TemplateProvider(stack))
     if name in ("openai", "anthropic"):
-        from backforge.providers.routing import TEMPLATE_MODULES, RoutingProvider
+        from backforge.providers.routing import RoutingProvider
 
         model = _model_client(name, o)
         template = TemplateProvider(stack)
-        return _Choice(RoutingProvider(model, {m: template for m in TEMPLATE_MODULES}),
+        return _Choice(RoutingProvider(model, {m: template for m in stack.template_modules}),
                        model.model)
     if name == "hybrid":
         return _hybrid_provider(stack, o)

@@ -14,11 +14,12 @@ from backforge.engine import EngineOptions
 from backforge.engine.protocols import Generation
 from backforge.engine.report import AttemptOutcome, AttemptRecord, RunReport, UnitReport, UnitStatus
 from backforge.providers.fake_server import FakeLLMConfig
-from backforge.providers.routing import TEMPLATE_MODULES
 from backforge.providers.template import TemplateProvider
 from backforge.stacks import get_stack
 from tests.conftest import DATA
 from tests.llm.conftest import SMALL_SPEC
+
+TEMPLATE_MODULES = get_stack("express-js").template_modules  # written by templates
 
 
 @pytest.fixture(scope="module")

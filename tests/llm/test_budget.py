@@ -19,9 +19,11 @@ from backforge.providers.llm.pricing import (
     load_prices,
     price_table,
 )
-from backforge.providers.routing import TEMPLATE_MODULES
+from backforge.stacks import get_stack
 from tests.conftest import DATA
 from tests.llm.conftest import SMALL_SPEC
+
+TEMPLATE_MODULES = get_stack("express-js").template_modules  # written by templates
 
 FAST = {"backoff_base": 0.01, "call_timeout": 10.0, "concurrency": 2}
 

@@ -26,8 +26,10 @@ from backforge.providers.llm.cache import (
 from backforge.providers.llm.openai import OpenAIProvider
 from backforge.providers.llm.prompts import Prompt
 from backforge.providers.llm.settings import LLMSettings
-from backforge.providers.routing import TEMPLATE_MODULES
+from backforge.stacks import get_stack
 from tests.llm.conftest import SMALL_SPEC, template_context
+
+TEMPLATE_MODULES = get_stack("express-js").template_modules  # written by templates
 
 FAST = {"backoff_base": 0.01, "call_timeout": 10.0, "concurrency": 4}
 GOOD = json.dumps({"files": [{"path": "src/utils/logger.js", "content": "export const x = 1;\n"}]})

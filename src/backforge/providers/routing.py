@@ -1,5 +1,5 @@
-"""Route each unit to a provider by module: e.g. the model writes the code while config,
-docker and terraform (fully determined by the spec and the stack) come from templates."""
+"""Route each unit to a provider by module: e.g. the model writes the code while the
+modules a stack declares fully determined (`Stack.template_modules`) come from templates."""
 
 from __future__ import annotations
 
@@ -7,11 +7,6 @@ from collections.abc import Mapping
 
 from backforge.engine.protocols import Generation, Provider, UnitContext
 from backforge.plan.model import Unit
-
-# config holds package.json and the stack's stored package-lock.json (a resolved npm tree
-# no model can write) plus files derived from the same dependency set; a model adds
-# nothing there but risk (install hooks, unknown packages).
-TEMPLATE_MODULES = ("config", "docker", "terraform")
 
 
 class RoutingProvider:

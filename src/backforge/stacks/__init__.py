@@ -24,6 +24,9 @@ class Stack(Protocol):
     # The report and the console say so, so a computed policy is never taken for one the
     # generated service applies.
     enforces_access: bool
+    # Modules fully determined by the spec and the stack: an LLM run takes them from the
+    # templates (a model would add nothing there but risk).
+    template_modules: tuple[str, ...]
     modules: tuple[ModuleDef, ...]
 
     def unit_files(self, module: str, table: str | None, project: Project,

@@ -29,6 +29,10 @@ class ExpressJsStack:
     name = "express-js"
     # Not yet (issue 13, part 2): writes need a JWT, nothing checks owners or roles.
     enforces_access = False
+    # config holds package.json and the stored package-lock.json (a resolved npm tree no
+    # model can write) plus files derived from the same dependency set; docker and
+    # terraform follow from the settings alone.
+    template_modules = ("config", "docker", "terraform")
     modules: tuple[ModuleDef, ...] = layout.MODULES
     rules = ("named-exports", "parameterized-sql")  # stack rules validate/ implements
     policy: OutputPolicy = POLICY  # what units may write and their code may use (the output boundary)
