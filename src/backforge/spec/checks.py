@@ -141,12 +141,12 @@ def _reference(where: str, source: tuple[int, Field], project: Project, first: d
     rt, rf = field.ref_table or "", field.ref_field or ""
     tj = first.get(rt)
     if tj is None:
-        return [Problem(loc, f"table '{rt}' does not exist", _choose("table", rt, list(first)))]
+        return [Problem(loc, f"table '{rt}' does not exist", choose("table", rt, list(first)))]
     target_table = project.tables[tj]
     target = target_table.field(rf)
     if target is None:
         return [Problem(loc, f"table '{rt}' has no field '{rf}'",
-                        _choose("field", rf, [f.name for f in target_table.fields]))]
+                        choose("field", rf, [f.name for f in target_table.fields]))]
     problems = []
     single_pk = target.primary_key and len(target_table.primary_key) == 1
     if not (target.unique or single_pk):
@@ -171,7 +171,7 @@ def _compatible(a: FieldType, b: FieldType) -> bool:
     return a is b or any(a in kind and b in kind for kind in _SAME_KIND)
 
 
-def _choose(what: str, wrong: str, choices: list[str]) -> str:
+def choose(what: str, wrong: str, choices: list[str]) -> str:
     close = difflib.get_close_matches(wrong, choices, n=1)
     if close:
         return f"did you mean '{close[0]}'?"
@@ -292,7 +292,7 @@ def _endpoints(project: Project, first: dict[str, int]) -> list[Problem]:
         where = f"endpoints[{ei}]"
         if endpoint.table is not None and endpoint.table not in first:
             problems.append(Problem(f"{where}.table", f"table '{endpoint.table}' does not exist",
-                                    _choose("table", endpoint.table, list(first))))
+                                    choose("table", endpoint.table, list(first))))
         problems += _path_rules(f"{where}.path", endpoint.path)
         key = (endpoint.method, endpoint_shape(endpoint.path))
         if key in seen:

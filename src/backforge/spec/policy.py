@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 
 from backforge.spec.access import Access, TableAccess
-from backforge.spec.checks import _choose as choose  # the same "did you mean" everywhere
+from backforge.spec.checks import choose  # the same "did you mean" everywhere
 from backforge.spec.model import FieldType, Project, Table
 from backforge.spec.naming import sql_identifier
 from backforge.spec.ownership import (
