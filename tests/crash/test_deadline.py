@@ -40,8 +40,8 @@ def _huge_answers(monkeypatch: pytest.MonkeyPatch, extra: int) -> None:
     # staged (tests/hostile); declaring the folder for the docker unit lets them through,
     # so this test reaches the staging phase it is about.
     stack = get_stack("express-js")
-    policy = stack.policy
-    monkeypatch.setattr(type(stack), "policy", dataclasses.replace(
+    policy = stack.output_policy
+    monkeypatch.setattr(type(stack), "output_policy", dataclasses.replace(
         policy, declared_patterns={**policy.declared_patterns, "docker": (f"{EXTRA}/*",)}))
     real = api._provider
     monkeypatch.setattr(api, "_provider", lambda name, stack, options: dataclasses.replace(

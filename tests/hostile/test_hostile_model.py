@@ -20,8 +20,8 @@ from backforge.output.manifest import load_manifest
 from backforge.providers.fake_faults import FORBIDDEN_SNIPPETS, PLANTED
 from backforge.providers.fake_server import FakeLLMServer
 from backforge.stacks import get_stack
+from backforge.stacks.express_js.boundary import SCRIPTS
 from backforge.stacks.express_js.deps import VERSIONS
-from backforge.stacks.express_js.policy import SCRIPTS
 from tests.llm.conftest import SMALL_SPEC
 
 FAST = {"backoff_base": 0.01, "call_timeout": 60.0, "concurrency": 4}

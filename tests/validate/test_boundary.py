@@ -13,7 +13,7 @@ from backforge.engine.checks import path_issues as engine_path_issues
 from backforge.engine.checks import path_problem
 from backforge.engine.protocols import GeneratedFile
 from backforge.stacks import get_stack
-from backforge.stacks.express_js.policy import POLICY, SCRIPTS
+from backforge.stacks.express_js.boundary import POLICY, SCRIPTS
 from backforge.validate.boundary import MAX_LISTED, boundary_issues, manifest_issues
 from tests.conftest import DATA
 

@@ -13,7 +13,7 @@ from backforge import plan as planner
 from backforge.engine.protocols import GeneratedFile, Generation, UnitContext
 from backforge.plan.model import OutputPolicy
 from backforge.stacks import get_stack
-from backforge.stacks.express_js.policy import POLICY
+from backforge.stacks.express_js.boundary import POLICY
 from backforge.validate import UnitValidator
 from backforge.validate.checks.safety import SAFETY_RULES
 from backforge.validate.languages.javascript import JavaScriptLanguage

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from backforge.engine.protocols import Generation
 from backforge.errors import UnknownStackError
-from backforge.plan.model import ModuleDef, Plan, Unit, UnitFiles
+from backforge.plan.model import ModuleDef, OutputPolicy, Plan, Unit, UnitFiles
 from backforge.spec.model import Project
 from backforge.spec.names import Names
 
@@ -27,6 +27,9 @@ class Stack(Protocol):
     # Modules fully determined by the spec and the stack: an LLM run takes them from the
     # templates (a model would add nothing there but risk).
     template_modules: tuple[str, ...]
+    # The output boundary: which paths each unit may write and which APIs its code may use
+    # (enforced by the validator for every provider).
+    output_policy: OutputPolicy
     modules: tuple[ModuleDef, ...]
 
     def unit_files(self, module: str, table: str | None, project: Project,

@@ -42,8 +42,8 @@ def stack_rules_of(stack_name: str) -> tuple[str, ...]:
 
 
 def stack_policy_of(stack_name: str) -> OutputPolicy:
-    """The stack's output boundary (its `policy`); the strictest default without one."""
-    policy = getattr(_stack(stack_name), "policy", None)
+    """The stack's output boundary (its `output_policy`); the strictest default without one."""
+    policy = getattr(_stack(stack_name), "output_policy", None)
     return policy if isinstance(policy, OutputPolicy) else OutputPolicy()
 
 

@@ -16,7 +16,7 @@ from backforge.spec.model import Project
 from backforge.spec.names import Names
 from backforge.stacks.express_js import layout
 from backforge.stacks.express_js import render as _render
-from backforge.stacks.express_js.policy import POLICY
+from backforge.stacks.express_js.boundary import POLICY
 
 if TYPE_CHECKING:
     from backforge.sql.evolution import Evolution
@@ -35,7 +35,7 @@ class ExpressJsStack:
     template_modules = ("config", "docker", "terraform")
     modules: tuple[ModuleDef, ...] = layout.MODULES
     rules = ("named-exports", "parameterized-sql")  # stack rules validate/ implements
-    policy: OutputPolicy = POLICY  # what units may write and their code may use (the output boundary)
+    output_policy: OutputPolicy = POLICY  # what units may write and their code may use
 
     def unit_files(self, module: str, table: str | None, project: Project,
                    names: Names) -> UnitFiles:

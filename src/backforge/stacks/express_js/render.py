@@ -30,6 +30,7 @@ from backforge.rest.schemas import DEFAULT_LIMIT, MAX_LIMIT
 from backforge.spec import naming
 from backforge.sql import ddl
 from backforge.stacks.express_js import model_sql
+from backforge.stacks.express_js.boundary import SCRIPTS
 from backforge.stacks.express_js.context import (
     ProjectContext,
     TableContext,
@@ -40,7 +41,6 @@ from backforge.stacks.express_js.endpoints import LOCAL_NAMES
 from backforge.stacks.express_js.jsliteral import js_key, js_value
 from backforge.stacks.express_js.layout import TEMPLATES, extra_output_path, extra_templates
 from backforge.stacks.express_js.lockfiles import NODE_ENGINES, lockfile
-from backforge.stacks.express_js.policy import SCRIPTS
 from backforge.stacks.express_js.testgen import js_body, js_key_path, suite_plan
 
 Files = list[tuple[str, str]]
