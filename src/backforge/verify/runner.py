@@ -241,17 +241,17 @@ def running_app(root: Path, plan: Plan, stack: ContractStack, *,
     """The project installed, migrated, seeded and serving on 127.0.0.1 (on a temporary
     PostgreSQL unless `database_url`); stopped and removed on exit. Raises
     VerifyStepFailed naming the step when it cannot get there."""
+    root = root.resolve()  # commands run with cwd=root: relative paths would nest
     run = _Run(root, None)
     with ExitStack() as stack_ctx:
         log_dir = Path(stack_ctx.enter_context(tempfile.TemporaryDirectory(prefix="bf-run-")))
         try:
-            t0 = time.monotonic()
-            installed = install_dependencies(root, npm_cache, modules_cache or modules_cache_dir())
-            run._finish("install", t0, installed, installed.command)
+            _install(run, root, npm_cache, modules_cache)
             url = stack_ctx.enter_context(_database(database_url, run))
             env = app_env(plan, url)
             run.command("migrate", ["npm", "run", "--silent", "migrate"], env, "migrated")
             run.command("seed", ["npm", "run", "--silent", "seed"], env, "sample rows loaded")
+            t0 = time.monotonic()  # the boot step
             server = Server(root, free_port(), env, log_dir / "server.log")
             server.start()
             stack_ctx.callback(server.stop)
@@ -274,6 +274,13 @@ class VerifyStepFailed(BackforgeError):
         self.step = step
 
 
+def _install(run: _Run, root: Path, npm_cache: Path | None,
+             modules_cache: Path | None) -> None:
+    t0 = time.monotonic()
+    installed = install_dependencies(root, npm_cache, modules_cache or modules_cache_dir())
+    run._finish("install", t0, installed, installed.command)
+
+
 def verify_project(root: Path, plan: Plan, stack: ContractStack, *,
                    database_url: str | None = None, npm_cache: Path | None = None,
                    modules_cache: Path | None = None, run_tests: bool = True,
@@ -286,9 +293,7 @@ def verify_project(root: Path, plan: Plan, stack: ContractStack, *,
     with ExitStack() as stack_ctx:
         log_dir = Path(stack_ctx.enter_context(tempfile.TemporaryDirectory(prefix="bf-verify-")))
         try:
-            t0 = time.monotonic()
-            installed = install_dependencies(root, npm_cache, modules_cache or modules_cache_dir())
-            run._finish("install", t0, installed, installed.command)
+            _install(run, root, npm_cache, modules_cache)
             _lint(run)
             url = stack_ctx.enter_context(_database(database_url, run))
             env = app_env(plan, url)
