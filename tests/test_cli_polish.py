@@ -15,6 +15,7 @@ import yaml
 
 from backforge import load
 from backforge.cli import _parser, main
+from backforge.doctor import MIN_NODE
 from backforge.spec.json_schema import spec_json_schema
 from tests.conftest import DATA
 
@@ -194,7 +195,7 @@ def test_doctor_with_an_empty_path_shows_the_fixes_and_exits_1(tmp_path):
     for tool in ("node", "npm", "git"):
         line = next(line for line in out.splitlines() if line.split()[1:2] == [tool])
         assert line.startswith("MISSING"), line
-    assert "fix: install Node.js 20 or newer" in out
+    assert f"fix: install Node.js {MIN_NODE} or newer" in out
     assert "fix: install git" in out
     assert "absent  shellcheck" in out  # optional: reported, does not fail the run
     assert "not ready: node, npm, git" in out

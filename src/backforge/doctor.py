@@ -25,7 +25,7 @@ from backforge.verify.process import modules_cache_dir
 
 __all__ = ["Check", "Diagnosis", "diagnose"]
 
-MIN_NODE = 20
+MIN_NODE = 22  # the generated projects' engines (>=22), Dockerfile and CI workflow
 MIN_POSTGRES = 13  # gen_random_uuid() is built in from 13; the project is tested on 15
 _PG_FIX = ("install the PostgreSQL server (Debian/Ubuntu: `apt-get install postgresql-15`; "
            "macOS: `brew install postgresql@15`); Debian keeps its binaries in "
@@ -70,7 +70,7 @@ def diagnose(env: Mapping[str, str] | None = None) -> Diagnosis:
               None if sys.version_info >= (3, 11) else "use Python 3.11 or newer"),
         _node(path),
         _tool("npm", path, "verify: installs the generated project's packages", True,
-              "npm comes with Node.js: install Node.js 20+ (it brings npm)"),
+              "npm comes with Node.js: install Node.js 22+ (it brings npm)"),
         *(_postgres(name, path) for name in ("initdb", "pg_ctl", "postgres", "createdb")),
         _tool("git", path, "regeneration: three-way merges of files you edited", True,
               "install git (Debian/Ubuntu: `apt-get install git`; macOS: `xcode-select "
