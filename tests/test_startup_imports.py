@@ -51,3 +51,36 @@ def test_yaml_generate_loads_no_other_format_provider_or_verify(tmp_path: Path) 
     first = _packages(_imported(*args, cwd=tmp_path))
     assert not (FORMAT_ONLY | LLM_ONLY | VERIFY_ONLY) & first
     assert "backforge.spec.loaders.dbml" not in _imported(*args, cwd=tmp_path)  # up to date
+
+
+# What only rendering, validation or raw SQL needs: an unchanged re-run ("up to date")
+# of a YAML spec with no checks, index predicates, index methods or db_types hashes
+# files and loads the spec, nothing more.
+RENDER_OR_VALIDATE_ONLY = {"sqlglot", "jinja2", "tree_sitter"}
+
+
+def test_unchanged_rerun_of_a_yaml_spec_without_raw_sql_imports_no_parser(
+        tmp_path: Path) -> None:
+    spec = tmp_path / "plain.yaml"
+    spec.write_text("name: plain\ntables:\n  - name: notes\n    fields:\n"
+                    "      - {name: title, type: string, required: true}\n"
+                    "      - {name: due, type: date, default: today}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    first = _packages(_imported("generate", str(spec), "-o", str(out), cwd=tmp_path))
+    assert RENDER_OR_VALIDATE_ONLY - {"sqlglot"} <= first  # a real run renders and validates
+    again = _imported("generate", str(spec), "-o", str(out), cwd=tmp_path)
+    assert (out / ".backforge" / "manifest.json").is_file()
+    assert not RENDER_OR_VALIDATE_ONLY & _packages(again)
+    assert not {"backforge.spec.sqlparse", "backforge.providers.llm.prompts",
+                "backforge.stacks.express_js.render", "backforge.validate"} & again
+
+
+def test_raw_sql_in_the_spec_loads_the_sql_parser(tmp_path: Path) -> None:
+    spec = tmp_path / "checked.yaml"
+    spec.write_text("name: checked\ntables:\n  - name: items\n    fields:\n"
+                    "      - {name: price, type: integer}\n"
+                    "    checks: ['price > 0']\n", encoding="utf-8")
+    out = tmp_path / "out"
+    _imported("generate", str(spec), "-o", str(out), cwd=tmp_path)
+    assert "backforge.spec.sqlparse" in _imported("generate", str(spec), "-o", str(out),
+                                                  cwd=tmp_path)

@@ -30,9 +30,9 @@ from backforge.spec import load as load_spec
 from backforge.spec.loaders import LoadedSpec
 from backforge.spec.policy import resolve as resolve_policy
 from backforge.stacks import get_stack
-from backforge.validate import UnitValidator, validate_tree
 
 if TYPE_CHECKING:  # backforge.verify loads jsonschema: only `verify` pays for it
+    from backforge.validate import UnitValidator
     from backforge.verify.model import StepResult, VerifyReport
 
 EventHandler = Callable[[Event], None]
@@ -199,6 +199,10 @@ def generate(spec: str | Path | Mapping[str, Any] | LoadedSpec,
                                   on_event)
             if done is not None:
                 return done
+    # Imported here: the validator (tree-sitter and its grammars) costs ~55 ms of start-up
+    # that an up-to-date run, answered above, never needs.
+    from backforge.validate import UnitValidator
+
     the_plan = planner.build(loaded.project, stack, loaded.names)
     session = None
     if root is not None:
@@ -272,6 +276,8 @@ def _assess(result: Any, validator: UnitValidator, loaded: LoadedSpec, stack: An
             the_plan: Any, options: GenerateOptions
             ) -> tuple[bool, dict[str, Any], tuple[Issue, ...]]:
     """The run's verdict and report: the engine's, plus whole-project checks."""
+    from backforge.validate import validate_tree  # tree-sitter: see generate()
+
     package = _package_json(result.files)
     # Whole-project checks against the final package.json; without one (config
     # not validated, already reported) fall back to what the units declared.
@@ -436,6 +442,7 @@ def validate_dir(path: str | Path, *, spec: str | Path | None = None,
     and no spec); `spec`/`stack` override them. With a spec, required and critical files
     are checked too. Raises InputError (exit 2) for a missing folder or a bad spec."""
     from backforge.errors import InputError
+    from backforge.validate import validate_tree
     from backforge.validate.project import ModuleMap, assess, read_project
     from backforge.validate.validator import stack_rules_of
 

@@ -31,7 +31,7 @@ from backforge.output.journal import FolderLock, Transaction
 from backforge.output.merge import Action, MergingSink, require_git
 from backforge.output.writer import MARKER_DIR, DirectoryWriter
 from backforge.plan.model import Plan, Unit
-from backforge.providers.llm.prompts import PROMPT_VERSION, spec_slice
+from backforge.providers.llm.slices import PROMPT_VERSION, spec_slice
 from backforge.providers.replay import ReplayProvider
 from backforge.spec.loaders import LoadedSpec
 from backforge.spec.names import TableNames
@@ -70,9 +70,12 @@ def template_version(stack: Stack) -> str:
     """The hash of the stack's templates and prompts folders, of the LLM prompt builder
     and of the backforge version (which covers the Python code that renders them)."""
     folder = Path(sys.modules[type(stack).__module__].__file__ or ".").parent
-    prompts = Path(sys.modules[spec_slice.__module__].__file__ or ".")
+    # Read by path, not imported: the builder's imports are not needed to hash its text.
+    slices = Path(sys.modules[spec_slice.__module__].__file__ or ".")
+    prompts = slices.with_name("prompts.py")
     return mf.canonical_hash([mf.folder_hash([folder / "templates", folder / "prompts"]),
-                              prompts.read_text(encoding="utf-8"), PROMPT_VERSION,
+                              prompts.read_text(encoding="utf-8"),
+                              slices.read_text(encoding="utf-8"), PROMPT_VERSION,
                               __version__])
 
 

@@ -91,3 +91,59 @@ def test_resolve_uses_every_known_path() -> None:
     assert reg.resolve("src/app.js", "./routes") == "src/routes/index.js"
     assert reg.resolve("src/app.js", "./data") == "src/data.json"
     assert reg.resolve("src/app.js", "./nope") is None
+
+
+def _unit(uid: str):
+    from backforge.plan.model import Unit
+
+    return Unit(uid, uid, None, (), (), ())
+
+
+def test_engine_snapshots_never_change_and_say_what_was_added() -> None:
+    from backforge.engine.checks import Registry as RunFiles
+    from backforge.engine.protocols import GeneratedFile, Generation
+
+    run = RunFiles()
+    run.add(_unit("u1"), Generation((GeneratedFile("a.js", "1"), GeneratedFile("b.js", "2"))))
+    first = run.files
+    run.add(_unit("u2"), Generation((GeneratedFile("c.js", "3"),), {"pg": "^8"}))
+    second = run.files
+    assert dict(first) == {"a.js": "1", "b.js": "2"} and "c.js" not in first
+    assert list(second) == ["a.js", "b.js", "c.js"] and second["c.js"] == "3"
+    assert second.delta(first) == (["c.js"], []) and first.delta(second) == ([], ["c.js"])
+    assert dict(run.all_dependencies) == {"pg": "^8"}
+    run.add(_unit("u3"), Generation((GeneratedFile("a.js", "changed"),)))  # a rewrite
+    assert first["a.js"] == "1" and second["a.js"] == "1" and run.files["a.js"] == "changed"
+    assert run.files.delta(second) is None  # another store: compared as mappings
+    assert run.owners == {"a.js": "u3", "b.js": "u1", "c.js": "u2"}
+
+
+def test_sync_unit_holds_exactly_base_and_own_files_in_any_order_of_snapshots() -> None:
+    """Units validate against snapshots taken at different moments (an older context can
+    come after a newer one); whatever the order, the registry holds {**base, **own} and
+    parses each distinct content once."""
+    import random
+
+    from backforge.engine.checks import Registry as RunFiles
+    from backforge.engine.protocols import GeneratedFile, Generation
+
+    rng = random.Random(3)
+    run = RunFiles()
+    snapshots = [run.files]
+    for i in range(40):
+        files = tuple(GeneratedFile(f"src/u{i}/f{k}.js", f"exports.f{i}_{k} = {k};")
+                      for k in range(rng.randint(1, 3)))
+        run.add(_unit(f"u{i}"), Generation(files))
+        snapshots.append(run.files)
+    reg, js = registry()
+    seen: set[str] = set()
+    for step in range(60):
+        base = rng.choice(snapshots)
+        own = {f"src/own{rng.randint(0, 5)}.js": f"exports.o = {rng.randint(0, 2)};"}
+        if rng.random() < 0.3 and len(base):  # an answer rewriting a validated file
+            own[rng.choice(list(base))] = f"exports.rewritten = {step};"
+        reg.sync_unit(base, own)
+        assert {p: reg.content(p) for p in reg} == {**base, **own}
+        assert {f.path for f in reg.parsed_files()} == set({**base, **own})
+        seen |= set({**base, **own}.values())
+    assert len(js.calls) == len(seen)  # each distinct content parsed once

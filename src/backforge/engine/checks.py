@@ -6,7 +6,7 @@ Also the registry of validated output that every later unit's context sees.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from types import MappingProxyType
 
 from backforge.engine.protocols import GeneratedFile, Generation, Issue, Severity
@@ -85,19 +85,60 @@ def presence_issues(unit: Unit, files: Sequence[GeneratedFile],
     return issues
 
 
+class Snapshot(Mapping[str, str]):
+    """The first `size` files of an append-only store: O(1) to take, and it never changes
+    (a later unit's files land after `size`; a rewritten path copies the store)."""
+
+    __slots__ = ("_contents", "_index", "_order", "_size")
+
+    def __init__(self, contents: dict[str, str], index: dict[str, int], order: list[str],
+                 size: int) -> None:
+        self._contents, self._index, self._order, self._size = contents, index, order, size
+
+    def __getitem__(self, path: str) -> str:
+        at = self._index.get(path)
+        if at is None or at >= self._size:
+            raise KeyError(path)
+        return self._contents[path]
+
+    def __contains__(self, path: object) -> bool:
+        at = self._index.get(path)  # type: ignore[call-overload]
+        return at is not None and at < self._size
+
+    def __iter__(self) -> Iterator[str]:
+        order = self._order
+        return (order[i] for i in range(self._size))
+
+    def __len__(self) -> int:
+        return self._size
+
+    def delta(self, older: Mapping[str, str]) -> tuple[list[str], list[str]] | None:
+        """(paths added, paths removed) going from `older` to this snapshot, when both are
+        snapshots of the same store; None otherwise (compare them as mappings)."""
+        if not isinstance(older, Snapshot) or older._order is not self._order:
+            return None
+        if older._size <= self._size:
+            return self._order[older._size:self._size], []
+        return [], self._order[self._size:older._size]
+
+
 class Registry:
     """Files and npm dependencies of every unit validated so far.
 
-    Snapshots are replaced, never mutated, so a context handed to a provider
-    stays the same while other units validate during its call.
+    Snapshots (`files`) never change, so a context handed to a provider stays the same
+    while other units validate during its call; adding a unit costs its own files, not
+    the project's (the store only grows; a path rewritten with new content, which the
+    ownership check normally refuses, copies it).
     """
 
     def __init__(self) -> None:
-        self._files: dict[str, str] = {}
+        self._contents: dict[str, str] = {}
+        self._index: dict[str, int] = {}
+        self._order: list[str] = []
         self._owners: dict[str, str] = {}
         self._deps: dict[str, str] = {}
         self._dev_deps: dict[str, str] = {}
-        self.files: Mapping[str, str] = MappingProxyType({})
+        self.files: Mapping[str, str] = Snapshot({}, {}, [], 0)
         self.all_dependencies: Mapping[str, str] = MappingProxyType({})
 
     @property
@@ -105,12 +146,22 @@ class Registry:
         return MappingProxyType(self._owners)
 
     def add(self, unit: Unit, generation: Generation) -> None:
-        self._files = {**self._files, **generation.file_map()}
+        files = generation.file_map()
+        if any(self._contents.get(p, c) != c for p, c in files.items()):
+            # Snapshots taken so far share the store: give them their own.
+            self._contents, self._index = dict(self._contents), dict(self._index)
+            self._order = list(self._order)
+        for path, content in files.items():
+            if path not in self._index:
+                self._index[path] = len(self._order)
+                self._order.append(path)
+            self._contents[path] = content
         self._owners.update({f.path: unit.id for f in generation.files})
-        self._deps.update(generation.dependencies)
-        self._dev_deps.update(generation.dev_dependencies)
-        self.files = MappingProxyType(self._files)
-        self.all_dependencies = MappingProxyType({**self._dev_deps, **self._deps})
+        self.files = Snapshot(self._contents, self._index, self._order, len(self._order))
+        if generation.dependencies or generation.dev_dependencies:
+            self._deps.update(generation.dependencies)
+            self._dev_deps.update(generation.dev_dependencies)
+            self.all_dependencies = MappingProxyType({**self._dev_deps, **self._deps})
 
     def dependencies(self) -> dict[str, str]:
         return dict(self._deps)

@@ -81,3 +81,12 @@ class Locator:
 def render_all(problems: list[Problem], locator: Locator | None = None) -> list[str]:
     """Rendered problem lines, duplicates dropped, in discovery order."""
     return list(dict.fromkeys(p.render(locator) for p in problems))
+
+
+class SqlRejected(ValueError):
+    """Raw SQL the gate refuses; `message` says what was found, `hint` what to write."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint

@@ -33,6 +33,9 @@ class Registry:
         self._cache: dict[tuple[str, str, bytes], ParsedFile] = {}
         self._exports_memo: dict[str, Exports] = {}
         self._derived: dict[str, Any] = {}  # whole-project facts built by rules, per content
+        # What the last sync_unit was given: the run's files so far and the unit's own.
+        self._base: Mapping[str, str] | None = None
+        self._own: tuple[str, ...] = ()
 
     def _changed(self) -> None:
         self._exports_memo.clear()
@@ -53,6 +56,7 @@ class Registry:
 
     def update(self, files: Mapping[str, str]) -> None:
         """Add many files; a large batch of new files is parsed on every core."""
+        self._base = None
         pending: list[tuple[tuple[str, str, bytes], Language, str, str]] = []
         for path, content in files.items():
             old = self._contents.get(path)
@@ -81,6 +85,7 @@ class Registry:
             self._cache[key] = self._parsed[path] = parsed
 
     def discard(self, path: str) -> None:
+        self._base = None
         if self._contents.pop(path, None) is not None:
             self._parsed.pop(path, None)
             self._changed()
@@ -100,6 +105,26 @@ class Registry:
         for path in known.keys() - files.keys():
             self.discard(path)
         self.update({p: c for p, c in files.items() if known.get(p) is not c})
+
+    def sync_unit(self, base: Mapping[str, str], own: Mapping[str, str]) -> None:
+        """Make the registry hold exactly `{**base, **own}`: the run's validated files and
+        one unit's answer. When `base` can say what changed since the last call's base
+        (the engine's snapshots have `delta`), this costs what changed, not the project:
+        one run validates every unit against the whole project so far."""
+        last, last_own = self._base, self._own
+        delta = getattr(base, "delta", None)
+        changed = delta(last) if delta is not None and last is not None else None
+        if changed is None:
+            self.sync({**base, **own}, likely_new=own.keys())
+        else:
+            added, removed = changed
+            stale = [p for p in last_own if p not in own]
+            for path in (*removed, *stale):
+                if path not in own and path not in base:
+                    self.discard(path)
+            self.update({p: base[p] for p in (*added, *stale) if p in base and p not in own})
+            self.update(own)
+        self._base, self._own = base, tuple(own)
 
     # -- lookups -------------------------------------------------------------------
 

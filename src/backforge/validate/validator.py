@@ -82,7 +82,7 @@ class UnitValidator:
             if over_cap(unit, generation.files, self._policy):
                 return issues
             own = generation.file_map()
-            self.registry.sync({**ctx.files, **own}, likely_new=own.keys())
+            self.registry.sync_unit(ctx.files, own)
             manifest = self._manifest()
             declared = declared_packages(generation.dependencies, generation.dev_dependencies,
                                          ctx.dependencies, package_json=manifest)

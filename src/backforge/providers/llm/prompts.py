@@ -19,10 +19,9 @@ import jinja2
 
 from backforge.engine.protocols import GeneratedFile, Issue, UnitContext
 from backforge.plan.model import Plan, Unit
-from backforge.spec.model import Project
+from backforge.providers.llm.slices import PROMPT_VERSION, spec_slice
 from backforge.validate.registry import Registry
 
-PROMPT_VERSION = "1"
 # A repair prompt resends a bounded excerpt of the failed answer, never all of it: an
 # answer is at most 2 MB (protocol.MAX_ANSWER_BYTES), a resend is at most ~100 kB.
 MAX_REPAIR_ISSUES = 30
@@ -87,28 +86,6 @@ def prompt_env(stack: str) -> jinja2.Environment:
     return jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder)),
                               undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
                               trim_blocks=True, lstrip_blocks=True, autoescape=False)
-
-
-def spec_slice(plan: Plan, unit: Unit) -> Project:
-    """A table unit sees its table and the tables it references (transitively, so the
-    slice is itself a valid project) and their endpoints; other units see everything."""
-    project = plan.project
-    if unit.table is None:
-        return project
-    by_name = {t.name: t for t in project.tables}
-    keep: list[str] = []
-    todo = [unit.table]
-    while todo:
-        name = todo.pop()
-        if name in keep or name not in by_name:
-            continue
-        keep.append(name)
-        table = by_name[name]
-        todo += [f.references.split(".")[0] for f in table.fields if f.references]
-        todo += [k.references for k in table.foreign_keys]
-    tables = tuple(t for t in project.tables if t.name in keep)
-    endpoints = tuple(e for e in project.endpoints if e.table in keep)
-    return project.model_copy(update={"tables": tables, "endpoints": endpoints})
 
 
 def header(plan: Plan, unit: Unit) -> dict:

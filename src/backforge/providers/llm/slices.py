@@ -1,0 +1,38 @@
+"""What a unit's prompt is built from, apart from the prompt builder (prompts.py): the
+prompt version and the unit's slice of the spec.
+
+regenerate.py fingerprints every unit's inputs with these on the up-to-date path of
+`generate`, which must not pay for the prompt builder's imports (jinja2, the validator's
+registry with tree-sitter: ~80 ms of start-up).
+"""
+
+from __future__ import annotations
+
+from backforge.plan.model import Plan, Unit
+from backforge.spec.model import Project
+
+__all__ = ["PROMPT_VERSION", "spec_slice"]
+
+PROMPT_VERSION = "1"
+
+
+def spec_slice(plan: Plan, unit: Unit) -> Project:
+    """A table unit sees its table and the tables it references (transitively, so the
+    slice is itself a valid project) and their endpoints; other units see everything."""
+    project = plan.project
+    if unit.table is None:
+        return project
+    by_name = {t.name: t for t in project.tables}
+    keep: list[str] = []
+    todo = [unit.table]
+    while todo:
+        name = todo.pop()
+        if name in keep or name not in by_name:
+            continue
+        keep.append(name)
+        table = by_name[name]
+        todo += [f.references.split(".")[0] for f in table.fields if f.references]
+        todo += [k.references for k in table.foreign_keys]
+    tables = tuple(t for t in project.tables if t.name in keep)
+    endpoints = tuple(e for e in project.endpoints if e.table in keep)
+    return project.model_copy(update={"tables": tables, "endpoints": endpoints})
