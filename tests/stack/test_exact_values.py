@@ -9,8 +9,13 @@ import re
 import jsonschema
 import pytest
 
+from backforge import load
+from backforge.plan import build
 from backforge.spec.model import Field
 from backforge.sql.values import INT64, SAFE_INT, integer_pattern, value_schema
+from backforge.stacks import get_stack
+from backforge.stacks.express_js.render import project_context
+from backforge.stacks.express_js.testgen import MAIN, ParentRef, body_for
 
 
 def _schema(**kind) -> dict:
@@ -72,3 +77,23 @@ def test_a_timestamp_without_time_zone_takes_utc_only() -> None:
     schema = value_schema(f, f, default_length=255)
     assert _ok(schema, "2024-05-01T10:00:00Z") and _ok(schema, "2024-05-01T10:00:00+00:00")
     assert not _ok(schema, "2024-05-01T10:00:00+02:00")  # PostgreSQL would drop the offset
+
+
+def test_an_int4_column_referencing_a_bigint_key_reads_and_writes_json_integers() -> None:
+    """Imported schemas keep narrower FK columns (OpenStreetMap: issues.reported_user_id
+    integer -> users.id bigint): the column's values are int4, so its schema is an integer
+    and the tests turn the parent's bigint-string key into a number before sending it."""
+    loaded = load({"name": "narrow", "tables": [
+        {"name": "users", "fields": [{"name": "id", "type": "bigint", "primary_key": True,
+                                      "auto_increment": True}]},
+        {"name": "issues", "fields": [
+            {"name": "id", "type": "integer", "primary_key": True, "auto_increment": True},
+            {"name": "reported_user_id", "type": "integer", "db_type": "integer",
+             "references": "users.id"}]}]})
+    ctx = project_context(build(loaded.project, get_stack("express-js"), loaded.names))
+    issues = ctx.table("issues")
+    column = next(c for c in issues.columns if c.prop == "reported_user_id")
+    assert column.sql_type == "integer"
+    assert column.value_schema(nullable=False)["type"] == "integer"
+    body = body_for(ctx, issues, MAIN)
+    assert body["reported_user_id"] == ParentRef(ctx.table("users").var, "id", as_integer=True)

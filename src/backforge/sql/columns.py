@@ -203,6 +203,11 @@ def build_column(project: Project, names: Names, table: Table, own: Field) -> Co
     fn = field_names(names, table.name, own)
     found = _ref(project, names, table_sql, fn.sql, own)
     ref, type_field = found if found else (None, own)
+    if found and own.db_type and own.type is T.INTEGER and type_field.type is T.BIGINT:
+        # An imported int4 column referencing a bigint key (OpenStreetMap's issues ->
+        # users.id): the column holds int4 values, so the API reads and writes them as
+        # JSON integers, not as the target's bigint strings.
+        type_field = type_field.model_copy(update={"type": T.INTEGER, "db_type": own.db_type})
     type_field = type_field.model_copy(update={"auto_increment": False, "primary_key": False,
                                                "description": own.description})
     identity = is_identity(own) and ref is None

@@ -42,7 +42,8 @@ def _resolve(body: dict[str, Any], rows: dict[str, dict[str, Any]]) -> dict[str,
         if isinstance(value, ParentRef):
             if value.var not in rows:
                 continue  # closes a cycle: the parent comes later (the column is nullable)
-            value = rows[value.var][value.prop]
+            parent = rows[value.var][value.prop]
+            value = int(parent) if value.as_integer else parent
         out[prop] = value
     return out
 

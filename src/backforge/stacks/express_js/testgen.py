@@ -30,6 +30,8 @@ _FILTER_KINDS = (T.STRING, T.TEXT, T.ENUM, T.INTEGER, T.BIGINT, T.BOOLEAN, T.DAT
 class ParentRef:
     var: str  # the parent table's var (key in `parents`)
     prop: str  # the referenced property of the parent row
+    # The parent's key is a bigint (a JSON string) and this column an int4 (a JSON integer).
+    as_integer: bool = False
 
 
 Body = dict[str, Any]  # prop -> sample value or ParentRef
@@ -124,7 +126,8 @@ def body_for(ctx: ProjectContext, t: TableContext, variant: int,
             continue
         if col.sql in refs:
             parent, target = refs[col.sql]
-            body[col.prop] = ParentRef(parent.var, target.prop)
+            body[col.prop] = ParentRef(parent.var, target.prop, as_integer=(
+                col.type.type is T.INTEGER and target.type.type is T.BIGINT))
         elif is_plain(t, col):
             body[col.prop] = sample_value(col, variant, salt=t.sql)
     return body
@@ -266,7 +269,8 @@ def js_body(body: Body, indent: int = 0) -> str:
 
 def _js_ref(value: Any) -> Any:
     if isinstance(value, ParentRef):
-        return JsExpr(f"parents.{value.var}.{value.prop}")
+        ref = f"parents.{value.var}.{value.prop}"
+        return JsExpr(f"Number({ref})" if value.as_integer else ref)
     return value
 
 
