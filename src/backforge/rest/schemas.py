@@ -94,6 +94,24 @@ def params_schema(t: RestTable) -> Schema:
     return _object(props, list(props))
 
 
+def _pointer(prop: str) -> str:
+    """A property name as a JSON Pointer token (RFC 6901)."""
+    return prop.replace("~", "~0").replace("/", "~1")
+
+
+def create_links(t: RestTable, operation_ids: dict[str, str]) -> Schema:
+    """OpenAPI links of a create response: the new row's key, read from its body, is the
+    item path of get, replace, update and delete. A client (or a fuzzer's stateful
+    phase) follows them instead of guessing which value feeds which path."""
+    params = {c.prop: f"$response.body#/{_pointer(c.prop)}" for c in t.pk}
+    kinds = [("GetById", "get"), ("DeleteById", "delete")]
+    if t.can_update:
+        kinds[1:1] = [("ReplaceById", "replace"), ("UpdateById", "update")]
+    return {link: {"operationId": operation_ids[kind], "parameters": dict(params),
+                   "description": f"The new row's key as the {kind} operation's path"}
+            for link, kind in kinds}
+
+
 def _param_schema(ctx: RestProject, ep: RestEndpoint, param: str) -> Schema:
     """A path parameter's schema: a table key when its name says so, else a string."""
     if ep.table is not None:
