@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import re
+import struct
 
 import jsonschema
 import pytest
@@ -72,3 +73,16 @@ def test_a_timestamp_without_time_zone_takes_utc_only() -> None:
     schema = value_schema(f, f, default_length=255)
     assert _ok(schema, "2024-05-01T10:00:00Z") and _ok(schema, "2024-05-01T10:00:00+00:00")
     assert not _ok(schema, "2024-05-01T10:00:00+02:00")  # PostgreSQL would drop the offset
+
+
+def test_the_largest_real_as_postgresql_prints_it_is_valid() -> None:
+    """PostgreSQL prints the float32 maximum as 3.4028235e+38 (shortest exact form), a
+    double above 3.4028234663852886e38: the response of a stored maximum must still
+    match the schema (schemathesis found the opposite on northwind's `freight real`)."""
+    real = _schema(type="float", db_type="real")
+    for stored in (3.4028235e38, -3.4028235e38, 3.4028234663852886e38, 1.5, 0):
+        assert _ok(real, stored), stored
+    for beyond in (3.5e38, -3.5e38, 1e39):
+        assert not _ok(real, beyond), beyond
+    # every accepted value rounds to a finite float32 (PostgreSQL stores, never overflows)
+    assert struct.unpack("<f", struct.pack("<f", real["maximum"]))[0] < float("inf")

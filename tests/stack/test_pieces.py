@@ -194,3 +194,17 @@ def test_create_responses_link_the_new_key_to_every_item_operation(name: str) ->
                        if f.path == "src/openapi.js")
     assert rendered.count("createLinks: {") == len(ctx.tables)
     assert "links: r.createLinks," in rendered
+
+
+def test_a_text_key_cannot_be_empty_since_it_is_a_path_segment() -> None:
+    """northwind under schemathesis: a row keyed "" was created (201) and then could not
+    be addressed (`DELETE /employee-territories/11/` is no route): 404 right after 201."""
+    spec = Project.model_validate({"name": "Keys", "options": {"tests": False},
+                                   "tables": [{"name": "territories", "fields": [
+                                       {"name": "code", "type": "string", "max_length": 20,
+                                        "primary_key": True},
+                                       {"name": "label", "type": "text"}]}]})
+    t = project_context(build(spec, STACK)).table("territories")
+    for schema in (create_schema(t), params_schema(t), row_schema(t)):
+        assert schema["properties"]["code"]["minLength"] == 1
+    assert "minLength" not in create_schema(t)["properties"]["label"]

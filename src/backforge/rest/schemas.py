@@ -9,6 +9,7 @@ from typing import Any
 from backforge.rest.resources import RestEndpoint, RestProject, RestTable
 from backforge.spec.naming import singular, snake
 from backforge.sql.columns import Column
+from backforge.sql.values import TEXT_PATTERN
 
 Schema = dict[str, Any]
 DEFAULT_LIMIT = 20  # page size of a list request that names none
@@ -18,6 +19,10 @@ MAX_OFFSET = 10_000  # deeper pages cost a scan of every skipped row: use the cu
 
 def _property(col: Column, *, nullable: bool | None = None, default: bool = False) -> Schema:
     schema = col.value_schema(nullable=nullable)
+    if col.primary_key and schema.get("pattern") == TEXT_PATTERN \
+            and schema.get("minLength", 0) < 1:
+        # A key is an item path segment: a row keyed "" could be created, never addressed.
+        schema["minLength"] = 1
     if default and col.has_default and col.default_json is not None:
         schema["default"] = col.default_json
     return schema

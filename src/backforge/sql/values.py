@@ -29,7 +29,11 @@ INT32 = (-2147483648, 2147483647)
 INT64 = (-9223372036854775808, 9223372036854775807)
 SAFE_INT = 2 ** 53 - 1  # the largest integer a JSON number carries exactly in JS
 FLOAT8_MAX = 1.7976931348623157e308
-FLOAT4_MAX = 3.4028234663852886e38
+# The largest `real`, as PostgreSQL prints it (shortest exact form): 3.4028235e+38 reads
+# back as a double above the exact float32 maximum 3.4028234663852886e38, so that bound
+# would make the stored maximum violate its own response schema. PostgreSQL rounds any
+# input up to this value to the float32 maximum (not infinity), so it also bounds input.
+FLOAT4_MAX = 3.4028235e38
 JSON_MAX_DEPTH = 32
 NUMERIC_MAX_LENGTH = 1000  # characters of an unconstrained numeric's decimal string
 TEXT_PATTERN = "^[^\\u0000]*$"
