@@ -86,3 +86,16 @@ def test_the_largest_real_as_postgresql_prints_it_is_valid() -> None:
         assert not _ok(real, beyond), beyond
     # every accepted value rounds to a finite float32 (PostgreSQL stores, never overflows)
     assert struct.unpack("<f", struct.pack("<f", real["maximum"]))[0] < float("inf")
+
+
+def test_a_column_keeps_its_own_narrower_integer_type() -> None:
+    """openstreetmap's reports.user_id is `integer` referencing users.id `bigint`:
+    9007199254740990 passed the schema and PostgreSQL answered out of range (400)."""
+    key = Field(name="id", type="bigint", db_type="bigint")
+    own = Field(name="user_id", type="bigint", db_type="integer")
+    schema = value_schema(key, own, default_length=255)
+    assert _ok(schema, "2147483647") and _ok(schema, -2147483648)
+    for beyond in ("2147483648", 9007199254740990, -2147483649):
+        assert not _ok(schema, beyond), beyond
+    assert _ok(value_schema(key, key, default_length=255), "9223372036854775807")
+

@@ -49,11 +49,20 @@ _NO_ZONE = re.compile(r"^\s*timestamp\s*(?:\(\s*\d+\s*\))?\s*(?:without\s+time\s
                       re.IGNORECASE)
 
 
+_INT_DB_TYPES = {"smallint": INT16, "int2": INT16, "integer": INT32, "int": INT32,
+                 "int4": INT32, "bigint": INT64, "int8": INT64}
+
+
 def _int_type_range(f: Field, own: Field) -> tuple[int, int]:
-    if f.type is T.BIGINT:
-        return INT64
-    db = (own.db_type or f.db_type or "").strip().lower()
-    return INT16 if db in ("smallint", "int2") else INT32
+    """The range of the value type (`f`, the referenced key for a foreign key), narrowed
+    by the column's own database type: an `integer` column referencing a `bigint` key
+    (openstreetmap's reports.user_id) stores only 32-bit values."""
+    lo, hi = INT64 if f.type is T.BIGINT else \
+        _INT_DB_TYPES.get((f.db_type or "").strip().lower(), INT32)
+    own_range = _INT_DB_TYPES.get((own.db_type or "").strip().lower())
+    if own_range is not None:
+        lo, hi = max(lo, own_range[0]), min(hi, own_range[1])
+    return lo, hi
 
 
 def int_range(f: Field, own: Field) -> tuple[int, int]:
