@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import re
+import struct
 
 import jsonschema
 import pytest
@@ -97,3 +98,29 @@ def test_an_int4_column_referencing_a_bigint_key_reads_and_writes_json_integers(
     assert column.value_schema(nullable=False)["type"] == "integer"
     body = body_for(ctx, issues, MAIN)
     assert body["reported_user_id"] == ParentRef(ctx.table("users").var, "id", as_integer=True)
+
+
+def test_the_largest_real_as_postgresql_prints_it_is_valid() -> None:
+    """PostgreSQL prints the float32 maximum as 3.4028235e+38 (shortest exact form), a
+    double above 3.4028234663852886e38: the response of a stored maximum must still
+    match the schema (schemathesis found the opposite on northwind's `freight real`)."""
+    real = _schema(type="float", db_type="real")
+    for stored in (3.4028235e38, -3.4028235e38, 3.4028234663852886e38, 1.5, 0):
+        assert _ok(real, stored), stored
+    for beyond in (3.5e38, -3.5e38, 1e39):
+        assert not _ok(real, beyond), beyond
+    # every accepted value rounds to a finite float32 (PostgreSQL stores, never overflows)
+    assert struct.unpack("<f", struct.pack("<f", real["maximum"]))[0] < float("inf")
+
+
+def test_a_column_keeps_its_own_narrower_integer_type() -> None:
+    """openstreetmap's reports.user_id is `integer` referencing users.id `bigint`:
+    9007199254740990 passed the schema and PostgreSQL answered out of range (400)."""
+    key = Field(name="id", type="bigint", db_type="bigint")
+    own = Field(name="user_id", type="bigint", db_type="integer")
+    schema = value_schema(key, own, default_length=255)
+    assert _ok(schema, "2147483647") and _ok(schema, -2147483648)
+    for beyond in ("2147483648", 9007199254740990, -2147483649):
+        assert not _ok(schema, beyond), beyond
+    assert _ok(value_schema(key, key, default_length=255), "9223372036854775807")
+

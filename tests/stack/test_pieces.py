@@ -11,7 +11,13 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from backforge.plan import Shared, build
-from backforge.rest.schemas import create_schema, replace_schema, update_schema
+from backforge.rest.schemas import (
+    create_schema,
+    params_schema,
+    replace_schema,
+    row_schema,
+    update_schema,
+)
 from backforge.spec.model import Project
 from backforge.sql.ddl import fk_order, migration_down, migration_up, seed_sql
 from backforge.sql.samples import sample_value
@@ -19,7 +25,7 @@ from backforge.stacks import get_stack
 from backforge.stacks.express_js import STACK
 from backforge.stacks.express_js.endpoints import custom_endpoints
 from backforge.stacks.express_js.jsliteral import js_string, js_value
-from backforge.stacks.express_js.render import project_context
+from backforge.stacks.express_js.render import openapi_context, project_context
 from backforge.stacks.express_js.testgen import ParentRef, body_for
 from tests.stack.specs import SPECS, plan_of, project
 
@@ -164,3 +170,41 @@ def test_a_table_without_primary_key_gets_a_generated_id() -> None:
     assert '"id" uuid NOT NULL DEFAULT gen_random_uuid()' in migration_up(ctx)
     files = {f.path for u in plan.units.values() for f in STACK.render(u, plan).files}
     assert "src/models/notes.js" in files
+
+
+@pytest.mark.parametrize("name", SPECS)
+def test_create_responses_link_the_new_key_to_every_item_operation(name: str) -> None:
+    """The links a client (and schemathesis' stateful phase) follows: the new row's key,
+    read from the 201 body, is the path of get, replace, update and delete."""
+    ctx = project_context(plan_of(name))
+    openapi = openapi_context(ctx)
+    for t in ctx.tables:
+        ids, links = openapi["crud_ids"][t.name], openapi["links"][t.name]
+        kinds = ["get", "replace", "update", "delete"] if t.can_update else ["get", "delete"]
+        assert sorted(link["operationId"] for link in links.values()) == \
+            sorted(ids[k] for k in kinds)
+        path_params = params_schema(t)["properties"]
+        row_required = row_schema(t)["required"]
+        for link in links.values():
+            assert set(link["parameters"]) == set(path_params)
+            for param, expression in link["parameters"].items():
+                assert expression == f"$response.body#/{param}" and param in row_required
+    rendered = "".join(f.content for u in plan_of(name).units.values()
+                       if u.module == "routes" for f in STACK.render(u, plan_of(name)).files
+                       if f.path == "src/openapi.js")
+    assert rendered.count("createLinks: {") == len(ctx.tables)
+    assert "links: r.createLinks," in rendered
+
+
+def test_a_text_key_cannot_be_empty_since_it_is_a_path_segment() -> None:
+    """northwind under schemathesis: a row keyed "" was created (201) and then could not
+    be addressed (`DELETE /employee-territories/11/` is no route): 404 right after 201."""
+    spec = Project.model_validate({"name": "Keys", "options": {"tests": False},
+                                   "tables": [{"name": "territories", "fields": [
+                                       {"name": "code", "type": "string", "max_length": 20,
+                                        "primary_key": True},
+                                       {"name": "label", "type": "text"}]}]})
+    t = project_context(build(spec, STACK)).table("territories")
+    for schema in (create_schema(t), params_schema(t), row_schema(t)):
+        assert schema["properties"]["code"]["minLength"] == 1
+    assert "minLength" not in create_schema(t)["properties"]["label"]

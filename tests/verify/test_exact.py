@@ -18,12 +18,13 @@ import pytest
 from backforge import api
 from backforge import plan as planner
 from backforge.spec import load as load_spec
+from backforge.spec.load import LoadedSpec
 from backforge.stacks import get_stack
 from backforge.verify.fuzz import fuzz_app
 from backforge.verify.http import Client
 from backforge.verify.runner import running_app
 from tests.conftest import DATA, EXAMPLES, slow_needing
-from tests.importers.conftest import CORPUS
+from tests.importers.conftest import CORPUS, CORPUS_FILES, without_unavailable_types
 
 pytestmark = slow_needing("node", "npm", "initdb", "pg_ctl",
                           why="Node + npm, PostgreSQL")
@@ -48,8 +49,7 @@ tables:
 BIG = 2 ** 53 + 1  # 9007199254740993: a JS number reads it as ...992
 
 
-def _plan(spec: Path):
-    loaded = load_spec(spec)
+def _plan(loaded: LoadedSpec):
     stack = get_stack(loaded.project.stack)
     return planner.build(loaded.project, stack, loaded.names), stack
 
@@ -61,7 +61,7 @@ def ledger(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
     spec.write_text(LEDGER)
     out = root / "project"
     assert api.generate(spec, output=out).success
-    plan, stack = _plan(spec)
+    plan, stack = _plan(load_spec(spec))
     with running_app(out, plan, stack) as app:
         yield Client(app.base_url)
 
@@ -168,25 +168,62 @@ def test_keyset_pagination_reads_every_row_once(ledger: Client) -> None:
 FUZZ_TABLE: list[str] = []
 
 
-FUZZED = [DATA / s for s in EXAMPLES] + [CORPUS / "chinook.postgres.sql"]
+# (source, examples per operation, time budget): the examples and chinook deep (the
+# fuzzing and stateful phases repeat until 110 s are spent), every other corpus schema
+# one pass of 3 examples per operation (25-60 s each, for the slow suite's CI budget);
+# openstreetmap (336 operations, ~6 minutes for one pass) is cut at 60 s.
+DEEP = [DATA / s for s in EXAMPLES] + [CORPUS / "chinook.postgres.sql"]
+WIDE = [CORPUS / n for n in CORPUS_FILES if n != "chinook.postgres.sql"] \
+    or [CORPUS / "every other corpus schema"]
+WIDE_BUDGET = {"openstreetmap.postgres.sql": 60}
+# Columns of a database type with no spec equivalent (inet, text[], tsvector: "opaque",
+# read and written in their PostgreSQL text form) have a plain-text schema, so a
+# schema-valid string PostgreSQL cannot parse is a 400 (ST202), and tsvector's syntax
+# error (SQLSTATE 42601, not mapped by the error handler) a 500. Strict: fixing it
+# turns these into failures until the marks go.
+OPAQUE_TYPES = {
+    "openstreetmap.postgres.sql": "inet columns (users.creation_address, acls.address, "
+                                  "notes.user_ip, note_comments.author_ip) take any text",
+    "pagila.postgres.sql": "film.special_features text[], film_embedding.embedding real[] "
+                           "take any text; film.fulltext tsvector: 500 on a syntax error",
+    "sakila.mysql.sql": "film.special_features (MySQL SET, imported as text[]) takes any text",
+}
 
 
-@pytest.mark.parametrize("source", FUZZED, ids=[p.name for p in FUZZED])
+def _case(source: Path, examples: int, budget: float | None):
+    reason = OPAQUE_TYPES.get(source.name)
+    marks = [pytest.mark.xfail(strict=True, reason=f"opaque column types: {reason}")] \
+        if reason else []
+    return pytest.param(source, examples, budget, id=source.name, marks=marks)
+
+
+FUZZED = [_case(p, 10, 110) for p in DEEP] + [_case(p, 3, WIDE_BUDGET.get(p.name))
+                                              for p in WIDE]
+
+
+@pytest.mark.parametrize(("source", "examples", "budget"), FUZZED)
 def test_schemathesis_finds_no_server_error_and_no_conformance_failure(
-        source: Path, tmp_path: Path) -> None:
+        source: Path, examples: int, budget: float | None, tmp_path: Path) -> None:
     if not source.exists():
         pytest.skip(f"SKIPPED LOUDLY: the shared corpus is not at {source}")
-    spec = source.name
+    loaded = load_spec(source)
+    if source.suffix == ".sql":
+        loaded = without_unavailable_types(loaded)
     out = tmp_path / "project"
-    assert api.generate(source, output=out).success
-    plan, stack = _plan(source)
+    assert api.generate(loaded, output=out).success
+    plan, stack = _plan(loaded)
     with running_app(out, plan, stack) as app:
-        report = fuzz_app(app.base_url, plan, max_examples=10, max_time=110, seed=14)
-    FUZZ_TABLE.append(f"| {spec} | {report.operations} | {report.cases} | "
+        report = fuzz_app(app.base_url, plan, max_examples=examples, max_time=budget, seed=14)
+    phases = dict(report.phases)
+    FUZZ_TABLE.append(f"| {source.name} | {report.operations} | {report.cases} | "
                       f"{report.server_errors} | {report.conformance_failures} | "
-                      f"{len(report.not_fuzzed)} declared 501 | {report.seconds:.0f} s |")
-    print("\n| spec | operations | cases | 5xx | conformance failures | left out | time |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
+                      f"{phases.get('stateful')} | {len(report.not_fuzzed)} declared 501 | "
+                      f"{examples} | {report.seconds:.0f} s |")
+    print("\n| spec | operations | cases | 5xx | conformance failures | stateful | left out | "
+          "examples | time |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     print("\n".join(FUZZ_TABLE))
     assert report.operations > 5 and report.cases > 100
     assert report.success, json.dumps(report.to_dict(), indent=1) + report.output[-4000:]
+    # the declared create -> get/replace/update/delete links were followed, not skipped
+    assert phases.get("stateful") == "success", report.output[-4000:]

@@ -9,6 +9,7 @@ from typing import Any
 from backforge.rest.resources import RestEndpoint, RestProject, RestTable
 from backforge.spec.naming import singular, snake
 from backforge.sql.columns import Column
+from backforge.sql.values import TEXT_PATTERN
 
 Schema = dict[str, Any]
 DEFAULT_LIMIT = 20  # page size of a list request that names none
@@ -18,6 +19,10 @@ MAX_OFFSET = 10_000  # deeper pages cost a scan of every skipped row: use the cu
 
 def _property(col: Column, *, nullable: bool | None = None, default: bool = False) -> Schema:
     schema = col.value_schema(nullable=nullable)
+    if col.primary_key and schema.get("pattern") == TEXT_PATTERN \
+            and schema.get("minLength", 0) < 1:
+        # A key is an item path segment: a row keyed "" could be created, never addressed.
+        schema["minLength"] = 1
     if default and col.has_default and col.default_json is not None:
         schema["default"] = col.default_json
     return schema
@@ -92,6 +97,24 @@ def list_query_schema(t: RestTable) -> Schema:
 def params_schema(t: RestTable) -> Schema:
     props = {c.prop: _property(c, nullable=False) for c in t.pk}
     return _object(props, list(props))
+
+
+def _pointer(prop: str) -> str:
+    """A property name as a JSON Pointer token (RFC 6901)."""
+    return prop.replace("~", "~0").replace("/", "~1")
+
+
+def create_links(t: RestTable, operation_ids: dict[str, str]) -> Schema:
+    """OpenAPI links of a create response: the new row's key, read from its body, is the
+    item path of get, replace, update and delete. A client (or a fuzzer's stateful
+    phase) follows them instead of guessing which value feeds which path."""
+    params = {c.prop: f"$response.body#/{_pointer(c.prop)}" for c in t.pk}
+    kinds = [("GetById", "get"), ("DeleteById", "delete")]
+    if t.can_update:
+        kinds[1:1] = [("ReplaceById", "replace"), ("UpdateById", "update")]
+    return {link: {"operationId": operation_ids[kind], "parameters": dict(params),
+                   "description": f"The new row's key as the {kind} operation's path"}
+            for link, kind in kinds}
 
 
 def _param_schema(ctx: RestProject, ep: RestEndpoint, param: str) -> Schema:

@@ -29,7 +29,11 @@ INT32 = (-2147483648, 2147483647)
 INT64 = (-9223372036854775808, 9223372036854775807)
 SAFE_INT = 2 ** 53 - 1  # the largest integer a JSON number carries exactly in JS
 FLOAT8_MAX = 1.7976931348623157e308
-FLOAT4_MAX = 3.4028234663852886e38
+# The largest `real`, as PostgreSQL prints it (shortest exact form): 3.4028235e+38 reads
+# back as a double above the exact float32 maximum 3.4028234663852886e38, so that bound
+# would make the stored maximum violate its own response schema. PostgreSQL rounds any
+# input up to this value to the float32 maximum (not infinity), so it also bounds input.
+FLOAT4_MAX = 3.4028235e38
 JSON_MAX_DEPTH = 32
 NUMERIC_MAX_LENGTH = 1000  # characters of an unconstrained numeric's decimal string
 TEXT_PATTERN = "^[^\\u0000]*$"
@@ -45,11 +49,20 @@ _NO_ZONE = re.compile(r"^\s*timestamp\s*(?:\(\s*\d+\s*\))?\s*(?:without\s+time\s
                       re.IGNORECASE)
 
 
+_INT_DB_TYPES = {"smallint": INT16, "int2": INT16, "integer": INT32, "int": INT32,
+                 "int4": INT32, "bigint": INT64, "int8": INT64}
+
+
 def _int_type_range(f: Field, own: Field) -> tuple[int, int]:
-    if f.type is T.BIGINT:
-        return INT64
-    db = (own.db_type or f.db_type or "").strip().lower()
-    return INT16 if db in ("smallint", "int2") else INT32
+    """The range of the value type (`f`, the referenced key for a foreign key), narrowed
+    by the column's own database type: an `integer` column referencing a `bigint` key
+    (openstreetmap's reports.user_id) stores only 32-bit values."""
+    lo, hi = INT64 if f.type is T.BIGINT else \
+        _INT_DB_TYPES.get((f.db_type or "").strip().lower(), INT32)
+    own_range = _INT_DB_TYPES.get((own.db_type or "").strip().lower())
+    if own_range is not None:
+        lo, hi = max(lo, own_range[0]), min(hi, own_range[1])
+    return lo, hi
 
 
 def int_range(f: Field, own: Field) -> tuple[int, int]:

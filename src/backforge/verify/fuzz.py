@@ -8,16 +8,18 @@ answer), and the opaque `cursor` list parameter (only a cursor the API itself re
 is valid, which no schema can say; the verify contract and the generated tests check
 keyset pagination instead).
 
-Two settings narrow what schemathesis generates, each for a stated reason:
+The stateful phase follows only the links the document declares (each create
+response links its new row's key to get, replace, update and delete): schemathesis'
+own link inference is off, because it guessed links across tables (one table's uuid key
+into another table's integer path) and then called the 400 a rejected valid request.
+
+One setting narrows what schemathesis generates, for a stated reason:
 - `allow-x00 = false`: PostgreSQL cannot store U+0000 anywhere in text or jsonb. The
-  schemas say so for text (a pattern) but cannot for a NUL nested anywhere in a json
-  value (that needs a recursive schema), so schemathesis would call the app's 400 for
-  such a value a rejected valid request. The app's NUL rejection is proven by the
+  schemas say so for text (a pattern) but not for a NUL nested anywhere in a json
+  value: that needs a recursive component (`#/components/schemas/JsonValue`) which
+  the document does not have and ajv does not register yet, so schemathesis would
+  call the app's 400 for such a value a rejected valid request. The app's NUL rejection is proven by the
   round-trip tests instead.
-- no stateful phase: schemathesis 4.32's inferred links fed one table's uuid key into
-  another table's integer-keyed path (`PATCH /addresses/{uuid}`) and then called the
-  400 a rejected valid request; the stateful API behaviour is what the verify contract
-  walks.
 """
 
 from __future__ import annotations
@@ -37,6 +39,13 @@ from backforge.plan.model import Plan
 from backforge.verify.http import Client
 
 FUZZ_CREDENTIALS = {"email": "fuzz@example.com", "password": "fuzz passphrase 123"}
+# Declared links only (no inference, see above); no NUL (see above).
+_CONFIG = """[generation]
+allow-x00 = false
+
+[phases.stateful.inference]
+algorithms = []
+"""
 _METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
 
@@ -60,6 +69,7 @@ class FuzzReport:
     complete: bool  # every phase ran to its end (False when the time budget cut it)
     failures: tuple[str, ...]  # "ST101 Server error: GET /x, POST /y"
     not_fuzzed: tuple[str, ...]  # declared-501 operations left out
+    phases: tuple[tuple[str, str], ...]  # (phase, status): ("stateful", "success")
     seconds: float
     output: str  # the tail of schemathesis' console output
 
@@ -73,6 +83,7 @@ class FuzzReport:
                 "server_errors": self.server_errors,
                 "conformance_failures": self.conformance_failures, "errors": self.errors,
                 "complete": self.complete, "failures": list(self.failures), "not_fuzzed": list(self.not_fuzzed),
+                "phases": dict(self.phases),
                 "seconds": round(self.seconds, 1), "success": self.success}
 
 
@@ -118,9 +129,11 @@ def _token(client: Client, plan: Plan) -> str | None:
 
 
 def fuzz_app(base_url: str, plan: Plan, *, max_examples: int = 25, workers: int = 1,
-             max_time: float = 120, seed: int | None = None) -> FuzzReport:
-    """Run schemathesis (all checks) against the app at `base_url`. One worker by default:
-    with two, CPython 3.11 sometimes fails inside schemathesis' coverage phase
+             max_time: float | None = 120, seed: int | None = None) -> FuzzReport:
+    """Run schemathesis (all checks, every phase) against the app at `base_url`.
+    `max_time`: the fuzzing and stateful phases repeat until it is spent; None runs each
+    phase once (`max_examples` per operation) and stops. One worker by default: with
+    two, CPython 3.11 sometimes fails inside schemathesis' coverage phase
     ("SystemError: AST constructor recursion depth mismatch", a thread race in `ast`)."""
     command = schemathesis_command()
     started = time.monotonic()
@@ -133,18 +146,20 @@ def fuzz_app(base_url: str, plan: Plan, *, max_examples: int = 25, workers: int 
         schema.write_text(json.dumps(doc))
         report = Path(tmp) / "report.json"
         config = Path(tmp) / "schemathesis.toml"
-        config.write_text("[generation]\nallow-x00 = false\n")
-        args = [*command, "--config-file", str(config), "run", str(schema), "--url", base_url + prefix, "--checks", "all",
+        config.write_text(_CONFIG)
+        args = [*command, "--config-file", str(config), "run", str(schema),
+                "--url", base_url + prefix, "--checks", "all",
                 "--max-examples", str(max_examples), "--workers", str(workers),
-                "--max-time", str(max_time), "--no-color", "--report", "json",
-                "--report-json-path", str(report), "--warnings", "off",
-                "--phases", "examples,coverage,fuzzing"]
+                "--no-color", "--report", "json", "--report-json-path", str(report),
+                "--warnings", "off", "--phases", "examples,coverage,fuzzing,stateful"]
+        if max_time is not None:
+            args += ["--max-time", str(int(max_time))]
         if seed is not None:
             args += ["--seed", str(seed)]
         if token:
             args += ["--header", f"Authorization: Bearer {token}"]
         done = subprocess.run(args, capture_output=True, text=True, cwd=tmp,
-                              timeout=max_time + 120, check=False)
+                              timeout=(max_time or 1200) + 120, check=False)
         output = (done.stdout + done.stderr)[-6000:]
         if not report.exists():
             raise BackforgeError(f"schemathesis wrote no report (exit {done.returncode}): "
@@ -161,9 +176,10 @@ def _summary(data: dict[str, Any], left_out: tuple[str, ...], seconds: float,
     lines = tuple(f"{f.get('code')} {f.get('title')}: {', '.join(f.get('operations', []))}"
                   for f in failures)
     errors = sum(e.get("count", 1) for e in data.get("errors", []))
+    phases = tuple((name, p.get("status", "")) for name, p in (data.get("phases") or {}).items())
     return FuzzReport(data.get("operations", {}).get("tested", 0),
                       data.get("test_cases", {}).get("generated", 0), server, other, errors,
-                      bool(data.get("complete")), lines, left_out, seconds, output)
+                      bool(data.get("complete")), lines, left_out, phases, seconds, output)
 
 
 __all__ = ["FuzzReport", "SchemathesisMissing", "fuzz_app", "fuzz_document",

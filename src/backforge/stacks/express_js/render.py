@@ -329,8 +329,9 @@ def openapi_context(ctx: ProjectContext) -> dict[str, Any]:
     if ctx.tableless:
         tags.append({"name": "custom", "description": "Endpoints that belong to no table"})
     info = {"title": ctx.title, "version": "0.1.0", "description": ctx.api_description}
+    links = {t.name: schemas.create_links(t, crud_ids[t.name]) for t in ctx.tables}
     return {"components": components, "crud_ids": crud_ids, "operation_ids": operation_ids,
-            "schema_vars": schema_vars, "tags": tags, "info": info}
+            "schema_vars": schema_vars, "tags": tags, "info": info, "links": links}
 
 
 def readme_endpoints(ctx: ProjectContext) -> list[tuple[str, str, str, bool]]:

@@ -35,6 +35,28 @@ const RESOURCES = [
       replace: 'replaceAuthor',
       delete: 'deleteAuthor',
     },
+    createLinks: {
+      GetById: {
+        operationId: 'getAuthor',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the get operation\'s path',
+      },
+      ReplaceById: {
+        operationId: 'replaceAuthor',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the replace operation\'s path',
+      },
+      UpdateById: {
+        operationId: 'updateAuthor',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the update operation\'s path',
+      },
+      DeleteById: {
+        operationId: 'deleteAuthor',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the delete operation\'s path',
+      },
+    },
     writeAuth: true,
   },
   {
@@ -53,6 +75,28 @@ const RESOURCES = [
       update: 'updatePost',
       replace: 'replacePost',
       delete: 'deletePost',
+    },
+    createLinks: {
+      GetById: {
+        operationId: 'getPost',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the get operation\'s path',
+      },
+      ReplaceById: {
+        operationId: 'replacePost',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the replace operation\'s path',
+      },
+      UpdateById: {
+        operationId: 'updatePost',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the update operation\'s path',
+      },
+      DeleteById: {
+        operationId: 'deletePost',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the delete operation\'s path',
+      },
     },
     writeAuth: true,
   },
@@ -73,6 +117,28 @@ const RESOURCES = [
       replace: 'replaceTag',
       delete: 'deleteTag',
     },
+    createLinks: {
+      GetById: {
+        operationId: 'getTag',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the get operation\'s path',
+      },
+      ReplaceById: {
+        operationId: 'replaceTag',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the replace operation\'s path',
+      },
+      UpdateById: {
+        operationId: 'updateTag',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the update operation\'s path',
+      },
+      DeleteById: {
+        operationId: 'deleteTag',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the delete operation\'s path',
+      },
+    },
     writeAuth: true,
   },
   {
@@ -91,6 +157,28 @@ const RESOURCES = [
       update: 'updatePostTag',
       replace: 'replacePostTag',
       delete: 'deletePostTag',
+    },
+    createLinks: {
+      GetById: {
+        operationId: 'getPostTag',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the get operation\'s path',
+      },
+      ReplaceById: {
+        operationId: 'replacePostTag',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the replace operation\'s path',
+      },
+      UpdateById: {
+        operationId: 'updatePostTag',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the update operation\'s path',
+      },
+      DeleteById: {
+        operationId: 'deletePostTag',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the delete operation\'s path',
+      },
     },
     writeAuth: true,
   },
@@ -232,6 +320,7 @@ function collectionOperations(r) {
           description: `The new ${r.label}`,
           headers: { Location: { description: 'URL of the new item', schema: { type: 'string' } } },
           content: jsonContent(schemaRef(r.name)),
+          links: r.createLinks,
         },
         400: responseRef('BadRequest'),
         409: responseRef('Conflict'),

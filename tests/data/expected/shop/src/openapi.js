@@ -37,6 +37,28 @@ const RESOURCES = [
       replace: 'replaceCustomer',
       delete: 'deleteCustomer',
     },
+    createLinks: {
+      GetById: {
+        operationId: 'getCustomer',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the get operation\'s path',
+      },
+      ReplaceById: {
+        operationId: 'replaceCustomer',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the replace operation\'s path',
+      },
+      UpdateById: {
+        operationId: 'updateCustomer',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the update operation\'s path',
+      },
+      DeleteById: {
+        operationId: 'deleteCustomer',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the delete operation\'s path',
+      },
+    },
     writeAuth: false,
   },
   {
@@ -55,6 +77,28 @@ const RESOURCES = [
       update: 'updateAddress',
       replace: 'replaceAddress',
       delete: 'deleteAddress',
+    },
+    createLinks: {
+      GetById: {
+        operationId: 'getAddress',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the get operation\'s path',
+      },
+      ReplaceById: {
+        operationId: 'replaceAddress',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the replace operation\'s path',
+      },
+      UpdateById: {
+        operationId: 'updateAddress',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the update operation\'s path',
+      },
+      DeleteById: {
+        operationId: 'deleteAddress',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the delete operation\'s path',
+      },
     },
     writeAuth: false,
   },
@@ -75,6 +119,28 @@ const RESOURCES = [
       replace: 'replaceCategory',
       delete: 'deleteCategory',
     },
+    createLinks: {
+      GetById: {
+        operationId: 'getCategory',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the get operation\'s path',
+      },
+      ReplaceById: {
+        operationId: 'replaceCategory',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the replace operation\'s path',
+      },
+      UpdateById: {
+        operationId: 'updateCategory',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the update operation\'s path',
+      },
+      DeleteById: {
+        operationId: 'deleteCategory',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the delete operation\'s path',
+      },
+    },
     writeAuth: false,
   },
   {
@@ -93,6 +159,28 @@ const RESOURCES = [
       update: 'updateProduct',
       replace: 'replaceProduct',
       delete: 'deleteProduct',
+    },
+    createLinks: {
+      GetById: {
+        operationId: 'getProduct',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the get operation\'s path',
+      },
+      ReplaceById: {
+        operationId: 'replaceProduct',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the replace operation\'s path',
+      },
+      UpdateById: {
+        operationId: 'updateProduct',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the update operation\'s path',
+      },
+      DeleteById: {
+        operationId: 'deleteProduct',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the delete operation\'s path',
+      },
     },
     writeAuth: false,
   },
@@ -113,6 +201,18 @@ const RESOURCES = [
       replace: 'replaceProductCategory',
       delete: 'deleteProductCategory',
     },
+    createLinks: {
+      GetById: {
+        operationId: 'getProductCategory',
+        parameters: { product_id: '$response.body#/product_id', category_id: '$response.body#/category_id' },
+        description: 'The new row\'s key as the get operation\'s path',
+      },
+      DeleteById: {
+        operationId: 'deleteProductCategory',
+        parameters: { product_id: '$response.body#/product_id', category_id: '$response.body#/category_id' },
+        description: 'The new row\'s key as the delete operation\'s path',
+      },
+    },
     writeAuth: false,
   },
   {
@@ -131,6 +231,28 @@ const RESOURCES = [
       update: 'updateOrder',
       replace: 'replaceOrder',
       delete: 'deleteOrder',
+    },
+    createLinks: {
+      GetById: {
+        operationId: 'getOrder',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the get operation\'s path',
+      },
+      ReplaceById: {
+        operationId: 'replaceOrder',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the replace operation\'s path',
+      },
+      UpdateById: {
+        operationId: 'updateOrder',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the update operation\'s path',
+      },
+      DeleteById: {
+        operationId: 'deleteOrder',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the delete operation\'s path',
+      },
     },
     writeAuth: false,
   },
@@ -151,6 +273,28 @@ const RESOURCES = [
       replace: 'replaceOrderItem',
       delete: 'deleteOrderItem',
     },
+    createLinks: {
+      GetById: {
+        operationId: 'getOrderItem',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the get operation\'s path',
+      },
+      ReplaceById: {
+        operationId: 'replaceOrderItem',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the replace operation\'s path',
+      },
+      UpdateById: {
+        operationId: 'updateOrderItem',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the update operation\'s path',
+      },
+      DeleteById: {
+        operationId: 'deleteOrderItem',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the delete operation\'s path',
+      },
+    },
     writeAuth: false,
   },
   {
@@ -169,6 +313,28 @@ const RESOURCES = [
       update: 'updateReview',
       replace: 'replaceReview',
       delete: 'deleteReview',
+    },
+    createLinks: {
+      GetById: {
+        operationId: 'getReview',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the get operation\'s path',
+      },
+      ReplaceById: {
+        operationId: 'replaceReview',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the replace operation\'s path',
+      },
+      UpdateById: {
+        operationId: 'updateReview',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the update operation\'s path',
+      },
+      DeleteById: {
+        operationId: 'deleteReview',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the delete operation\'s path',
+      },
     },
     writeAuth: false,
   },
@@ -292,6 +458,7 @@ function collectionOperations(r) {
           description: `The new ${r.label}`,
           headers: { Location: { description: 'URL of the new item', schema: { type: 'string' } } },
           content: jsonContent(schemaRef(r.name)),
+          links: r.createLinks,
         },
         400: responseRef('BadRequest'),
         409: responseRef('Conflict'),

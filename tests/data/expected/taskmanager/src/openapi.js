@@ -34,6 +34,28 @@ const RESOURCES = [
       replace: 'replaceUser',
       delete: 'deleteUser',
     },
+    createLinks: {
+      GetById: {
+        operationId: 'getUser',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the get operation\'s path',
+      },
+      ReplaceById: {
+        operationId: 'replaceUser',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the replace operation\'s path',
+      },
+      UpdateById: {
+        operationId: 'updateUser',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the update operation\'s path',
+      },
+      DeleteById: {
+        operationId: 'deleteUser',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the delete operation\'s path',
+      },
+    },
     writeAuth: true,
   },
   {
@@ -52,6 +74,28 @@ const RESOURCES = [
       update: 'updateProject',
       replace: 'replaceProject',
       delete: 'deleteProject',
+    },
+    createLinks: {
+      GetById: {
+        operationId: 'getProject',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the get operation\'s path',
+      },
+      ReplaceById: {
+        operationId: 'replaceProject',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the replace operation\'s path',
+      },
+      UpdateById: {
+        operationId: 'updateProject',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the update operation\'s path',
+      },
+      DeleteById: {
+        operationId: 'deleteProject',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the delete operation\'s path',
+      },
     },
     writeAuth: true,
   },
@@ -72,6 +116,28 @@ const RESOURCES = [
       replace: 'replaceTask',
       delete: 'deleteTask',
     },
+    createLinks: {
+      GetById: {
+        operationId: 'getTask',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the get operation\'s path',
+      },
+      ReplaceById: {
+        operationId: 'replaceTask',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the replace operation\'s path',
+      },
+      UpdateById: {
+        operationId: 'updateTask',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the update operation\'s path',
+      },
+      DeleteById: {
+        operationId: 'deleteTask',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the delete operation\'s path',
+      },
+    },
     writeAuth: true,
   },
   {
@@ -90,6 +156,28 @@ const RESOURCES = [
       update: 'updateComment',
       replace: 'replaceComment',
       delete: 'deleteComment',
+    },
+    createLinks: {
+      GetById: {
+        operationId: 'getComment',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the get operation\'s path',
+      },
+      ReplaceById: {
+        operationId: 'replaceComment',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the replace operation\'s path',
+      },
+      UpdateById: {
+        operationId: 'updateComment',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the update operation\'s path',
+      },
+      DeleteById: {
+        operationId: 'deleteComment',
+        parameters: { id: '$response.body#/id' },
+        description: 'The new row\'s key as the delete operation\'s path',
+      },
     },
     writeAuth: true,
   },
@@ -231,6 +319,7 @@ function collectionOperations(r) {
           description: `The new ${r.label}`,
           headers: { Location: { description: 'URL of the new item', schema: { type: 'string' } } },
           content: jsonContent(schemaRef(r.name)),
+          links: r.createLinks,
         },
         400: responseRef('BadRequest'),
         409: responseRef('Conflict'),
