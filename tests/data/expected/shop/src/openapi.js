@@ -37,7 +37,8 @@ const RESOURCES = [
       replace: 'replaceCustomer',
       delete: 'deleteCustomer',
     },
-    writeAuth: false,
+    auth: { list: false, read: false, create: false, update: false, delete: false },
+    served: { list: true, read: true, create: true, update: true, delete: true },
   },
   {
     tag: 'addresses',
@@ -56,7 +57,8 @@ const RESOURCES = [
       replace: 'replaceAddress',
       delete: 'deleteAddress',
     },
-    writeAuth: false,
+    auth: { list: false, read: false, create: false, update: false, delete: false },
+    served: { list: true, read: true, create: true, update: true, delete: true },
   },
   {
     tag: 'categories',
@@ -75,7 +77,8 @@ const RESOURCES = [
       replace: 'replaceCategory',
       delete: 'deleteCategory',
     },
-    writeAuth: false,
+    auth: { list: false, read: false, create: false, update: false, delete: false },
+    served: { list: true, read: true, create: true, update: true, delete: true },
   },
   {
     tag: 'products',
@@ -94,7 +97,8 @@ const RESOURCES = [
       replace: 'replaceProduct',
       delete: 'deleteProduct',
     },
-    writeAuth: false,
+    auth: { list: false, read: false, create: false, update: false, delete: false },
+    served: { list: true, read: true, create: true, update: true, delete: true },
   },
   {
     tag: 'product_categories',
@@ -113,7 +117,8 @@ const RESOURCES = [
       replace: 'replaceProductCategory',
       delete: 'deleteProductCategory',
     },
-    writeAuth: false,
+    auth: { list: false, read: false, create: false, update: false, delete: false },
+    served: { list: true, read: true, create: true, update: true, delete: true },
   },
   {
     tag: 'orders',
@@ -132,7 +137,8 @@ const RESOURCES = [
       replace: 'replaceOrder',
       delete: 'deleteOrder',
     },
-    writeAuth: false,
+    auth: { list: false, read: false, create: false, update: false, delete: false },
+    served: { list: true, read: true, create: true, update: true, delete: true },
   },
   {
     tag: 'order_items',
@@ -151,7 +157,8 @@ const RESOURCES = [
       replace: 'replaceOrderItem',
       delete: 'deleteOrderItem',
     },
-    writeAuth: false,
+    auth: { list: false, read: false, create: false, update: false, delete: false },
+    served: { list: true, read: true, create: true, update: true, delete: true },
   },
   {
     tag: 'reviews',
@@ -170,7 +177,8 @@ const RESOURCES = [
       replace: 'replaceReview',
       delete: 'deleteReview',
     },
-    writeAuth: false,
+    auth: { list: false, read: false, create: false, update: false, delete: false },
+    served: { list: true, read: true, create: true, update: true, delete: true },
   },
 ];
 
@@ -270,22 +278,26 @@ function collectionOperations(r) {
     required: ['data', 'meta'],
     properties: { data: { type: 'array', items: schemaRef(r.name) }, meta: schemaRef('PageMeta') },
   };
-  return {
-    get: operation({
+  const operations = {};
+  if (r.served.list) {
+    operations.get = operation({
       tag: r.tag,
       operationId: r.operationIds.list,
+      auth: r.auth.list,
       summary: `List ${r.labelPlural}`,
       params: parameters(r.schemas.listQuery, 'query'),
       responses: {
         200: { description: `A page of ${r.labelPlural}`, content: jsonContent(page) },
         400: responseRef('BadRequest'),
       },
-    }),
-    post: operation({
+    });
+  }
+  if (r.served.create) {
+    operations.post = operation({
       tag: r.tag,
       operationId: r.operationIds.create,
       summary: `Create ${r.aLabel}`,
-      auth: r.writeAuth,
+      auth: r.auth.create,
       body: schemaRef(`${r.name}Create`),
       responses: {
         201: {
@@ -296,24 +308,27 @@ function collectionOperations(r) {
         400: responseRef('BadRequest'),
         409: responseRef('Conflict'),
       },
-    }),
-  };
+    });
+  }
+  return operations;
 }
 
 function itemOperations(r) {
   const key = parameters(r.schemas.params, 'path');
-  const write = r.writeAuth;
+  const write = r.auth.update;
   const found = { description: `The ${r.label}`, content: jsonContent(schemaRef(r.name)) };
-  const operations = {
-    get: operation({
+  const operations = {};
+  if (r.served.read) {
+    operations.get = operation({
       tag: r.tag,
       operationId: r.operationIds.get,
       summary: `Get ${r.aLabel}`,
+      auth: r.auth.read,
       params: key,
       responses: { 200: found, 400: responseRef('BadRequest'), 404: responseRef('NotFound') },
-    }),
-  };
-  if (r.schemas.update !== undefined) {
+    });
+  }
+  if (r.schemas.update !== undefined && r.served.update) {
     const changed = { 200: found, 400: responseRef('BadRequest'), 404: responseRef('NotFound'), 409: responseRef('Conflict') };
     operations.put = operation({
       tag: r.tag,
@@ -334,19 +349,21 @@ function itemOperations(r) {
       responses: changed,
     });
   }
-  operations.delete = operation({
-    tag: r.tag,
-    operationId: r.operationIds.delete,
-    summary: `Delete ${r.aLabel}`,
-    auth: write,
-    params: key,
-    responses: {
-      204: { description: 'Deleted' },
-      400: responseRef('BadRequest'),
-      404: responseRef('NotFound'),
-      409: responseRef('Conflict'),
-    },
-  });
+  if (r.served.delete) {
+    operations.delete = operation({
+      tag: r.tag,
+      operationId: r.operationIds.delete,
+      summary: `Delete ${r.aLabel}`,
+      auth: r.auth.delete,
+      params: key,
+      responses: {
+        204: { description: 'Deleted' },
+        400: responseRef('BadRequest'),
+        404: responseRef('NotFound'),
+        409: responseRef('Conflict'),
+      },
+    });
+  }
   return operations;
 }
 
