@@ -268,7 +268,8 @@ OPERATIONS = ("list", "read", "create", "update", "delete")
 # Locals of the service and handler files a row variable must not shadow.
 _LOCALS = frozenset({"key", "changes", "data", "deleted", "rows", "total", "filters", "sort",
                      "order", "limit", "offset", "pageLimit", "request", "req", "res",
-                     "params", "query", "body"})
+                     "params", "query", "body", "caller", "owner", "readOwner", "current",
+                     "writable", "notFound"})
 
 
 def row_var(t: TableContext) -> str:
