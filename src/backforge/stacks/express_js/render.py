@@ -173,7 +173,20 @@ def render_config(plan: Plan, ctx: ProjectContext) -> Files:
         files.append(("package-lock.json", lock))
     return files + _render_folder("config", lambda p: p, **_common(ctx, plan),
                                   endpoints=readme_endpoints(ctx), node_major=NODE_MAJOR,
-                                  db_name=ctx.db_name)
+                                  db_name=ctx.db_name, auth_example=auth_example(ctx))
+
+
+def auth_example(ctx: ProjectContext) -> dict[str, Any] | None:
+    """The README's register and login bodies (JSON text), from the users table's samples."""
+    acc = access.auth_context(ctx)
+    if acc is None:
+        return None
+    password = "a long passphrase"
+    register = access.register_body(ctx, 0, password) or {}
+    login = {acc["login"].prop: register.get(acc["login"].prop), "password": password}
+    return {"register": json.dumps(register, ensure_ascii=False),
+            "login": json.dumps(login, ensure_ascii=False), "login_prop": acc["login"].prop,
+            "default_role": acc["default_role"], "admin": acc["admin"]}
 
 
 def render_migrations(ctx: ProjectContext) -> Files:
