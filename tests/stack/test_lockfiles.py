@@ -20,7 +20,11 @@ SCRIPTED = {"node_modules/@scarf/scarf", "node_modules/@parcel/watcher"}
 def _project(auth: bool, tests: bool) -> Project:
     return Project.model_validate({
         "name": "Lock Probe", "options": {"auth": auth, "tests": tests},
-        "tables": [{"name": "notes", "fields": [{"name": "title", "type": "string"}]}]})
+        "tables": [{"name": "notes", "fields": [{"name": "title", "type": "string"}]},
+                   # with auth on, accounts are rows of a users table with a login field
+                   *([{"name": "users", "fields": [{"name": "email", "type": "string",
+                                                   "required": True, "unique": True}]}]
+                     if auth else [])]})
 
 
 def test_every_combination_has_a_lockfile_matching_deps_py() -> None:

@@ -42,10 +42,10 @@ def test_migrations_unit_owns_the_schema_files_and_needs_nothing() -> None:
     database = plan.units["database"]
     assert not any(p in database.required for p in MIGRATION_FILES)
     assert "migrations" not in _ancestors(plan, "database")
-    assert "migrations" not in _ancestors(plan, "auth")
-    # Everything holding SQL against the spec's tables waits for it (directly: models).
+    # Everything holding SQL against the spec's tables waits for it (directly: models);
+    # auth does too: accounts are rows of the users table.
     for uid, u in plan.units.items():
-        if u.module in ("models", "services", "handlers", "routes", "app", "tests"):
+        if u.module in ("models", "auth", "services", "handlers", "routes", "app", "tests"):
             assert "migrations" in _ancestors(plan, uid), uid
     assert migration_unit(plan) == "migrations"  # evolution migrations join it
 
@@ -87,7 +87,6 @@ def test_units_that_do_not_wait_for_the_migrations_validate_without_them() -> No
     plan = plan_of("taskmanager")
     assert _validate(plan, "migrations", ()) == []
     assert _validate(plan, "database", ("utils",)) == []
-    assert _validate(plan, "auth", ("utils", "database", "middleware")) == []
 
 
 def _old_layout(root: Path) -> None:

@@ -44,7 +44,7 @@ def test_module_table_matches_the_design() -> None:
         "database": (("utils",), True, False, none, None),
         "models": (("database", "migrations", "utils"), True, True, none, None),
         "middleware": (("utils",), False, False, none, None),
-        "auth": (("database", "utils", "middleware"), False, False, none, "auth"),
+        "auth": (("models", "database", "utils", "middleware"), False, False, none, "auth"),
         "services": (("models", "utils"), True, True, none, None),
         "handlers": (("services", "utils", "middleware"), True, True, none, None),
         "routes": (("handlers", "middleware", "auth"), True, True, Shared.AFTER, None),

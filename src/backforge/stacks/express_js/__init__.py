@@ -67,17 +67,23 @@ class ExpressJsStack:
 
     def unit_scope(self, unit: Unit, plan: Plan) -> Mapping[str, Any] | None:
         """Modules whose output follows from the project settings, not from the tables:
-        only the names the stack derives from the set of tables (accounts and migrations
-        tables dodge a spec table of that name) and whether custom endpoints exist leak
-        in. tests/regen/test_slices.py renders every spec mutation to hold this true."""
+        only the names the stack derives from the set of tables (the migrations table
+        dodges a spec table of that name), whether custom endpoints exist and, for auth,
+        the users table leak in. tests/regen/test_slices.py renders every spec mutation to
+        hold this true."""
         if unit.module not in layout.SETTINGS_MODULES:
             return None
         ctx = _render().project_context(plan)
-        return {"settings": plan.project.model_dump(mode="json",
-                                                    exclude={"tables", "endpoints"}),
-                "auth_table": ctx.auth_table, "migrations_table": ctx.migrations_table,
-                "endpoints": bool(ctx.endpoints),
-                "tableless_endpoints": layout.has_tableless_endpoints(plan.project)}
+        scope = {"settings": plan.project.model_dump(mode="json",
+                                                     exclude={"tables", "endpoints"}),
+                 "auth_table": ctx.auth_table, "migrations_table": ctx.migrations_table,
+                 "endpoints": bool(ctx.endpoints),
+                 "tableless_endpoints": layout.has_tableless_endpoints(plan.project)}
+        if unit.module == "auth":
+            # Accounts are rows of the users table: its columns and the account model
+            # (login, role, hash) are auth's input, the other tables are not.
+            scope["accounts"] = _render().auth_scope(ctx)
+        return scope
 
     def endpoint_status(self, plan: Plan, files: Mapping[str, str]) -> dict[str, list[str]]:
         from backforge.stacks.express_js.hybrid import endpoint_status

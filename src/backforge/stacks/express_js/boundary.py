@@ -28,6 +28,7 @@ SCRIPTS: dict[str, str] = {
     "migrate:down": "node src/db/migrate.js down",
     "migrate:status": "node src/db/migrate.js status",
     "seed": "node src/db/seed.js",
+    "create-admin": "node src/auth/create-admin.js",
     "lint": "eslint .",
     "test": "jest --runInBand",
 }

@@ -19,6 +19,8 @@ from backforge.render.quoting import SpecText, spec_text
 from backforge.spec.model import Field, FieldType, Project, Table
 from backforge.spec.names import Names, TableNames
 from backforge.spec.naming import camel, js_identifier, kebab, singular, sql_identifier, words
+from backforge.spec.policy import resolve as resolve_policy
+from backforge.spec.policy_model import Policy
 from backforge.sql.columns import Column, build_column, build_columns
 from backforge.stacks.express_js.endpoints import CustomEndpoint, custom_endpoints, normalize_prefix
 from backforge.stacks.express_js.layout import table_stem
@@ -175,9 +177,14 @@ class ProjectContext:
     app: str  # npm package name
     db_name: str
     auth: bool
-    auth_table: str  # SQL name of the accounts table
+    auth_table: str  # SQL name of the users table (accounts are its rows)
     migrations_table: str
     env_vars: tuple[EnvVar, ...]
+
+    @cached_property
+    def policy(self) -> Policy:
+        """The effective access policy every route enforces (disabled with auth off)."""
+        return resolve_policy(self.project)
 
     @cached_property
     def title(self) -> SpecText:
@@ -266,6 +273,12 @@ def _free_name(wanted: str, taken: set[str]) -> str:
     return name
 
 
+def _auth_table(project: Project, tables: tuple[TableContext, ...]) -> str:
+    """The SQL name of the users table (accounts are its rows); "" with auth off."""
+    accounts = resolve_policy(project).accounts if project.options.auth else None
+    return next((t.sql for t in tables if accounts and t.name == accounts.table), "")
+
+
 def env_vars(project: Project, db_name: str) -> tuple[EnvVar, ...]:
     out = [
         EnvVar("NODE_ENV", "development", False, "development or test relax the production "
@@ -320,6 +333,6 @@ def build_project(project: Project, names: Names) -> ProjectContext:
         project=project, names=names, tables=tables, endpoints=endpoints,
         prefix=normalize_prefix(project.options.api_prefix),
         app=kebab(project.name) or "app", db_name=db_name, auth=project.options.auth,
-        auth_table=_free_name("auth_accounts", taken),
+        auth_table=_auth_table(project, tables),
         migrations_table=_free_name("schema_migrations", taken | {"auth_accounts"}),
         env_vars=env_vars(project, db_name))

@@ -17,6 +17,7 @@ from backforge.rest import schemas
 from backforge.spec.model import FieldType
 from backforge.sql.ddl import fk_order
 from backforge.sql.samples import different_value
+from backforge.stacks.express_js import access
 from backforge.stacks.express_js.context import ProjectContext, TableContext
 from backforge.stacks.express_js.render import project_context
 from backforge.stacks.express_js.testgen import (
@@ -33,7 +34,8 @@ from backforge.verify.checks import Probe
 
 _EXACT = {FieldType.STRING, FieldType.TEXT, FieldType.INTEGER, FieldType.ENUM, FieldType.BOOLEAN,
           FieldType.UUID}
-CREDENTIALS = {"email": "verify@example.com", "password": "verify passphrase 123"}
+PASSWORD = "verify passphrase 123"
+ACCOUNT_VARIANT = 5  # sample values of the registered account: clear of the CRUD rows' own
 
 
 def _resolve(body: dict[str, Any], rows: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -76,19 +78,30 @@ def check_basics(probe: Probe, plan: Plan) -> Probe:
     if not ctx.auth:
         return probe
     auth = f"{ctx.prefix}/auth"
-    probe.request("POST", f"{auth}/register", 201, "register", body=CREDENTIALS)
+    register = access.register_body(ctx, ACCOUNT_VARIANT, PASSWORD) or {}
+    login_prop = access.auth_context(ctx)["login"].prop
+    credentials = {login_prop: register.get(login_prop), "password": PASSWORD}
+    created = probe.request("POST", f"{auth}/register", 201, "register", body=register)
+    probe.expect(isinstance(created.body, dict) and not _leaks_hash(created.body),
+                 "register returns the row without the password hash", f"got {created.body}")
     probe.request("POST", f"{auth}/register", 409, "register twice is a conflict",
-                  body=CREDENTIALS)
+                  body=register)
     probe.request("POST", f"{auth}/login", 401, "login with a wrong password",
-                  body={**CREDENTIALS, "password": "wrong password 456"})
-    login = probe.request("POST", f"{auth}/login", 200, "login", body=CREDENTIALS)
+                  body={**credentials, "password": "wrong password 456"})
+    login = probe.request("POST", f"{auth}/login", 200, "login", body=credentials)
     probe.request("GET", f"{auth}/me", 401, "me without a token")
     token = login.body.get("token") if isinstance(login.body, dict) else None
     authed = probe.with_token(token)
     me = authed.request("GET", f"{auth}/me", 200, "me with a token")
-    probe.expect(isinstance(me.body, dict) and me.body.get("email") == CREDENTIALS["email"],
-                 "me returns the account", f"got {me.body}")
+    probe.expect(isinstance(me.body, dict) and me.body.get(login_prop) == register[login_prop]
+                 and not _leaks_hash(me.body), "me returns the account (no password hash)",
+                 f"got {me.body}")
     return authed
+
+
+def _leaks_hash(row: dict[str, Any]) -> bool:
+    """A bcrypt hash in any property of a row the API returned."""
+    return any(isinstance(v, str) and v.startswith("$2") and len(v) == 60 for v in row.values())
 
 
 def check_table(probe: Probe, plan: Plan, t: TableContext,
@@ -250,8 +263,31 @@ def check_deletes(probe: Probe, plan: Plan, created: list[tuple[TableContext, di
         probe.request("GET", item, 404, "deleted row is gone", table=t.name)
 
 
+def check_deleted_account(probe: Probe, plan: Plan) -> None:
+    """An account that deletes its own row: its still validly signed token is refused."""
+    ctx = project_context(plan)
+    acc = access.auth_context(ctx)
+    if acc is None:
+        return
+    auth, login_prop = f"{ctx.prefix}/auth", acc["login"].prop
+    body = access.register_body(ctx, ACCOUNT_VARIANT + 1, PASSWORD) or {}
+    created = probe.request("POST", f"{auth}/register", 201, "register a second account",
+                            body=body)
+    login = probe.client.call("POST", f"{auth}/login",
+                              {login_prop: body.get(login_prop), "password": PASSWORD})
+    token = login.body.get("token") if isinstance(login.body, dict) else None
+    if not isinstance(created.body, dict) or token is None:
+        probe.expect(False, "the second account signs in", f"login answered {login.status}")
+        return
+    own = probe.with_token(token)
+    own.request("DELETE", _item(ctx.prefix, acc["users"], created.body), 204,
+                "an account deletes its own row", table=acc["users"].name)
+    own.request("GET", f"{auth}/me", 401, "the token of a deleted account is refused")
+
+
 def run_contract(probe: Probe, plan: Plan) -> None:
     authed = check_basics(probe, plan)
+    check_deleted_account(probe, plan)
     rows: dict[str, dict[str, Any]] = {}
     created: list[tuple[TableContext, dict]] = []
     for t in fk_order(project_context(plan)).tables:

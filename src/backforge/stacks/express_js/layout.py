@@ -15,13 +15,17 @@ from backforge.spec.names import Names
 from backforge.stacks.express_js.endpoints import custom_endpoints
 
 TEMPLATES = Path(__file__).parent / "templates"
+# src/policies/<table>.js and routes that apply them (access.ENFORCED): off until the
+# contract and the jest suite carry the authorisation matrix (issue 13 part 3).
+POLICY_MODULES = False
 
 # Why `migrations` stands alone and who waits for it. The initial migration and the
 # seed follow from the spec alone (no JS module), so that unit starts at once instead
 # of riding on the critical chain inside `database` (utils -> database -> models...).
 # `database` itself does not need it (its runner reads migrations/ at run time), nor
-# does `auth` (0002_auth creates and queries only its own accounts table). `models`
-# does: the validator's query-column-unknown rule holds quoted names in a model's SQL
+# does `auth` directly (it waits for models: 0002_auth alters the users table, whose
+# rows are the accounts, and register validates with its schema). `models` does: the
+# validator's query-column-unknown rule holds quoted names in a model's SQL
 # against the schema the migrations create, and it judges as soon as any CREATE TABLE
 # is known, e.g. the migrate runner's bookkeeping table in src/db/migrate.js; without
 # the edge a model validated before 0001 exists would fail on every column. Later
@@ -37,7 +41,7 @@ MODULES: tuple[ModuleDef, ...] = (
     ModuleDef("database", ("utils",), critical=True),
     ModuleDef("models", ("database", "migrations", "utils"), critical=True, per_table=True),
     ModuleDef("middleware", ("utils",)),
-    ModuleDef("auth", ("database", "utils", "middleware"), option="auth"),
+    ModuleDef("auth", ("models", "database", "utils", "middleware"), option="auth"),
     ModuleDef("services", ("models", "utils"), critical=True, per_table=True),
     ModuleDef("handlers", ("services", "utils", "middleware"), critical=True, per_table=True),
     ModuleDef("routes", ("handlers", "middleware", "auth"), critical=True, per_table=True,
@@ -66,7 +70,8 @@ DATABASE_FILES = ("src/db/pool.js", "src/db/sql.js", "src/db/migrate.js", "src/d
 MIDDLEWARE_FILES = tuple(f"src/middleware/{n}.js" for n in
                          ("error-handler", "validate", "request-logger", "not-found", "index"))
 AUTH_FILES = (*(f"src/auth/{n}.js" for n in
-                ("password", "tokens", "middleware", "schemas", "service", "handlers", "routes")),
+                ("password", "tokens", "middleware", "schemas", "service", "handlers", "routes",
+                 "create-admin")),
               "migrations/0002_auth.up.sql", "migrations/0002_auth.down.sql")
 APP_FILES = ("src/app.js", "src/index.js")
 CUSTOM_FILES = ("src/schemas/custom.js", "src/services/custom.js", "src/handlers/custom.js",
@@ -96,9 +101,10 @@ def has_tableless_endpoints(project: Project) -> bool:
     return any(e.table is None for e in custom_endpoints(project))
 
 
-def _table_files(module: str, stem: str) -> UnitFiles:
+def _table_files(module: str, stem: str, auth: bool) -> UnitFiles:
     if module == "models":
-        files = (f"src/schemas/{stem}.js", f"src/models/{stem}.js")
+        files = (f"src/schemas/{stem}.js", f"src/models/{stem}.js",
+                 *((f"src/policies/{stem}.js",) if auth else ()))
         return UnitFiles(files, files)
     if module == "tests":
         return UnitFiles((f"tests/{stem}.test.js",))
@@ -136,4 +142,5 @@ def unit_files(module: str, table: str | None, project: Project, names: Names) -
         return _SINGLE[module]
     if table is None:
         return _shared_files(module, project)
-    return _table_files(module, table_stem(names.table(table).file))
+    return _table_files(module, table_stem(names.table(table).file),
+                        project.options.auth and POLICY_MODULES)

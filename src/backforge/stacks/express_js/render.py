@@ -29,7 +29,7 @@ from backforge.rest import schemas
 from backforge.rest.schemas import DEFAULT_LIMIT, MAX_LIMIT
 from backforge.spec import naming
 from backforge.sql import ddl
-from backforge.stacks.express_js import model_sql
+from backforge.stacks.express_js import access, model_sql
 from backforge.stacks.express_js.boundary import SCRIPTS
 from backforge.stacks.express_js.context import (
     ProjectContext,
@@ -113,6 +113,8 @@ def render_unit(unit: Unit, plan: Plan,
         files = render_deploy(module, ctx)
     elif module == "migrations":
         files = render_migrations(ctx)
+    elif module == "auth":
+        files = _render_folder("auth", lambda p: p, **_common(ctx, plan), **auth_render(ctx))
     elif unit.table is not None:
         files = render_table(module, ctx, ctx.table(unit.table), implemented)
     elif plan.module(module).per_table:
@@ -148,7 +150,8 @@ def _common(ctx: ProjectContext, plan: Plan) -> dict[str, Any]:
 def package_json(ctx: ProjectContext, plan: Plan) -> str:
     deps, dev = project_dependencies(m.name for m in plan.modules)
     # The policy's script allow-list is the source: a model's package.json is held to it.
-    scripts = {k: v for k, v in SCRIPTS.items() if k != "test" or ctx.options.tests}
+    scripts = {k: v for k, v in SCRIPTS.items()
+               if (k != "test" or ctx.options.tests) and (k != "create-admin" or ctx.auth)}
     manifest: dict[str, Any] = {
         "name": ctx.app[:214], "version": "0.1.0",
         "description": ctx.api_description,  # json.dumps quotes it
@@ -170,7 +173,20 @@ def render_config(plan: Plan, ctx: ProjectContext) -> Files:
         files.append(("package-lock.json", lock))
     return files + _render_folder("config", lambda p: p, **_common(ctx, plan),
                                   endpoints=readme_endpoints(ctx), node_major=NODE_MAJOR,
-                                  db_name=ctx.db_name)
+                                  db_name=ctx.db_name, auth_example=auth_example(ctx))
+
+
+def auth_example(ctx: ProjectContext) -> dict[str, Any] | None:
+    """The README's register and login bodies (JSON text), from the users table's samples."""
+    acc = access.auth_context(ctx)
+    if acc is None:
+        return None
+    password = "a long passphrase"
+    register = access.register_body(ctx, 0, password) or {}
+    login = {acc["login"].prop: register.get(acc["login"].prop), "password": password}
+    return {"register": json.dumps(register, ensure_ascii=False),
+            "login": json.dumps(login, ensure_ascii=False), "login_prop": acc["login"].prop,
+            "default_role": acc["default_role"], "admin": acc["admin"]}
 
 
 def render_migrations(ctx: ProjectContext) -> Files:
@@ -198,6 +214,36 @@ def render_deploy(module: str, ctx: ProjectContext) -> Files:
             for rel in extra_templates(module)]
 
 
+def auth_render(ctx: ProjectContext) -> dict[str, Any]:
+    """The auth module's context: the users table as the accounts, and the insert
+    definition register uses (the row's writable columns plus the hash and the role)."""
+    acc = access.auth_context(ctx)
+    if acc is None:
+        raise KeyError("auth")  # the module exists only with auth on and a users table
+    users = acc["users"]
+    definition = model_sql.table_definition(users)
+    writable = {**definition["writable"], PASSWORD_PROP: acc["password_sql"],
+                ROLE_PROP: acc["role_sql"]}
+    return {"acc": acc, "accounts_def": {**definition, "writable": writable},
+            "field_names": model_sql.field_names(users), "password_prop": PASSWORD_PROP,
+            "role_prop": ROLE_PROP}
+
+
+def auth_scope(ctx: ProjectContext) -> Any:
+    """Everything of the spec auth's files follow from (STACK.unit_scope)."""
+    acc = access.accounts(ctx)
+    if acc is None:
+        return None
+    users = ctx.table(acc.table)
+    return {"model": acc.to_dict(), "table": users.table.model_dump(mode="json"),
+            "columns": [(c.sql, c.prop) for c in users.columns]}
+
+
+# Insert-only properties of the accounts: no client body can hold them (ajv refuses
+# unknown properties), so a register body cannot set the hash or the role.
+PASSWORD_PROP, ROLE_PROP = "$password", "$role"
+
+
 # --- table units -----------------------------------------------------------------------
 
 
@@ -223,13 +269,20 @@ def _table_context(ctx: ProjectContext, t: TableContext) -> dict[str, Any]:
         "field_names": model_sql.field_names(t),
         "select_by_key": model_sql.select_by_key(t),
         "delete_by_key": model_sql.delete_by_key(t),
+        "policy": access.table_access(ctx, t),
+        "served": {op: access.served(ctx, t, op) for op in OPERATIONS},
+        "token": {op: access.needs_token(ctx, t, op) for op in OPERATIONS},
     }
+
+
+OPERATIONS = ("list", "read", "create", "update", "delete")
 
 
 # Locals of the service and handler files a row variable must not shadow.
 _LOCALS = frozenset({"key", "changes", "data", "deleted", "rows", "total", "filters", "sort",
                      "order", "limit", "offset", "pageLimit", "request", "req", "res",
-                     "params", "query", "body"})
+                     "params", "query", "body", "caller", "owner", "readOwner", "current",
+                     "writable", "notFound"})
 
 
 def row_var(t: TableContext) -> str:
@@ -248,8 +301,13 @@ def render_table(module: str, ctx: ProjectContext, t: TableContext,
     context = table_context(ctx, t)
     if module == "tests":
         plan = suite_plan(ctx, t, context["schemas"]["endpoints"], implemented)
-        context.update(plan=plan, key_path=js_key_path, js_body=js_body)
-    return _render_folder(f"{module}/table", lambda p: p.replace("TABLE", t.stem), **context)
+        acc = access.accounts(ctx)
+        context.update(plan=plan, key_path=js_key_path, js_body=js_body,
+                       accounts_table=acc is not None and acc.table == t.name)
+    files = _render_folder(f"{module}/table", lambda p: p.replace("TABLE", t.stem), **context)
+    if module == "models" and context["policy"] is not None:
+        files += _render_folder("policies/table", lambda p: p.replace("TABLE", t.stem), **context)
+    return files
 
 
 def render_shared(module: str, plan: Plan, ctx: ProjectContext,
@@ -258,7 +316,12 @@ def render_shared(module: str, plan: Plan, ctx: ProjectContext,
     if module == "routes":
         tableless = schemas.endpoint_schemas(ctx, ctx.tableless)
         context = {**common, "openapi": openapi_context(ctx), "tableless_schemas": tableless,
-                   "router_order": router_order(ctx), "implemented": implemented}
+                   "router_order": router_order(ctx), "implemented": implemented,
+                   "access_ops": {t.name: {"served": {op: access.served(ctx, t, op)
+                                                      for op in OPERATIONS},
+                                           "token": {op: access.needs_token(ctx, t, op)
+                                                     for op in OPERATIONS}}
+                                  for t in ctx.tables}}
         files = _render_folder("routes/shared", lambda p: p, **context)
         if ctx.tableless:
             from backforge.stacks.express_js.testgen import endpoint_call
@@ -273,16 +336,20 @@ def render_shared(module: str, plan: Plan, ctx: ProjectContext,
         calls = [endpoint_call(e, tableless[e.name]["params"], implemented=e.label in implemented)
                  for e in ctx.tableless]
         paths = [p for t in ctx.tables for p in (t.collection_path, t.item_path_openapi)]
+        acc = access.auth_context(ctx)
         return _render_folder("tests/shared", lambda p: p, **common, calls=calls,
-                              clear_statements=clear_statements(ctx), openapi_paths=paths)
+                              clear_statements=clear_statements(ctx), openapi_paths=paths,
+                              register_sample=access.register_body(ctx, 5, "unused"),
+                              login_prop=acc["login"].prop if acc else "",
+                              login_email=bool(acc and acc["lower_login"]),
+                              accounts_path=acc["users"].collection_path if acc else "",
+                              accounts_key=acc["key"].prop if acc else "")
     raise KeyError(module)
 
 
 def clear_statements(ctx: ProjectContext) -> list[str]:
     """DELETE statements that empty every table, children first."""
     tables = [t.quoted for t in reversed(ddl.fk_order(ctx).tables)]
-    if ctx.auth:
-        tables.append(f'"{ctx.auth_table}"')
     return [f"DELETE FROM {table}" for table in tables]
 
 
@@ -297,7 +364,8 @@ def router_order(ctx: ProjectContext) -> list[TableContext]:
     return sorted(ctx.tables, key=lambda t: (not crosses(t), t.index))
 
 
-_RESERVED_COMPONENTS = frozenset({"Error", "PageMeta", "Credentials", "Account", "Token"})
+_RESERVED_COMPONENTS = frozenset({"Error", "PageMeta", "Credentials", "Login", "Token",
+                                  "Forbidden"})
 
 
 def openapi_context(ctx: ProjectContext) -> dict[str, Any]:

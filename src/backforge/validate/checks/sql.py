@@ -201,7 +201,11 @@ def _fragment_issues(path: str, fragment: SqlFragment, schema: SchemaIndex,
     aliases = {m.group(1) for m in _QUOTED.finditer(text)
                if _ALIAS_BEFORE.search(text, max(0, m.start() - 8), m.start())}
     aliases.update(_TABLE_ALIAS.findall(text))
-    single = schema.tables.get(named_tables[0]) if len(set(named_tables)) == 1 else None
+    # A table quoted outside FROM/JOIN ("tasks"."project_id" in a subquery over
+    # "projects") is an outer query's: its columns are fair too, so hold to the schema.
+    quoted_tables = {m.group(1) for m in _QUOTED.finditer(text)} & set(schema.tables)
+    single = schema.tables.get(named_tables[0]) \
+        if len(set(named_tables)) == 1 and quoted_tables <= set(named_tables) else None
     allowed = single if single is not None and "JOIN" not in text.upper() else every_column
     issues: list[Issue] = []
     for match in _QUOTED.finditer(text):

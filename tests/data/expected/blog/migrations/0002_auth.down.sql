@@ -1,1 +1,2 @@
-DROP TABLE IF EXISTS "auth_accounts";
+ALTER TABLE "authors" DROP COLUMN IF EXISTS "role";
+ALTER TABLE "authors" DROP COLUMN IF EXISTS "password_hash";

@@ -41,7 +41,6 @@ const CLEAR_TABLES = [
   'DELETE FROM "tags"',
   'DELETE FROM "posts"',
   'DELETE FROM "authors"',
-  'DELETE FROM "auth_accounts"',
 ];
 
 function api() {
@@ -76,11 +75,29 @@ async function closeDatabase() {
 
 let accounts = 0;
 
+// A register body: sample values of the account's fields, its own login, a password.
+const ACCOUNT = {
+  name: 'Name 5',
+  email: 'user5@example.com',
+  bio: 'Sample bio 5.',
+  createdAt: '2024-06-06T10:30:00Z',
+  password: 'unused',
+};
+const LOGIN = 'email';
+
+// A register body no other account of this run has used.
+function newAccount() {
+  accounts += 1;
+  const login = `tester${accounts}@example.com`;
+  return { ...ACCOUNT, [LOGIN]: login, password: 'a long test passphrase' };
+}
+
 // Registers a fresh account and returns headers carrying its bearer token.
 async function authHeaders() {
-  accounts += 1;
-  const credentials = { email: `tester${accounts}@example.com`, password: 'a long test passphrase' };
-  await api().post(apiPath('/auth/register')).send(credentials).expect(201);
+  const account = newAccount();
+  const login = account[LOGIN];
+  await api().post(apiPath('/auth/register')).send(account).expect(201);
+  const credentials = { [LOGIN]: login, password: account.password };
   const res = await api().post(apiPath('/auth/login')).send(credentials).expect(200);
   return { Authorization: `Bearer ${res.body.token}` };
 }
@@ -102,4 +119,6 @@ module.exports = {
   closeDatabase,
   authHeaders,
   createRecord,
+  newAccount,
+  LOGIN,
 };

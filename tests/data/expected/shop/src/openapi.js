@@ -59,7 +59,8 @@ const RESOURCES = [
         description: 'The new row\'s key as the delete operation\'s path',
       },
     },
-    writeAuth: false,
+    auth: { list: false, read: false, create: false, update: false, delete: false },
+    served: { list: true, read: true, create: true, update: true, delete: true },
   },
   {
     tag: 'addresses',
@@ -100,7 +101,8 @@ const RESOURCES = [
         description: 'The new row\'s key as the delete operation\'s path',
       },
     },
-    writeAuth: false,
+    auth: { list: false, read: false, create: false, update: false, delete: false },
+    served: { list: true, read: true, create: true, update: true, delete: true },
   },
   {
     tag: 'categories',
@@ -141,7 +143,8 @@ const RESOURCES = [
         description: 'The new row\'s key as the delete operation\'s path',
       },
     },
-    writeAuth: false,
+    auth: { list: false, read: false, create: false, update: false, delete: false },
+    served: { list: true, read: true, create: true, update: true, delete: true },
   },
   {
     tag: 'products',
@@ -182,7 +185,8 @@ const RESOURCES = [
         description: 'The new row\'s key as the delete operation\'s path',
       },
     },
-    writeAuth: false,
+    auth: { list: false, read: false, create: false, update: false, delete: false },
+    served: { list: true, read: true, create: true, update: true, delete: true },
   },
   {
     tag: 'product_categories',
@@ -213,7 +217,8 @@ const RESOURCES = [
         description: 'The new row\'s key as the delete operation\'s path',
       },
     },
-    writeAuth: false,
+    auth: { list: false, read: false, create: false, update: false, delete: false },
+    served: { list: true, read: true, create: true, update: true, delete: true },
   },
   {
     tag: 'orders',
@@ -254,7 +259,8 @@ const RESOURCES = [
         description: 'The new row\'s key as the delete operation\'s path',
       },
     },
-    writeAuth: false,
+    auth: { list: false, read: false, create: false, update: false, delete: false },
+    served: { list: true, read: true, create: true, update: true, delete: true },
   },
   {
     tag: 'order_items',
@@ -295,7 +301,8 @@ const RESOURCES = [
         description: 'The new row\'s key as the delete operation\'s path',
       },
     },
-    writeAuth: false,
+    auth: { list: false, read: false, create: false, update: false, delete: false },
+    served: { list: true, read: true, create: true, update: true, delete: true },
   },
   {
     tag: 'reviews',
@@ -336,7 +343,8 @@ const RESOURCES = [
         description: 'The new row\'s key as the delete operation\'s path',
       },
     },
-    writeAuth: false,
+    auth: { list: false, read: false, create: false, update: false, delete: false },
+    served: { list: true, read: true, create: true, update: true, delete: true },
   },
 ];
 
@@ -436,22 +444,26 @@ function collectionOperations(r) {
     required: ['data', 'meta'],
     properties: { data: { type: 'array', items: schemaRef(r.name) }, meta: schemaRef('PageMeta') },
   };
-  return {
-    get: operation({
+  const operations = {};
+  if (r.served.list) {
+    operations.get = operation({
       tag: r.tag,
       operationId: r.operationIds.list,
+      auth: r.auth.list,
       summary: `List ${r.labelPlural}`,
       params: parameters(r.schemas.listQuery, 'query'),
       responses: {
         200: { description: `A page of ${r.labelPlural}`, content: jsonContent(page) },
         400: responseRef('BadRequest'),
       },
-    }),
-    post: operation({
+    });
+  }
+  if (r.served.create) {
+    operations.post = operation({
       tag: r.tag,
       operationId: r.operationIds.create,
       summary: `Create ${r.aLabel}`,
-      auth: r.writeAuth,
+      auth: r.auth.create,
       body: schemaRef(`${r.name}Create`),
       responses: {
         201: {
@@ -463,24 +475,27 @@ function collectionOperations(r) {
         400: responseRef('BadRequest'),
         409: responseRef('Conflict'),
       },
-    }),
-  };
+    });
+  }
+  return operations;
 }
 
 function itemOperations(r) {
   const key = parameters(r.schemas.params, 'path');
-  const write = r.writeAuth;
+  const write = r.auth.update;
   const found = { description: `The ${r.label}`, content: jsonContent(schemaRef(r.name)) };
-  const operations = {
-    get: operation({
+  const operations = {};
+  if (r.served.read) {
+    operations.get = operation({
       tag: r.tag,
       operationId: r.operationIds.get,
       summary: `Get ${r.aLabel}`,
+      auth: r.auth.read,
       params: key,
       responses: { 200: found, 400: responseRef('BadRequest'), 404: responseRef('NotFound') },
-    }),
-  };
-  if (r.schemas.update !== undefined) {
+    });
+  }
+  if (r.schemas.update !== undefined && r.served.update) {
     const changed = { 200: found, 400: responseRef('BadRequest'), 404: responseRef('NotFound'), 409: responseRef('Conflict') };
     operations.put = operation({
       tag: r.tag,
@@ -501,19 +516,21 @@ function itemOperations(r) {
       responses: changed,
     });
   }
-  operations.delete = operation({
-    tag: r.tag,
-    operationId: r.operationIds.delete,
-    summary: `Delete ${r.aLabel}`,
-    auth: write,
-    params: key,
-    responses: {
-      204: { description: 'Deleted' },
-      400: responseRef('BadRequest'),
-      404: responseRef('NotFound'),
-      409: responseRef('Conflict'),
-    },
-  });
+  if (r.served.delete) {
+    operations.delete = operation({
+      tag: r.tag,
+      operationId: r.operationIds.delete,
+      summary: `Delete ${r.aLabel}`,
+      auth: r.auth.delete,
+      params: key,
+      responses: {
+        204: { description: 'Deleted' },
+        400: responseRef('BadRequest'),
+        404: responseRef('NotFound'),
+        409: responseRef('Conflict'),
+      },
+    });
+  }
   return operations;
 }
 

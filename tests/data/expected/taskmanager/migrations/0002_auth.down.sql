@@ -1,1 +1,1 @@
-DROP TABLE IF EXISTS "auth_accounts";
+ALTER TABLE "users" DROP COLUMN IF EXISTS "password_hash";

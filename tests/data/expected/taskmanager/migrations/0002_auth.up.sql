@@ -1,10 +1,3 @@
--- Accounts that can sign in (POST /auth/register, /auth/login). Kept apart
--- from the spec's own tables so the domain model stays the user's design.
-CREATE TABLE "auth_accounts" (
-  "id" uuid NOT NULL DEFAULT gen_random_uuid(),
-  "email" varchar(255) NOT NULL,
-  "password_hash" text NOT NULL,
-  "created_at" timestamptz NOT NULL DEFAULT now(),
-  CONSTRAINT "auth_accounts_pkey" PRIMARY KEY ("id"),
-  CONSTRAINT "auth_accounts_email_key" UNIQUE ("email")
-);
+-- Accounts are rows of "users" (POST /auth/register, /auth/login): the
+-- password hash is never returned by the API.
+ALTER TABLE "users" ADD COLUMN "password_hash" text;

@@ -56,7 +56,8 @@ const RESOURCES = [
         description: 'The new row\'s key as the delete operation\'s path',
       },
     },
-    writeAuth: true,
+    auth: { list: false, read: false, create: true, update: true, delete: true },
+    served: { list: true, read: true, create: true, update: true, delete: true },
   },
   {
     tag: 'projects',
@@ -97,7 +98,8 @@ const RESOURCES = [
         description: 'The new row\'s key as the delete operation\'s path',
       },
     },
-    writeAuth: true,
+    auth: { list: false, read: false, create: true, update: true, delete: true },
+    served: { list: true, read: true, create: true, update: true, delete: true },
   },
   {
     tag: 'tasks',
@@ -138,7 +140,8 @@ const RESOURCES = [
         description: 'The new row\'s key as the delete operation\'s path',
       },
     },
-    writeAuth: true,
+    auth: { list: false, read: false, create: true, update: true, delete: true },
+    served: { list: true, read: true, create: true, update: true, delete: true },
   },
   {
     tag: 'comments',
@@ -179,7 +182,8 @@ const RESOURCES = [
         description: 'The new row\'s key as the delete operation\'s path',
       },
     },
-    writeAuth: true,
+    auth: { list: false, read: false, create: true, update: true, delete: true },
+    served: { list: true, read: true, create: true, update: true, delete: true },
   },
 ];
 
@@ -246,6 +250,7 @@ const ERROR_RESPONSES = {
   BadRequest: 'The request is not valid: see error.fields',
   UnsupportedMediaType: 'The request body must be JSON (Content-Type: application/json)',
   Unauthorized: 'A valid bearer token is required',
+  Forbidden: 'The access policy does not let this account do this',
   NotFound: 'No item has this key',
   Conflict: 'Conflicts with stored data: a duplicate unique value or a missing reference',
   NotImplemented: 'Declared in the spec but not implemented yet',
@@ -286,6 +291,7 @@ function operation({ tag, operationId, summary, auth = false, params = [], body,
   if (auth) {
     op.security = [{ bearerAuth: [] }];
     op.responses[401] = responseRef('Unauthorized');
+    op.responses[403] = responseRef('Forbidden');
   }
   op.responses[500] = responseRef('InternalError');
   return op;
@@ -297,22 +303,26 @@ function collectionOperations(r) {
     required: ['data', 'meta'],
     properties: { data: { type: 'array', items: schemaRef(r.name) }, meta: schemaRef('PageMeta') },
   };
-  return {
-    get: operation({
+  const operations = {};
+  if (r.served.list) {
+    operations.get = operation({
       tag: r.tag,
       operationId: r.operationIds.list,
+      auth: r.auth.list,
       summary: `List ${r.labelPlural}`,
       params: parameters(r.schemas.listQuery, 'query'),
       responses: {
         200: { description: `A page of ${r.labelPlural}`, content: jsonContent(page) },
         400: responseRef('BadRequest'),
       },
-    }),
-    post: operation({
+    });
+  }
+  if (r.served.create) {
+    operations.post = operation({
       tag: r.tag,
       operationId: r.operationIds.create,
       summary: `Create ${r.aLabel}`,
-      auth: r.writeAuth,
+      auth: r.auth.create,
       body: schemaRef(`${r.name}Create`),
       responses: {
         201: {
@@ -324,24 +334,27 @@ function collectionOperations(r) {
         400: responseRef('BadRequest'),
         409: responseRef('Conflict'),
       },
-    }),
-  };
+    });
+  }
+  return operations;
 }
 
 function itemOperations(r) {
   const key = parameters(r.schemas.params, 'path');
-  const write = r.writeAuth;
+  const write = r.auth.update;
   const found = { description: `The ${r.label}`, content: jsonContent(schemaRef(r.name)) };
-  const operations = {
-    get: operation({
+  const operations = {};
+  if (r.served.read) {
+    operations.get = operation({
       tag: r.tag,
       operationId: r.operationIds.get,
       summary: `Get ${r.aLabel}`,
+      auth: r.auth.read,
       params: key,
       responses: { 200: found, 400: responseRef('BadRequest'), 404: responseRef('NotFound') },
-    }),
-  };
-  if (r.schemas.update !== undefined) {
+    });
+  }
+  if (r.schemas.update !== undefined && r.served.update) {
     const changed = { 200: found, 400: responseRef('BadRequest'), 404: responseRef('NotFound'), 409: responseRef('Conflict') };
     operations.put = operation({
       tag: r.tag,
@@ -362,19 +375,21 @@ function itemOperations(r) {
       responses: changed,
     });
   }
-  operations.delete = operation({
-    tag: r.tag,
-    operationId: r.operationIds.delete,
-    summary: `Delete ${r.aLabel}`,
-    auth: write,
-    params: key,
-    responses: {
-      204: { description: 'Deleted' },
-      400: responseRef('BadRequest'),
-      404: responseRef('NotFound'),
-      409: responseRef('Conflict'),
-    },
-  });
+  if (r.served.delete) {
+    operations.delete = operation({
+      tag: r.tag,
+      operationId: r.operationIds.delete,
+      summary: `Delete ${r.aLabel}`,
+      auth: r.auth.delete,
+      params: key,
+      responses: {
+        204: { description: 'Deleted' },
+        400: responseRef('BadRequest'),
+        404: responseRef('NotFound'),
+        409: responseRef('Conflict'),
+      },
+    });
+  }
   return operations;
 }
 
@@ -403,7 +418,7 @@ function authPaths() {
         summary: 'Create an account',
         body: credentials,
         responses: {
-          201: { description: 'The new account', content: jsonContent(schemaRef('Account')) },
+          201: { description: 'The new account', content: jsonContent(schemaRef('User')) },
           400: responseRef('BadRequest'),
           409: responseRef('Conflict'),
         },
@@ -414,7 +429,7 @@ function authPaths() {
         tag: 'auth',
         operationId: 'login',
         summary: 'Exchange credentials for an access token',
-        body: credentials,
+        body: schemaRef('Login'),
         responses: {
           200: { description: 'A bearer token', content: jsonContent(schemaRef('Token')) },
           400: responseRef('BadRequest'),
@@ -428,7 +443,7 @@ function authPaths() {
         operationId: 'me',
         summary: 'The account of the bearer token',
         auth: true,
-        responses: { 200: { description: 'The account', content: jsonContent(schemaRef('Account')) } },
+        responses: { 200: { description: 'The account', content: jsonContent(schemaRef('User')) } },
       }),
     },
   };
@@ -446,7 +461,7 @@ function buildOpenApiDocument() {
   addPaths(paths, authPaths());
   Object.assign(schemas, {
     Credentials: authSchemas.register,
-    Account: authSchemas.account,
+    Login: authSchemas.login,
     Token: authSchemas.token,
   });
   for (const r of RESOURCES) {

@@ -1,6 +1,6 @@
 'use strict';
 
-const { api, apiPath, resetDatabase, closeDatabase } = require('./helpers');
+const { api, apiPath, resetDatabase, closeDatabase, newAccount, LOGIN } = require('./helpers');
 
 beforeAll(resetDatabase);
 afterAll(closeDatabase);
@@ -47,41 +47,55 @@ describe('the app', () => {
 });
 
 describe('authentication', () => {
-  const credentials = { email: 'ada@example.com', password: 'correct horse battery' };
+  const credentials = newAccount();
+  const login = { [LOGIN]: credentials[LOGIN], password: credentials.password };
 
   test('register, log in and read the account', async () => {
     const created = await api().post(apiPath('/auth/register')).send(credentials).expect(201);
-    expect(created.body).toMatchObject({ email: credentials.email });
-    expect(created.body).not.toHaveProperty('password_hash');
+    expect(created.body).toMatchObject({ [LOGIN]: credentials[LOGIN] });
+    expect(JSON.stringify(created.body)).not.toMatch(/\$2[aby]\$/);
 
-    const login = await api().post(apiPath('/auth/login')).send(credentials).expect(200);
-    expect(typeof login.body.token).toBe('string');
+    const res = await api().post(apiPath('/auth/login')).send(login).expect(200);
+    expect(typeof res.body.token).toBe('string');
 
     const me = await api()
       .get(apiPath('/auth/me'))
-      .set('Authorization', `Bearer ${login.body.token}`)
+      .set('Authorization', `Bearer ${res.body.token}`)
       .expect(200);
     expect(me.body).toEqual(created.body);
   });
 
-  test('a taken email answers 409', async () => {
+  test('a taken login answers 409', async () => {
     const res = await api().post(apiPath('/auth/register')).send(credentials).expect(409);
-    expect(res.body.error.fields).toEqual([{ field: 'email', message: expect.any(String) }]);
+    expect(res.body.error.fields).toEqual([{ field: LOGIN, message: expect.any(String) }]);
   });
 
   test('a wrong password answers 401', async () => {
     await api()
       .post(apiPath('/auth/login'))
-      .send({ ...credentials, password: 'not the password' })
+      .send({ ...login, password: 'not the password' })
       .expect(401);
   });
 
   test('a short password answers 400', async () => {
     const res = await api()
       .post(apiPath('/auth/register'))
-      .send({ email: 'short@example.com', password: 'short' })
+      .send({ ...newAccount(), password: 'short' })
       .expect(400);
     expect(res.body.error.fields.map((f) => f.field)).toContain('password');
+  });
+
+  test('the token of a deleted account answers 401', async () => {
+    const account = newAccount();
+    const created = await api().post(apiPath('/auth/register')).send(account).expect(201);
+    const res = await api()
+      .post(apiPath('/auth/login'))
+      .send({ [LOGIN]: account[LOGIN], password: account.password })
+      .expect(200);
+    const bearer = { Authorization: `Bearer ${res.body.token}` };
+    const own = apiPath(`/users/${encodeURIComponent(String(created.body['id']))}`);
+    await api().delete(own).set(bearer).expect(204);
+    await api().get(apiPath('/auth/me')).set(bearer).expect(401);
   });
 
   test('GET /auth/me without a valid token answers 401', async () => {

@@ -1,48 +1,89 @@
 'use strict';
 
 const { query } = require('../db');
+const { buildInsert } = require('../db/sql');
 const { config } = require('../utils/config');
 const { UnauthorizedError } = require('../utils/errors');
 const { hashPassword, verifyPassword } = require('./password');
 const { signAccessToken } = require('./tokens');
 
-const ACCOUNT_COLUMNS = '"id" AS "id", "email" AS "email", "created_at" AS "createdAt"';
-const INSERT_ACCOUNT = 'INSERT INTO "auth_accounts" ("email", "password_hash") VALUES ($1, $2) RETURNING '
-  + ACCOUNT_COLUMNS;
-const SELECT_BY_EMAIL = 'SELECT "id", "email", "password_hash" FROM "auth_accounts" WHERE "email" = $1';
-const SELECT_BY_ID = 'SELECT ' + ACCOUNT_COLUMNS + ' FROM "auth_accounts" WHERE "id" = $1';
-const FIELD_NAMES = Object.freeze({ email: 'email', auth_accounts_email_key: 'email' });
+// Accounts are rows of "authors". The row as the API shows it never holds the
+// password hash; register may write the hash and the role, which clients never send.
+const ACCOUNTS = Object.freeze({
+  name: '"authors"',
+  select: '"id" AS "id", "name" AS "name", "email" AS "email", "bio" AS "bio", "created_at" AS "createdAt"',
+  keyProps: ['id'],
+  keyCondition: '"id" = $1',
+  filterable: { id: '"id"', name: '"name"', email: '"email"', bio: '"bio"', createdAt: '"created_at"' },
+  writable: {
+    name: '"name"',
+    email: '"email"',
+    bio: '"bio"',
+    createdAt: '"created_at"',
+    $password: '"password_hash"',
+    $role: '"role"',
+  },
+  updatable: { name: '"name"', email: '"email"', bio: '"bio"', createdAt: '"created_at"' },
+  json: [],
+  defaultOrder: ['"id"'],
+  keyOrder: ['"id"'],
+  updatedAt: null,
+});
+const SELECT_ROW = 'SELECT "id" AS "id", "name" AS "name", "email" AS "email", "bio" AS "bio", "created_at" AS "createdAt" FROM "authors" WHERE "id" = $1';
+const SELECT_ROLE = 'SELECT "id" AS "id", "role" AS "role" FROM "authors" WHERE "id"::text = $1';
+const SELECT_LOGIN = 'SELECT "id" AS "id", "password_hash" AS "hash" FROM "authors" WHERE "email" = $1';
+const FIELD_NAMES = Object.freeze({
+  id: 'id',
+  name: 'name',
+  email: 'email',
+  authors_email_key: 'email',
+  bio: 'bio',
+  created_at: 'createdAt',
+});
+const LOGIN = 'email';
+const PASSWORD = '$password';
+const ROLE = '$role';
 
 // Emails compare case-insensitively: store them lower-cased.
-function normalizeEmail(email) {
-  return email.trim().toLowerCase();
+function normalizeLogin(login) {
+  return login.trim().toLowerCase();
 }
 
-// A new account; a taken email answers 409 through the error handler.
-async function registerAccount({ email, password }) {
-  const passwordHash = await hashPassword(password);
-  const result = await query(INSERT_ACCOUNT, [normalizeEmail(email), passwordHash], FIELD_NAMES);
+// A new account with the default role; a taken login answers 409 through the error handler.
+async function registerAccount({ password, ...fields }) {
+  const data = { ...fields, [LOGIN]: normalizeLogin(fields[LOGIN]) };
+  data[PASSWORD] = await hashPassword(password);
+  data[ROLE] = 'user';
+  const statement = buildInsert(ACCOUNTS, data);
+  const result = await query(statement.text, statement.values, FIELD_NAMES);
   return result.rows[0];
 }
 
-// An access token for valid credentials. The same error for an unknown email
+// An access token for valid credentials. The same error for an unknown login
 // and a wrong password, so the answer does not reveal which accounts exist.
-async function login({ email, password }) {
-  const result = await query(SELECT_BY_EMAIL, [normalizeEmail(email)]);
+async function login({ password, ...fields }) {
+  const result = await query(SELECT_LOGIN, [normalizeLogin(fields[LOGIN])]);
   const account = result.rows[0];
-  const valid = account !== undefined && (await verifyPassword(password, account.password_hash));
+  const valid = account !== undefined && account.hash !== null
+    && (await verifyPassword(password, account.hash));
   if (!valid) {
-    throw new UnauthorizedError('Wrong email or password');
+    throw new UnauthorizedError('Wrong login or password');
   }
   return { token: signAccessToken(account), tokenType: 'Bearer', expiresIn: config.auth.jwtExpiresIn };
 }
 
+// { id, role } of the account with this key, or null when it no longer exists.
+async function findAccount(id) {
+  const result = await query(SELECT_ROLE, [String(id)]);
+  return result.rows[0] ?? null;
+}
+
 async function getAccount(id) {
-  const result = await query(SELECT_BY_ID, [id]);
+  const result = await query(SELECT_ROW, [id]);
   if (result.rows.length === 0) {
     throw new UnauthorizedError('The account of this token no longer exists');
   }
   return result.rows[0];
 }
 
-module.exports = { registerAccount, login, getAccount };
+module.exports = { registerAccount, login, findAccount, getAccount };

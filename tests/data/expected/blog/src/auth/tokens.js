@@ -6,9 +6,10 @@ const { UnauthorizedError } = require('../utils/errors');
 
 const ALGORITHM = 'HS256';
 
-// A signed access token for an account: { sub: id, email }.
+// A signed access token for an account: { sub: its key }. The role is not in the token:
+// the auth middleware reads it from the account's row on every request.
 function signAccessToken(account) {
-  return jwt.sign({ email: account.email }, config.auth.jwtSecret, {
+  return jwt.sign({}, config.auth.jwtSecret, {
     algorithm: ALGORITHM,
     subject: String(account.id),
     expiresIn: config.auth.jwtExpiresIn,

@@ -22,8 +22,13 @@ function keyValues(table, key) {
   return table.keyProps.map((prop) => key[prop]);
 }
 
-function whereEquals(table, filters, values) {
+// `scope`: { condition, value }, a generated condition with a $OWNER placeholder (the
+// access policy's owner rows) and its value, sent as a parameter.
+function whereEquals(table, filters, values, scope) {
   const conditions = [];
+  if (scope !== undefined) {
+    conditions.push('(' + scope.condition.replace('$OWNER', () => param(values, scope.value)) + ')');
+  }
   for (const [prop, value] of Object.entries(filters ?? {})) {
     if (value === undefined || !Object.hasOwn(table.filterable, prop)) {
       continue;
@@ -85,9 +90,9 @@ function afterCondition(table, sort, order, after, values) {
 
 // { count, page }: the total of matching rows and one page of them (after the cursor
 // position `after` when given, else from `offset`).
-function buildList(table, { filters, sort, order, limit, offset, after }) {
+function buildList(table, { filters, sort, order, limit, offset, after, scope }) {
   const values = [];
-  const where = whereEquals(table, filters, values);
+  const where = whereEquals(table, filters, values, scope);
   const count = {
     text: 'SELECT count(*) AS "total" FROM ' + table.name + where,
     values: [...values],

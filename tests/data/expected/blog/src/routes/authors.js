@@ -15,14 +15,22 @@ const {
 
 const authorsRouter = express.Router();
 
-authorsRouter.get('/authors', validate({ query: authorsSchemas.listQuery }), listAuthorsHandler);
+authorsRouter.get(
+  '/authors',
+  validate({ query: authorsSchemas.listQuery }),
+  listAuthorsHandler,
+);
 authorsRouter.post(
   '/authors',
   requireAuth,
   validate({ body: authorsSchemas.create }),
   createAuthorHandler,
 );
-authorsRouter.get('/authors/:id', validate({ params: authorsSchemas.params }), getAuthorHandler);
+authorsRouter.get(
+  '/authors/:id',
+  validate({ params: authorsSchemas.params }),
+  getAuthorHandler,
+);
 authorsRouter.put(
   '/authors/:id',
   requireAuth,

@@ -15,14 +15,22 @@ const {
 
 const postTagsRouter = express.Router();
 
-postTagsRouter.get('/post-tags', validate({ query: postTagsSchemas.listQuery }), listPostTagsHandler);
+postTagsRouter.get(
+  '/post-tags',
+  validate({ query: postTagsSchemas.listQuery }),
+  listPostTagsHandler,
+);
 postTagsRouter.post(
   '/post-tags',
   requireAuth,
   validate({ body: postTagsSchemas.create }),
   createPostTagHandler,
 );
-postTagsRouter.get('/post-tags/:id', validate({ params: postTagsSchemas.params }), getPostTagHandler);
+postTagsRouter.get(
+  '/post-tags/:id',
+  validate({ params: postTagsSchemas.params }),
+  getPostTagHandler,
+);
 postTagsRouter.put(
   '/post-tags/:id',
   requireAuth,

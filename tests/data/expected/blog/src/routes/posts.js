@@ -24,14 +24,22 @@ postsRouter.post(
   publishPostHandler,
 );
 
-postsRouter.get('/posts', validate({ query: postsSchemas.listQuery }), listPostsHandler);
+postsRouter.get(
+  '/posts',
+  validate({ query: postsSchemas.listQuery }),
+  listPostsHandler,
+);
 postsRouter.post(
   '/posts',
   requireAuth,
   validate({ body: postsSchemas.create }),
   createPostHandler,
 );
-postsRouter.get('/posts/:id', validate({ params: postsSchemas.params }), getPostHandler);
+postsRouter.get(
+  '/posts/:id',
+  validate({ params: postsSchemas.params }),
+  getPostHandler,
+);
 postsRouter.put(
   '/posts/:id',
   requireAuth,

@@ -15,14 +15,22 @@ const {
 
 const tagsRouter = express.Router();
 
-tagsRouter.get('/tags', validate({ query: tagsSchemas.listQuery }), listTagsHandler);
+tagsRouter.get(
+  '/tags',
+  validate({ query: tagsSchemas.listQuery }),
+  listTagsHandler,
+);
 tagsRouter.post(
   '/tags',
   requireAuth,
   validate({ body: tagsSchemas.create }),
   createTagHandler,
 );
-tagsRouter.get('/tags/:id', validate({ params: tagsSchemas.params }), getTagHandler);
+tagsRouter.get(
+  '/tags/:id',
+  validate({ params: tagsSchemas.params }),
+  getTagHandler,
+);
 tagsRouter.put(
   '/tags/:id',
   requireAuth,

@@ -76,7 +76,7 @@ function decodeCursor(cursor, sort, order, width) {
 // One page of a table's rows and, unless `count` is false, the total that match,
 // both read from one snapshot (REPEATABLE READ), so the total describes the page.
 // A page continues after `cursor` (keyset: cheap at any depth) or skips `offset` rows.
-async function findPage(table, { filters, sort, order = 'asc', limit, offset = 0, cursor, count = true }, fieldNames = {}) {
+async function findPage(table, { filters, sort, order = 'asc', limit, offset = 0, cursor, count = true, scope }, fieldNames = {}) {
   const props = orderProps(table, sort);
   let after;
   if (cursor !== undefined) {
@@ -88,7 +88,7 @@ async function findPage(table, { filters, sort, order = 'asc', limit, offset = 0
     }
     after = decodeCursor(cursor, sort, order, props.length);
   }
-  const statements = buildList(table, { filters, sort, order, limit, offset, after });
+  const statements = buildList(table, { filters, sort, order, limit, offset, after, scope });
   const client = await pool.connect();
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');

@@ -14,13 +14,21 @@ const {
 
 const addressesRouter = express.Router();
 
-addressesRouter.get('/addresses', validate({ query: addressesSchemas.listQuery }), listAddressesHandler);
+addressesRouter.get(
+  '/addresses',
+  validate({ query: addressesSchemas.listQuery }),
+  listAddressesHandler,
+);
 addressesRouter.post(
   '/addresses',
   validate({ body: addressesSchemas.create }),
   createAddressHandler,
 );
-addressesRouter.get('/addresses/:id', validate({ params: addressesSchemas.params }), getAddressHandler);
+addressesRouter.get(
+  '/addresses/:id',
+  validate({ params: addressesSchemas.params }),
+  getAddressHandler,
+);
 addressesRouter.put(
   '/addresses/:id',
   validate({ params: addressesSchemas.params, body: addressesSchemas.replace }),

@@ -14,13 +14,21 @@ const {
 
 const categoriesRouter = express.Router();
 
-categoriesRouter.get('/categories', validate({ query: categoriesSchemas.listQuery }), listCategoriesHandler);
+categoriesRouter.get(
+  '/categories',
+  validate({ query: categoriesSchemas.listQuery }),
+  listCategoriesHandler,
+);
 categoriesRouter.post(
   '/categories',
   validate({ body: categoriesSchemas.create }),
   createCategoryHandler,
 );
-categoriesRouter.get('/categories/:id', validate({ params: categoriesSchemas.params }), getCategoryHandler);
+categoriesRouter.get(
+  '/categories/:id',
+  validate({ params: categoriesSchemas.params }),
+  getCategoryHandler,
+);
 categoriesRouter.put(
   '/categories/:id',
   validate({ params: categoriesSchemas.params, body: categoriesSchemas.replace }),

@@ -14,13 +14,21 @@ const {
 
 const customersRouter = express.Router();
 
-customersRouter.get('/customers', validate({ query: customersSchemas.listQuery }), listCustomersHandler);
+customersRouter.get(
+  '/customers',
+  validate({ query: customersSchemas.listQuery }),
+  listCustomersHandler,
+);
 customersRouter.post(
   '/customers',
   validate({ body: customersSchemas.create }),
   createCustomerHandler,
 );
-customersRouter.get('/customers/:id', validate({ params: customersSchemas.params }), getCustomerHandler);
+customersRouter.get(
+  '/customers/:id',
+  validate({ params: customersSchemas.params }),
+  getCustomerHandler,
+);
 customersRouter.put(
   '/customers/:id',
   validate({ params: customersSchemas.params, body: customersSchemas.replace }),

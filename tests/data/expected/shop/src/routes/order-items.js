@@ -14,13 +14,21 @@ const {
 
 const orderItemsRouter = express.Router();
 
-orderItemsRouter.get('/order-items', validate({ query: orderItemsSchemas.listQuery }), listOrderItemsHandler);
+orderItemsRouter.get(
+  '/order-items',
+  validate({ query: orderItemsSchemas.listQuery }),
+  listOrderItemsHandler,
+);
 orderItemsRouter.post(
   '/order-items',
   validate({ body: orderItemsSchemas.create }),
   createOrderItemHandler,
 );
-orderItemsRouter.get('/order-items/:id', validate({ params: orderItemsSchemas.params }), getOrderItemHandler);
+orderItemsRouter.get(
+  '/order-items/:id',
+  validate({ params: orderItemsSchemas.params }),
+  getOrderItemHandler,
+);
 orderItemsRouter.put(
   '/order-items/:id',
   validate({ params: orderItemsSchemas.params, body: orderItemsSchemas.replace }),

@@ -14,13 +14,21 @@ const {
 
 const ordersRouter = express.Router();
 
-ordersRouter.get('/orders', validate({ query: ordersSchemas.listQuery }), listOrdersHandler);
+ordersRouter.get(
+  '/orders',
+  validate({ query: ordersSchemas.listQuery }),
+  listOrdersHandler,
+);
 ordersRouter.post(
   '/orders',
   validate({ body: ordersSchemas.create }),
   createOrderHandler,
 );
-ordersRouter.get('/orders/:id', validate({ params: ordersSchemas.params }), getOrderHandler);
+ordersRouter.get(
+  '/orders/:id',
+  validate({ params: ordersSchemas.params }),
+  getOrderHandler,
+);
 ordersRouter.put(
   '/orders/:id',
   validate({ params: ordersSchemas.params, body: ordersSchemas.replace }),

@@ -12,13 +12,21 @@ const {
 
 const productCategoriesRouter = express.Router();
 
-productCategoriesRouter.get('/product-categories', validate({ query: productCategoriesSchemas.listQuery }), listProductCategoriesHandler);
+productCategoriesRouter.get(
+  '/product-categories',
+  validate({ query: productCategoriesSchemas.listQuery }),
+  listProductCategoriesHandler,
+);
 productCategoriesRouter.post(
   '/product-categories',
   validate({ body: productCategoriesSchemas.create }),
   createProductCategoryHandler,
 );
-productCategoriesRouter.get('/product-categories/:product_id/:category_id', validate({ params: productCategoriesSchemas.params }), getProductCategoryHandler);
+productCategoriesRouter.get(
+  '/product-categories/:product_id/:category_id',
+  validate({ params: productCategoriesSchemas.params }),
+  getProductCategoryHandler,
+);
 productCategoriesRouter.delete(
   '/product-categories/:product_id/:category_id',
   validate({ params: productCategoriesSchemas.params }),

@@ -14,13 +14,21 @@ const {
 
 const productsRouter = express.Router();
 
-productsRouter.get('/products', validate({ query: productsSchemas.listQuery }), listProductsHandler);
+productsRouter.get(
+  '/products',
+  validate({ query: productsSchemas.listQuery }),
+  listProductsHandler,
+);
 productsRouter.post(
   '/products',
   validate({ body: productsSchemas.create }),
   createProductHandler,
 );
-productsRouter.get('/products/:id', validate({ params: productsSchemas.params }), getProductHandler);
+productsRouter.get(
+  '/products/:id',
+  validate({ params: productsSchemas.params }),
+  getProductHandler,
+);
 productsRouter.put(
   '/products/:id',
   validate({ params: productsSchemas.params, body: productsSchemas.replace }),

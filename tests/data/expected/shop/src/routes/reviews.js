@@ -14,13 +14,21 @@ const {
 
 const reviewsRouter = express.Router();
 
-reviewsRouter.get('/reviews', validate({ query: reviewsSchemas.listQuery }), listReviewsHandler);
+reviewsRouter.get(
+  '/reviews',
+  validate({ query: reviewsSchemas.listQuery }),
+  listReviewsHandler,
+);
 reviewsRouter.post(
   '/reviews',
   validate({ body: reviewsSchemas.create }),
   createReviewHandler,
 );
-reviewsRouter.get('/reviews/:id', validate({ params: reviewsSchemas.params }), getReviewHandler);
+reviewsRouter.get(
+  '/reviews/:id',
+  validate({ params: reviewsSchemas.params }),
+  getReviewHandler,
+);
 reviewsRouter.put(
   '/reviews/:id',
   validate({ params: reviewsSchemas.params, body: reviewsSchemas.replace }),

@@ -1,27 +1,40 @@
 'use strict';
 
-const credentials = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['email', 'password'],
-  properties: {
-    email: { type: 'string', format: 'email', maxLength: 255 },
-    // bcrypt only reads the first 72 bytes of a password.
-    password: { type: 'string', minLength: 8, maxLength: 72 },
-  },
-};
-
+// Register takes the fields a new user needs (never its role) and a password;
+// bcrypt reads only the first 72 bytes, so longer passwords are refused, not cut.
 const authSchemas = {
-  register: credentials,
-  login: credentials,
-  account: {
+  register: {
     type: 'object',
     additionalProperties: false,
-    required: ['id', 'email', 'createdAt'],
+    required: ['email', 'display_name', 'password'],
     properties: {
-      id: { type: 'string', format: 'uuid' },
-      email: { type: 'string', format: 'email' },
-      createdAt: { type: 'string', format: 'date-time' },
+      email: {
+        type: 'string',
+        maxLength: 255,
+        pattern: '^[^\\u0000]*$',
+        'x-expected': 'must be text without NUL (\\u0000) characters',
+      },
+      display_name: {
+        type: 'string',
+        maxLength: 100,
+        pattern: '^[^\\u0000]*$',
+        'x-expected': 'must be text without NUL (\\u0000) characters',
+      },
+      password: { type: 'string', minLength: 8, maxLength: 72 },
+    },
+  },
+  login: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['email', 'password'],
+    properties: {
+      email: {
+        type: 'string',
+        maxLength: 255,
+        pattern: '^[^\\u0000]*$',
+        'x-expected': 'must be text without NUL (\\u0000) characters',
+      },
+      password: { type: 'string', minLength: 8, maxLength: 72 },
     },
   },
   token: {

@@ -15,14 +15,22 @@ const {
 
 const commentsRouter = express.Router();
 
-commentsRouter.get('/comments', validate({ query: commentsSchemas.listQuery }), listCommentsHandler);
+commentsRouter.get(
+  '/comments',
+  validate({ query: commentsSchemas.listQuery }),
+  listCommentsHandler,
+);
 commentsRouter.post(
   '/comments',
   requireAuth,
   validate({ body: commentsSchemas.create }),
   createCommentHandler,
 );
-commentsRouter.get('/comments/:id', validate({ params: commentsSchemas.params }), getCommentHandler);
+commentsRouter.get(
+  '/comments/:id',
+  validate({ params: commentsSchemas.params }),
+  getCommentHandler,
+);
 commentsRouter.put(
   '/comments/:id',
   requireAuth,

@@ -24,14 +24,22 @@ projectsRouter.get(
   getProjectStatsHandler,
 );
 
-projectsRouter.get('/projects', validate({ query: projectsSchemas.listQuery }), listProjectsHandler);
+projectsRouter.get(
+  '/projects',
+  validate({ query: projectsSchemas.listQuery }),
+  listProjectsHandler,
+);
 projectsRouter.post(
   '/projects',
   requireAuth,
   validate({ body: projectsSchemas.create }),
   createProjectHandler,
 );
-projectsRouter.get('/projects/:id', validate({ params: projectsSchemas.params }), getProjectHandler);
+projectsRouter.get(
+  '/projects/:id',
+  validate({ params: projectsSchemas.params }),
+  getProjectHandler,
+);
 projectsRouter.put(
   '/projects/:id',
   requireAuth,

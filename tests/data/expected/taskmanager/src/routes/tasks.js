@@ -24,14 +24,22 @@ tasksRouter.post(
   completeTaskHandler,
 );
 
-tasksRouter.get('/tasks', validate({ query: tasksSchemas.listQuery }), listTasksHandler);
+tasksRouter.get(
+  '/tasks',
+  validate({ query: tasksSchemas.listQuery }),
+  listTasksHandler,
+);
 tasksRouter.post(
   '/tasks',
   requireAuth,
   validate({ body: tasksSchemas.create }),
   createTaskHandler,
 );
-tasksRouter.get('/tasks/:id', validate({ params: tasksSchemas.params }), getTaskHandler);
+tasksRouter.get(
+  '/tasks/:id',
+  validate({ params: tasksSchemas.params }),
+  getTaskHandler,
+);
 tasksRouter.put(
   '/tasks/:id',
   requireAuth,

@@ -15,14 +15,22 @@ const {
 
 const usersRouter = express.Router();
 
-usersRouter.get('/users', validate({ query: usersSchemas.listQuery }), listUsersHandler);
+usersRouter.get(
+  '/users',
+  validate({ query: usersSchemas.listQuery }),
+  listUsersHandler,
+);
 usersRouter.post(
   '/users',
   requireAuth,
   validate({ body: usersSchemas.create }),
   createUserHandler,
 );
-usersRouter.get('/users/:id', validate({ params: usersSchemas.params }), getUserHandler);
+usersRouter.get(
+  '/users/:id',
+  validate({ params: usersSchemas.params }),
+  getUserHandler,
+);
 usersRouter.put(
   '/users/:id',
   requireAuth,
