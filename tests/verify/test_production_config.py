@@ -182,8 +182,10 @@ def test_production_defaults(app) -> None:
         assert "access-control-allow-origin" not in headers
 
         # The request log line carries the request id and the signed-in user's id.
+        # Accounts are users rows: register takes the table's required fields too.
         creds = {"email": "ops@example.com", "password": "a long enough passphrase"}
-        assert server.call("/api/v1/auth/register", "POST", body=creds)[0] == 201
+        assert server.call("/api/v1/auth/register", "POST",
+                           body={**creds, "display_name": "Ops"})[0] == 201
         status, _, body = server.call("/api/v1/auth/login", "POST", body=creds)
         token = json.loads(body)["token"]
         status, _, body = server.call("/api/v1/auth/me", headers={

@@ -8,6 +8,7 @@ points at the cause, and leave no PostgreSQL process or temp dir behind.
 from __future__ import annotations
 
 import glob
+import os
 import shutil
 import subprocess
 import tempfile
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from backforge import api
+from backforge.verify.postgres import OWNER, PREFIX
 from tests.conftest import DATA, slow_needing
 
 pytestmark = slow_needing("node", "npm", "initdb", "pg_ctl", "psql",
@@ -25,10 +27,19 @@ VERIFIED_SPECS = ["taskmanager.yaml", "shop.yaml", "blog.project.json"]
 
 
 def _postgres_leftovers() -> tuple[set[str], int]:
-    dirs = set(glob.glob(f"{tempfile.gettempdir()}/backforge-pg-*"))
-    procs = subprocess.run(["pgrep", "-f", "backforge-pg-"], capture_output=True, text=True,
-                           check=False).stdout.split()
-    return dirs, len(procs)
+    """The temp dirs and servers this test process started (each dir's owner file names its
+    pid): a verify or test run elsewhere on the machine has its own and must not count."""
+    dirs = set()
+    for folder in glob.glob(f"{tempfile.gettempdir()}/{PREFIX}*"):
+        try:
+            owner = (Path(folder) / OWNER).read_text().split()
+        except OSError:
+            continue
+        if owner and owner[0] == str(os.getpid()):
+            dirs.add(folder)
+    lines = subprocess.run(["pgrep", "-af", PREFIX], capture_output=True, text=True,
+                           check=False).stdout.splitlines()
+    return dirs, sum(any(d in line for d in dirs) for line in lines)
 
 
 @pytest.mark.parametrize("spec", VERIFIED_SPECS)

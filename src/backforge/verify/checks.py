@@ -8,6 +8,7 @@ and the server log lines written while it ran, so the cause is on screen.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -52,8 +53,21 @@ class Probe:
             table, name, not problems, "; ".join(problems),
             f"{method} {path}" + (f" {_short(sent)}" if sent is not None else ""),
             f"{res.status} {_short(res.body) if res.body is not None else ''}".strip(),
-            "" if not problems else self._log()[before:][-3000:]))
+            "" if not problems else self._settled_log()[before:][-3000:]))
         return res
+
+    def _settled_log(self, quiet: float = 0.15, limit: float = 1.0) -> str:
+        """The server log once it stops growing: the app's logger may write a request's
+        lines after the response (an asynchronous destination), and a failure's evidence
+        must hold the lines its request caused. Only failed checks wait."""
+        text, deadline = self._log(), time.monotonic() + limit
+        while time.monotonic() < deadline:
+            time.sleep(quiet)
+            now = self._log()
+            if len(now) == len(text):
+                return now
+            text = now
+        return text
 
     def expect(self, condition: bool, name: str, message: str, *,
                table: str | None = None) -> bool:
