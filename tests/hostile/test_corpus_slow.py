@@ -3,8 +3,8 @@
 One ephemeral PostgreSQL for the session, one database per case. Each case's
 migrations are applied by its own generated runner (`node src/db/migrate.js up`, what
 `npm run migrate` runs) and the database must then hold exactly the declared relations:
-the spec's tables (by their SQL names) plus the stack's own (`schema_migrations`, and
-`auth_accounts` with auth), every index, sequence and constraint owned by one of them,
+the spec's tables (by their SQL names) plus the stack's own (`schema_migrations`;
+accounts are rows of the spec's users table), every index, sequence and constraint owned by one of them,
 as many of each per table as in the baseline spec's database, and nothing else at all
 (no function, trigger, type, rule, policy, extension, schema, role, no `pwn*` object).
 Then every module under `src/` but the server entry (`src/index.js` listens) is
@@ -43,7 +43,6 @@ from tests.hostile.support import (
 pytestmark = pytest.mark.slow
 
 RUNNER_TABLE = "schema_migrations"
-AUTH_TABLE = "auth_accounts"
 # What the corpus's SQL payloads create (`CREATE TABLE pwned ...`). A declared name may
 # hold the word after its table's prefix (a field named `...pwn...`): that is data.
 PAYLOAD_NAME = re.compile(r"^pwn", re.IGNORECASE)
@@ -119,7 +118,7 @@ def _declared(got: Generated) -> tuple[list[str], set[str]]:
     """(the spec's tables by SQL name in declaration order, the stack's own tables)."""
     loaded = load(got.spec)
     tables = [loaded.names.table(t.name).sql for t in loaded.project.tables]
-    return tables, {RUNNER_TABLE} | ({AUTH_TABLE} if loaded.project.options.auth else set())
+    return tables, {RUNNER_TABLE}
 
 
 def _shape(rows: list[tuple[str, str, str]], tables: list[str]) -> Counter:

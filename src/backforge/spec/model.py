@@ -232,8 +232,8 @@ class Options(_Model):
     """Which optional modules the generated project gets."""
 
     auth: bool = PField(default=False, description=(
-        "JWT authentication: register and login (accounts in their own auth_accounts "
-        "table), bearer tokens; creating, changing and deleting rows needs a token."))
+        "JWT authentication and access control: accounts are rows of the users table "
+        "(register, login, bearer tokens); who may do what per table comes from `access`."))
     tests: bool = PField(default=True, description="A jest + supertest suite per table.")
     docker: bool = PField(default=True, description=(
         "Dockerfile, docker-compose.yml (the API and PostgreSQL), .dockerignore."))

@@ -334,5 +334,5 @@ def build_project(project: Project, names: Names) -> ProjectContext:
         prefix=normalize_prefix(project.options.api_prefix),
         app=kebab(project.name) or "app", db_name=db_name, auth=project.options.auth,
         auth_table=_auth_table(project, tables),
-        migrations_table=_free_name("schema_migrations", taken | {"auth_accounts"}),
+        migrations_table=_free_name("schema_migrations", taken),
         env_vars=env_vars(project, db_name))
