@@ -152,3 +152,12 @@ def test_stages_do_not_reach_into_a_stack(stage: str) -> None:
     reach = [f"{m} imports {t}" for m, ts in GRAPH.items() if _within(m, (stage,))
              for t in ts if _within(t, stacks)]
     assert reach == []
+
+
+def test_only_the_serve_command_imports_the_service() -> None:
+    """The service sits above api.py: the library and every stage know nothing of it."""
+    assert "backforge.api" in GRAPH["backforge.service.jobs"]  # the rule sees real edges
+    reach = [f"{m} imports {t}" for m, ts in GRAPH.items()
+             if not _within(m, ("backforge.service", "backforge.cli_serve"))
+             for t in ts if _within(t, ("backforge.service",))]
+    assert reach == []

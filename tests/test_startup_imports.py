@@ -16,6 +16,7 @@ SPEC = Path(__file__).resolve().parents[1] / "examples" / "taskmanager.yaml"
 FORMAT_ONLY = {"pydbml", "pyparsing"}  # .dbml (and pyparsing through pydbml)
 LLM_ONLY = {"httpx", "httpcore", "anyio"}  # --provider openai/anthropic/hybrid
 VERIFY_ONLY = {"jsonschema"}  # verify's contract checks
+SERVE_ONLY = {"fastapi", "starlette", "uvicorn"}  # `backforge serve`
 
 
 def _imported(*args: str, cwd: Path) -> set[str]:
@@ -36,10 +37,12 @@ def _packages(names: set[str]) -> set[str]:
 def test_version_imports_no_stage(tmp_path: Path) -> None:
     names = _imported("--version", cwd=tmp_path)
     heavy = {"sqlglot", "jinja2", "rich", "pydantic", "yaml", "importlib.metadata",
-             *FORMAT_ONLY, *LLM_ONLY, *VERIFY_ONLY}
+             *FORMAT_ONLY, *LLM_ONLY, *VERIFY_ONLY, *SERVE_ONLY}
     assert not heavy & (names | _packages(names))
+    # cli_serve: the parsers of serve/keys, which import nothing of the service.
     assert not {n for n in names if n.startswith("backforge.")} - {
-        "backforge.cli", "backforge.cli_help", "backforge.run_options", "backforge.errors"}
+        "backforge.cli", "backforge.cli_help", "backforge.run_options", "backforge.errors",
+        "backforge.cli_serve"}
 
 
 def test_version_is_the_installed_one() -> None:
@@ -49,7 +52,7 @@ def test_version_is_the_installed_one() -> None:
 def test_yaml_generate_loads_no_other_format_provider_or_verify(tmp_path: Path) -> None:
     args = ("generate", str(SPEC), "-o", str(tmp_path / "tm"))
     first = _packages(_imported(*args, cwd=tmp_path))
-    assert not (FORMAT_ONLY | LLM_ONLY | VERIFY_ONLY) & first
+    assert not (FORMAT_ONLY | LLM_ONLY | VERIFY_ONLY | SERVE_ONLY) & first
     assert "backforge.spec.loaders.dbml" not in _imported(*args, cwd=tmp_path)  # up to date
 
 

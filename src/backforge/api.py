@@ -9,6 +9,7 @@ This is the only module (with the CLI above it) that knows every stage:
 from __future__ import annotations
 
 import json
+import threading  # the cancel event's type
 import time
 from collections.abc import Callable, Mapping
 from contextlib import nullcontext
@@ -173,9 +174,11 @@ def _hybrid_provider(stack, o: GenerateOptions) -> _Choice:
 def generate(spec: str | Path | Mapping[str, Any] | LoadedSpec,
              options: GenerateOptions | None = None, *,
              output: str | Path | None = None,
-             on_event: EventHandler | None = None) -> GenerateResult:
+             on_event: EventHandler | None = None,
+             cancel: threading.Event | None = None) -> GenerateResult:
     """Generate a backend from a spec; write it to `output` when given.
 
+    `cancel`, set from any thread, stops the run like the deadline (validated files kept).
     Input errors (bad spec, unusable output folder, unknown provider) raise an
     InputError subclass before anything is written.
     """
@@ -216,7 +219,7 @@ def generate(spec: str | Path | Mapping[str, Any] | LoadedSpec,
         # --deadline bounds the whole run: the engine gets what the preparation left,
         # minus a reserve for the final write (see _engine_deadline).
         share = _engine_deadline(options.deadline, time.monotonic() - started)
-        engine_options = replace(engine_options, deadline=share)
+        engine_options = replace(engine_options, deadline=share, cancel=cancel)
         if session is not None:  # staging stops at the same moment as the engine
             session.txn.deadline = time.monotonic() + share
         sink = session.sink if session is not None else MemorySink()

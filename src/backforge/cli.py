@@ -13,7 +13,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from backforge import __version__
+from backforge import __version__, cli_serve
 from backforge.cli_help import Parser
 from backforge.run_options import PROVIDERS, GenerateOptions
 
@@ -71,6 +71,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_fake_llm_parser(sub)
     _add_doctor_parser(sub)
     _add_schema_parser(sub)
+    cli_serve.add_parsers(sub)
     return p
 
 

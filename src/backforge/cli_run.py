@@ -15,7 +15,7 @@ from pathlib import Path
 
 from rich.markup import escape
 
-from backforge import api
+from backforge import api, cli_serve
 from backforge.cli_help import next_steps
 from backforge.console import Console
 from backforge.errors import BackforgeError, InputError, OutputError
@@ -276,6 +276,8 @@ def run(args: argparse.Namespace) -> int:
             return _doctor(args)
         if args.command == "schema":
             return _schema(args)
+        if args.command in ("serve", "keys"):
+            return cli_serve.run(args)
     except InputError as exc:
         console.error(str(exc))
         return 2

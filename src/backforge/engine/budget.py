@@ -26,6 +26,7 @@ class StopReason(StrEnum):
     DEADLINE = "deadline"
     TOKENS = "tokens"
     COST = "cost"
+    CANCELLED = "cancelled"  # the caller's cancel event (e.g. the service's cancel request)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 from backforge.engine.budget import CostFunction
@@ -27,6 +28,8 @@ class EngineOptions:
     max_cost: float | None = None  # USD for the run (needs cost_of); None = no limit
     cost_of: CostFunction | None = None  # Usage -> USD, built by the caller from a price table
     loop_breaker: bool = True  # stop retrying a unit whose repair did not reduce its errors
+    # Set from any thread to stop the run the way the deadline does (validated units kept).
+    cancel: threading.Event | None = None
 
     def __post_init__(self) -> None:
         problems = []

@@ -107,12 +107,14 @@ class _Engine:
         sorter = TopologicalSorter(self.plan.graph())
         sorter.prepare()
         deadline = asyncio.ensure_future(self._deadline())
+        watcher = asyncio.ensure_future(self._watch_cancel())
         stopper = asyncio.ensure_future(self.stop.wait())
         tasks: dict[asyncio.Future[None], str] = {}
         try:
             await self._loop(sorter, tasks, stopper)
         finally:
             deadline.cancel()
+            watcher.cancel()
             stopper.cancel()
             if tasks:  # only when the run itself is cancelled or an engine bug surfaced
                 for task in tasks:
@@ -123,6 +125,19 @@ class _Engine:
     async def _deadline(self) -> None:
         await self.clock.sleep(self.options.deadline)
         self.stop.set(StopReason.DEADLINE)
+
+    # How often the cancel event (set from another thread) is looked at, s.
+    CANCEL_POLL = 0.05
+
+    async def _watch_cancel(self) -> None:
+        cancel = self.options.cancel
+        if cancel is None:
+            return
+        # Polled, not awaited: threading.Event has no awaitable form and the setter may be
+        # on any thread; 50 ms is far below a unit's duration.
+        while not cancel.is_set():
+            await self.clock.sleep(self.CANCEL_POLL)
+        self.stop.set(StopReason.CANCELLED)
 
     async def _loop(self, sorter: TopologicalSorter, tasks: dict[asyncio.Future[None], str],
                     stopper: asyncio.Future[StopReason]) -> None:
@@ -167,6 +182,8 @@ class _Engine:
     def _limit(self, reason: StopReason) -> str:
         if reason is StopReason.DEADLINE:
             return f"deadline reached ({self.options.deadline:g} s)"
+        if reason is StopReason.CANCELLED:
+            return "cancelled on request"
         return self.budget.describe(reason)
 
     async def _stop_run(self, reason: StopReason, tasks: dict[asyncio.Future[None], str]) -> None:
@@ -235,6 +252,7 @@ class _Engine:
             unfinished = sum(s.status is UnitStatus.CANCELLED for s in self.states.values())
             head = (f"deadline of {self.options.deadline:g} s reached"
                     if self.stopped_by is StopReason.DEADLINE
+                    else "cancelled on request" if self.stopped_by is StopReason.CANCELLED
                     else f"{self._limit(self.stopped_by)} ({usage.total_tokens} tokens"
                          + (f", ${usage.cost:.4f}" if usage.cost is not None else "") + ")")
             notes.insert(0, f"{head}: {unfinished} unit(s) cancelled; validated files were kept")

@@ -1,0 +1,99 @@
+"""`backforge serve` and `backforge keys`: their parsers, and the commands behind them.
+
+Building the parsers imports nothing of the service: FastAPI and uvicorn load only when
+one of these commands runs (a measured ~0.3 s every other command would pay).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+__all__ = ["add_parsers", "run"]
+
+
+def add_parsers(sub) -> None:
+    s = sub.add_parser("serve", help="run the generator as an HTTP service (API + web UI)",
+                       description="Serve the backforge HTTP API (OpenAPI at /openapi.json) "
+                                   "and the web UI (/ui/). Jobs run in this process on a "
+                                   "bounded worker pool; the job store is SQLite in the data "
+                                   "folder. Needs the serve extra: pip install "
+                                   "'backforge[serve]'. See docs/guides/serve.md.")
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    s.add_argument("--port", type=int, default=8000, help="port (0: any free port)")
+    _add_data_option(s)
+    s.add_argument("--artifacts", metavar="DIR",
+                   help="where job folders live (default: DATA/jobs)")
+    s.add_argument("--workers", type=int, default=2, help="jobs that run at once")
+    s.add_argument("--allow-provider", action="append", default=[], metavar="NAME",
+                   help="also let jobs use this provider (openai, anthropic, hybrid); its "
+                        "key comes from this process's environment")
+    s.add_argument("--allow-verify", action="store_true",
+                   help="let jobs run `verify` (runs generated code on this host; read the "
+                        "threat model in docs/guides/serve.md first)")
+    s.add_argument("--rate", type=int, default=60, metavar="N",
+                   help="job submissions and cancels per minute per API key")
+    s.add_argument("--max-active", type=int, default=4, metavar="N",
+                   help="queued or running jobs per API key")
+    s.add_argument("--max-spec-bytes", type=int, default=1_000_000, metavar="N",
+                   help="largest spec accepted")
+    k = sub.add_parser("keys", help="manage the API keys of `backforge serve`",
+                       description="API keys of the service; only their SHA-256 is stored.")
+    ks = k.add_subparsers(dest="keys_command", required=True)
+    c = ks.add_parser("create", help="create a key and print it (only this once)")
+    c.add_argument("name", help="who the key is for, e.g. design-tool")
+    _add_data_option(c)
+
+
+def _add_data_option(p) -> None:
+    p.add_argument("--data", metavar="DIR",
+                   help="the service's data folder (default: $BACKFORGE_SERVE_DATA, else "
+                        "~/.local/share/backforge/serve)")
+
+
+def run(args: argparse.Namespace) -> int:
+    # Not at the top: FastAPI, starlette and uvicorn (see the module docstring).
+    from backforge.errors import InputError
+    from backforge.service import JobStore, ServeConfig, create_key
+    from backforge.service.config import default_data_dir
+
+    data = Path(args.data) if args.data else default_data_dir()
+    if args.command == "keys":
+        store = JobStore(data / "jobs.sqlite")
+        try:
+            key = create_key(store, args.name)
+        finally:
+            store.close()
+        print(key)
+        print(f"# API key '{args.name.strip()}' for {data}: shown only now, stored hashed",
+              flush=True)
+        return 0
+    if args.workers < 1 or args.rate < 1 or args.max_active < 1 or args.max_spec_bytes < 1:
+        raise InputError("serve: --workers, --rate, --max-active and --max-spec-bytes must "
+                         "be at least 1")
+    config = ServeConfig(
+        data_dir=data, artifacts_dir=Path(args.artifacts) if args.artifacts else None,
+        workers=args.workers, providers=("template", *args.allow_provider),
+        allow_verify=args.allow_verify, rate_per_minute=args.rate,
+        max_active_jobs=args.max_active, max_spec_bytes=args.max_spec_bytes)
+    return _serve(config, args.host, args.port)
+
+
+def _serve(config, host: str, port: int) -> int:
+    import uvicorn
+
+    from backforge.service import JobStore, create_app, create_key
+
+    store = JobStore(config.database)
+    try:
+        if store.key_count() == 0:  # a fresh machine: one key, so the service is usable
+            key = create_key(store, "default")
+            print(f"created API key 'default' (shown only now, stored hashed): {key}",
+                  flush=True)
+    finally:
+        store.close()
+    print(f"backforge serve: data in {config.data_dir}, {config.workers} worker(s); "
+          f"API docs at http://{host}:{port}/docs, UI at http://{host}:{port}/ui/",
+          flush=True)
+    uvicorn.run(create_app(config), host=host, port=port, log_level="info")
+    return 0

@@ -1,0 +1,327 @@
+"""The FastAPI application: routes, API-key checks, limits, and the event streams."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+from anyio import to_thread
+from fastapi import Depends, FastAPI, Header, HTTPException, Request
+from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
+from fastapi.staticfiles import StaticFiles
+
+from backforge import __version__
+from backforge.service import artifacts
+from backforge.service.config import ServeConfig
+from backforge.service.jobs import INPUT, JobRunner
+from backforge.service.limits import RateLimiter, retry_after
+from backforge.service.store import ApiKey, Job, JobStatus, JobStore
+from backforge.service.submit import (
+    RequestError,
+    Submission,
+    decode,
+    load_spec,
+    parse_options,
+    spec_file_name,
+    spec_text,
+)
+from backforge.stacks import known_stacks
+
+__all__ = ["create_app"]
+
+STATIC = Path(__file__).parent / "static"
+# What a request may carry besides the spec: options, names, multipart framing.
+BODY_OVERHEAD = 64 * 1024
+QUOTA_RETRY_AFTER = 5  # s: a guess, since when a running job ends is unknown
+
+JOB_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {"schema": {"type": "object", "required": ["spec"], "properties": {
+            "spec": {"description": "spec text (YAML, JSON, SQL DDL, DBML) or a JSON object"},
+            "format": {"type": "string", "description": "native, designtool, sql, postgres, "
+                                                        "mysql, sqlite, dbml"},
+            "filename": {"type": "string", "description": "names the spec; its extension "
+                                                          "chooses the format"},
+            "options": {"type": "object", "description": "generate options (see the guide)"},
+            "base_job": {"type": "string", "description": "regenerate over this job's output"},
+        }}},
+        "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
+            "file": {"type": "string", "format": "binary"}, "format": {"type": "string"},
+            "options": {"type": "string", "description": "JSON object"},
+            "base_job": {"type": "string"}}}},
+    },
+}
+
+
+class Service:
+    """What every route shares: the configuration, the store, the workers, the limits."""
+
+    def __init__(self, config: ServeConfig) -> None:
+        self.config = config
+        self.store = JobStore(config.database)
+        self.runner = JobRunner(self.store, config)
+        self.limiter = RateLimiter(config.rate_per_minute)
+
+    def key(self, authorization: str | None, x_api_key: str | None) -> ApiKey:
+        token = x_api_key
+        if authorization and authorization.lower().startswith("bearer "):
+            token = authorization[7:].strip()
+        found = self.store.key_for(token) if token else None
+        if found is None:
+            raise HTTPException(401, "a valid API key is required: 'Authorization: Bearer "
+                                     "KEY' (create one with `backforge keys create NAME`)",
+                                headers={"WWW-Authenticate": "Bearer"})
+        return found
+
+    def limit(self, key: ApiKey) -> None:
+        wait = self.limiter.take(key.id)
+        if wait is not None:
+            raise HTTPException(429, f"rate limit: {self.config.rate_per_minute} requests "
+                                     "per minute for this key",
+                                headers={"Retry-After": retry_after(wait)})
+
+    def own(self, job_id: str, key: ApiKey) -> Job:
+        job = self.store.job(job_id, key.id)
+        if job is None:  # another key's job is as invisible as a missing one
+            raise HTTPException(404, f"no job {job_id}")
+        return job
+
+
+def _caller(request: Request, authorization: Annotated[str | None, Header()] = None,
+            x_api_key: Annotated[str | None, Header()] = None) -> ApiKey:
+    return request.app.state.service.key(authorization, x_api_key)
+
+
+Key = Annotated[ApiKey, Depends(_caller)]
+
+
+def create_app(config: ServeConfig) -> FastAPI:
+    service = Service(config)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        service.runner.start()
+        yield
+        await to_thread.run_sync(service.runner.shutdown)
+        service.store.close()
+
+    app = FastAPI(title="backforge", version=__version__, lifespan=lifespan,
+                  description="The backforge generator as a service: submit a spec, follow "
+                              "its units live, download the validated project.")
+    app.state.service = service
+
+    @app.exception_handler(RequestError)
+    async def request_error(_: Request, exc: RequestError) -> JSONResponse:
+        return JSONResponse({"detail": exc.message, "problems": exc.problems},
+                            status_code=exc.status)
+
+    _routes(app, service)
+    _job_routes(app, service)
+    if STATIC.is_dir():
+        app.mount("/ui", StaticFiles(directory=STATIC, html=True), name="ui")
+    return app
+
+
+def _routes(app: FastAPI, service: Service) -> None:
+    @app.get("/health")
+    def health() -> dict[str, Any]:
+        return {"status": "ok", "version": __version__, "workers": service.config.workers,
+                "jobs": service.store.counts()}
+
+    @app.get("/v1/stacks")
+    def stacks() -> dict[str, Any]:
+        return {"stacks": known_stacks(), "providers": list(service.config.providers),
+                "verify": service.config.allow_verify}
+
+    @app.get("/", include_in_schema=False)
+    def root() -> Response:
+        return Response(status_code=307, headers={"Location": "/ui/"})
+
+    @app.post("/v1/jobs", status_code=201, openapi_extra={"requestBody": JOB_BODY})
+    async def submit(request: Request, key: Key) -> JSONResponse:
+        service.limit(key)
+        if service.store.active_count(key.id) >= service.config.max_active_jobs:
+            raise HTTPException(429, f"quota: at most {service.config.max_active_jobs} "
+                                     "queued or running jobs per key",
+                                headers={"Retry-After": str(QUOTA_RETRY_AFTER)})
+        sub, raw_options, base_job = await _read_submission(request, service.config)
+        options = parse_options(raw_options, service.config)
+        if base_job is not None:
+            base = service.store.job(str(base_job), key.id)
+            if base is None:
+                raise RequestError(404, f"base_job: no job {base_job}")
+            if base.status is not JobStatus.SUCCEEDED:
+                raise RequestError(409, f"base_job: job {base_job} is {base.status.value}; "
+                                        "only a succeeded job can be a base")
+        job_id = uuid.uuid4().hex
+        folder = service.runner.folder(job_id)
+        try:
+            await to_thread.run_sync(load_spec, folder / INPUT, sub)
+        except RequestError:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        service.store.add_job(job_id, key.id, sub.name, sub.fmt,
+                              options.model_dump(), base_job)
+        service.runner.submit(job_id)
+        job = service.store.job(job_id)
+        return JSONResponse(job.to_dict() if job else {}, status_code=201,
+                            headers={"Location": f"/v1/jobs/{job_id}"})
+
+
+async def _read_submission(request: Request, config: ServeConfig
+                           ) -> tuple[Submission, Any, str | None]:
+    body = await _bounded_body(request, config.max_spec_bytes + BODY_OVERHEAD)
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind == "multipart/form-data":
+        # The stream is consumed: starlette parses the form from the cached body.
+        request._body = body
+        form = await request.form(max_files=1, max_fields=8,
+                                  max_part_size=config.max_spec_bytes + 1)
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str):
+            raise RequestError(422, "file: upload the spec as the 'file' field")
+        text = decode(await upload.read(), config)
+        fmt = _form_str(form.get("format"))
+        raw = _form_str(form.get("options"))
+        try:
+            options = json.loads(raw) if raw else None
+        except json.JSONDecodeError as exc:
+            raise RequestError(422, f"options: not JSON ({exc.msg})") from None
+        name = spec_file_name(text, upload.filename, fmt)
+        return Submission(text, name, fmt), options, _form_str(form.get("base_job"))
+    if kind != "application/json":
+        raise RequestError(415, "send application/json ({\"spec\": ...}) or "
+                                "multipart/form-data (a 'file' field)")
+    try:
+        data = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise RequestError(422, "body: not a JSON object") from None
+    if not isinstance(data, dict) or "spec" not in data:
+        raise RequestError(422, "body: a JSON object with 'spec' is required")
+    unknown = set(data) - {"spec", "format", "filename", "options", "base_job"}
+    if unknown:
+        raise RequestError(422, f"body: unknown field(s) {', '.join(sorted(unknown))}")
+    text = decode(spec_text(data["spec"]).encode(), config)
+    fmt, filename = data.get("format"), data.get("filename")
+    if not isinstance(fmt, str | None) or not isinstance(filename, str | None):
+        raise RequestError(422, "format and filename must be strings")
+    if isinstance(data["spec"], dict) and fmt is None and filename is None:
+        filename = "spec.json"
+    base = data.get("base_job")
+    return Submission(text, spec_file_name(text, filename, fmt), fmt), data.get("options"), \
+        str(base) if base is not None else None
+
+
+def _form_str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+async def _bounded_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise RequestError(413, f"request: {declared} bytes exceeds this server's limit of "
+                                f"{limit} bytes (spec limit plus {BODY_OVERHEAD} for options)")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise RequestError(413, f"request: more than {limit} bytes (this server's spec "
+                                    "limit plus room for options)")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _job_routes(app: FastAPI, service: Service) -> None:
+    @app.get("/v1/jobs")
+    def jobs(key: Key) -> dict[str, Any]:
+        return {"jobs": [j.to_dict() for j in service.store.jobs_of(key.id)]}
+
+    @app.get("/v1/jobs/{job_id}")
+    def job(job_id: str, key: Key) -> dict[str, Any]:
+        return service.own(job_id, key).to_dict()
+
+    @app.post("/v1/jobs/{job_id}/cancel", status_code=202)
+    def cancel(job_id: str, key: Key) -> dict[str, Any]:
+        service.limit(key)
+        found = service.own(job_id, key)
+        if found.status.terminal or not service.runner.cancel(job_id):
+            raise HTTPException(409, f"job {job_id} has already ended "
+                                     f"({service.store.job(job_id).status.value})")
+        return service.store.job(job_id).to_dict()
+
+    @app.get("/v1/jobs/{job_id}/events")
+    async def events(job_id: str, key: Key, request: Request,
+                     last_event_id: Annotated[str | None, Header()] = None) -> StreamingResponse:
+        service.own(job_id, key)
+        after = int(last_event_id) if last_event_id and last_event_id.isdigit() else 0
+        return StreamingResponse(_stream(service, job_id, after, request),
+                                 media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache",
+                                          "X-Accel-Buffering": "no"})
+
+    @app.get("/v1/jobs/{job_id}/archive")
+    async def archive(job_id: str, key: Key) -> Response:
+        found = _ended(service, job_id, key)
+        data = await to_thread.run_sync(artifacts.zip_folder, service.runner.output(found.id))
+        return Response(data, media_type="application/zip", headers={
+            "Content-Disposition": f'attachment; filename="backforge-{job_id}.zip"'})
+
+    @app.get("/v1/jobs/{job_id}/files")
+    def files(job_id: str, key: Key) -> dict[str, Any]:
+        found = _ended(service, job_id, key)
+        return {"files": artifacts.file_list(service.runner.output(found.id))}
+
+    @app.get("/v1/jobs/{job_id}/files/{path:path}")
+    def file(job_id: str, path: str, key: Key) -> FileResponse:
+        found = _ended(service, job_id, key)
+        target = artifacts.resolve(service.runner.output(found.id), path)
+        if target is None:
+            raise HTTPException(404, f"no file {path} in job {job_id}")
+        return FileResponse(target, media_type="text/plain; charset=utf-8")
+
+
+def _ended(service: Service, job_id: str, key: ApiKey) -> Job:
+    found = service.own(job_id, key)
+    if not found.status.terminal:
+        raise HTTPException(409, f"job {job_id} is {found.status.value}; its files are "
+                                 "ready when it ends", headers={"Retry-After": "1"})
+    return found
+
+
+async def _stream(service: Service, job_id: str, after: int,
+                  request: Request) -> AsyncIterator[str]:
+    """Every stored event after `after`, then new ones as they land, each with its
+    sequence number as the SSE id; an `end` event (no id) closes a finished job's stream."""
+    config = service.config
+    idle = 0.0
+    while True:
+        rows = await to_thread.run_sync(service.store.events_after, job_id, after)
+        if not rows:
+            job = service.store.job(job_id)
+            # Events are all stored before the job's status turns terminal: read once more.
+            if job is not None and job.status.terminal:
+                rows = await to_thread.run_sync(service.store.events_after, job_id, after)
+                if not rows:
+                    end = {"status": job.status.value, "reason": job.reason}
+                    yield f"event: end\ndata: {json.dumps(end)}\n\n"
+                    return
+        for seq, data in rows:
+            yield f"id: {seq}\ndata: {data}\n\n"
+            after = seq
+        if rows:
+            idle = 0.0
+            continue
+        if await request.is_disconnected():
+            return
+        await asyncio.sleep(config.poll_interval)
+        idle += config.poll_interval
+        if idle >= config.keepalive:
+            idle = 0.0
+            yield ": keepalive\n\n"

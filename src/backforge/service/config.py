@@ -1,0 +1,52 @@
+"""The server's configuration: where state lives, how many workers, every input limit."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = ["ServeConfig", "default_data_dir"]
+
+
+def default_data_dir() -> Path:
+    """$BACKFORGE_SERVE_DATA, else ~/.local/share/backforge/serve."""
+    env = os.environ.get("BACKFORGE_SERVE_DATA")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "backforge" / "serve"
+
+
+@dataclass(frozen=True)
+class ServeConfig:
+    """Every knob of `backforge serve`; the defaults are safe for a public network."""
+
+    data_dir: Path = field(default_factory=default_data_dir)  # jobs.sqlite lives here
+    artifacts_dir: Path | None = None  # None: data_dir / "jobs"
+    workers: int = 2  # jobs run at once in this process
+    max_spec_bytes: int = 1_000_000  # the spec text (body or upload)
+    # Option ceilings: a job asking for more gets a 422 naming the option and the limit.
+    max_concurrency: int = 16
+    max_deadline: float = 600.0
+    max_retries: int = 5
+    max_timeout: float = 120.0
+    # Per API key: job submissions (and cancels) per minute, and jobs queued or running.
+    rate_per_minute: int = 60
+    max_active_jobs: int = 4
+    # Which providers jobs may name. Model providers read their keys from this process's
+    # environment (OPENAI_API_KEY, ...): never from job input.
+    providers: tuple[str, ...] = ("template",)
+    # `verify` runs generated code (npm install, node, a PostgreSQL) on this host; see
+    # docs/guides/serve.md for why it is off by default.
+    allow_verify: bool = False
+    poll_interval: float = 0.1  # how often an event stream looks for new events, s
+    keepalive: float = 15.0  # an SSE comment line this often keeps proxies from closing
+
+    @property
+    def jobs_dir(self) -> Path:
+        return self.artifacts_dir if self.artifacts_dir is not None else self.data_dir / "jobs"
+
+    @property
+    def database(self) -> Path:
+        return self.data_dir / "jobs.sqlite"

@@ -1,0 +1,153 @@
+"""Running jobs: a bounded pool of worker threads over the job store.
+
+A job is claimed (queued -> running) by one worker, runs `backforge.api.generate` into its
+own folder with every event stored as the CLI's `--json` line, and ends in a terminal
+state. At start-up, jobs a previous process left running are marked interrupted with the
+reason, and queued ones are handed to the pool again in submission order.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from backforge import api
+from backforge.engine.events import Event
+from backforge.errors import InputError
+from backforge.service.config import ServeConfig
+from backforge.service.store import Job, JobStatus, JobStore
+from backforge.service.submit import JobOptions
+
+__all__ = ["JobRunner"]
+
+log = logging.getLogger("backforge.service")
+
+INPUT, OUTPUT = "input", "output"
+
+
+class JobRunner:
+    """The in-process worker pool (`workers` jobs at once)."""
+
+    def __init__(self, store: JobStore, config: ServeConfig) -> None:
+        self.store, self.config = store, config
+        self._pool = ThreadPoolExecutor(config.workers, thread_name_prefix="backforge-job")
+        self._cancels: dict[str, threading.Event] = {}
+        self._lock = threading.Lock()
+        self._stopping = False
+
+    def folder(self, job_id: str) -> Path:
+        return self.config.jobs_dir / job_id
+
+    def output(self, job_id: str) -> Path:
+        return self.folder(job_id) / OUTPUT
+
+    def start(self) -> None:
+        """Recover what the previous process left, then resume the queue."""
+        lost = self.store.interrupt_running(
+            "interrupted: the server stopped while the job ran; files that validated before "
+            "the stop were kept only if the run committed them (submit it again to finish)")
+        if lost:
+            log.warning("marked %d job(s) interrupted: %s", len(lost), ", ".join(lost))
+        for job_id in self.store.queued():
+            self.submit(job_id)
+
+    def submit(self, job_id: str) -> None:
+        self._pool.submit(self._run, job_id)
+
+    def cancel(self, job_id: str) -> bool:
+        """Cancel a queued job at once or stop a running one like the deadline; False when
+        it had already ended."""
+        if self.store.cancel_queued(job_id):
+            return True
+        with self._lock:
+            event = self._cancels.get(job_id)
+        if event is None:
+            return False
+        event.set()
+        return True
+
+    def shutdown(self, grace: float = 10.0) -> None:
+        """Stop taking jobs (queued ones stay queued for the next start) and stop the
+        running ones the clean way, waiting up to `grace` seconds."""
+        self._stopping = True
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        with self._lock:
+            running = list(self._cancels.values())
+        for event in running:
+            event.set()
+        end = time.monotonic() + grace
+        while time.monotonic() < end:
+            with self._lock:
+                if not self._cancels:
+                    return
+            time.sleep(0.05)
+
+    def _run(self, job_id: str) -> None:
+        if self._stopping or not self.store.claim(job_id):
+            return  # cancelled while queued, or the server is stopping: it stays queued
+        job = self.store.job(job_id)
+        assert job is not None
+        cancel = threading.Event()
+        with self._lock:
+            self._cancels[job_id] = cancel
+        try:
+            status, reason, result = self._execute(job, cancel)
+        except InputError as exc:
+            status, reason, result = JobStatus.FAILED, exc.message, None
+        except Exception as exc:
+            log.exception("job %s failed", job_id)
+            status, reason, result = (JobStatus.FAILED,
+                                      f"unexpected {type(exc).__name__}: {exc}", None)
+        finally:
+            with self._lock:
+                self._cancels.pop(job_id, None)
+        if self._stopping and cancel.is_set():
+            status = JobStatus.INTERRUPTED
+            reason = "interrupted: the server shut down; files that validated were kept"
+        self.store.finish(job_id, status, reason, result)
+
+    def _execute(self, job: Job, cancel: threading.Event
+                 ) -> tuple[JobStatus, str | None, dict[str, Any]]:
+        options = JobOptions.model_validate(job.options)
+        folder = self.folder(job.id)
+        loaded = api.load(folder / INPUT / job.spec_name, fmt=job.fmt)
+        out = folder / OUTPUT
+        generate = options.generate_options()
+        impact = None
+        if job.base_job is not None:
+            base = self.output(job.base_job)
+            if out.exists():  # a resumed job starts again from the base
+                shutil.rmtree(out)
+            shutil.copytree(base, out, symlinks=True, ignore=shutil.ignore_patterns("lock"))
+            impact = api.plan(loaded, generate, output=out).to_dict()
+
+        def on_event(event: Event) -> None:
+            self.store.add_event(job.id, json.dumps(event.to_dict()))
+
+        result = api.generate(loaded, generate, output=out, on_event=on_event, cancel=cancel)
+        data: dict[str, Any] = {
+            "success": result.success, "exit_code": result.exit_code,
+            "files": len(result.files), "conflicts": list(result.conflicts),
+            "report": result.report, "impact": impact}
+        if options.verify and result.exit_code == 0:
+            data["verify"] = self._verify(job.id, out)
+            result_ok = data["verify"]["success"]
+        else:
+            result_ok = result.success
+        if cancel.is_set():
+            return JobStatus.CANCELLED, "cancelled on request; files that validated were kept", \
+                data
+        if result_ok:
+            return JobStatus.SUCCEEDED, None, data
+        return JobStatus.FAILED, "the run did not validate (see result.report)", data
+
+    def _verify(self, job_id: str, out: Path) -> dict[str, Any]:
+        report = api.verify(out).to_dict()
+        self.store.add_event(job_id, json.dumps({"event": "verify_finished", **report}))
+        return report

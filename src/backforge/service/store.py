@@ -1,0 +1,239 @@
+"""The job store: API keys (hashed), jobs and their events, in one SQLite file (WAL).
+
+One connection per store, guarded by a lock: SQLite serializes writers anyway, and the
+events of a job are written by its worker thread while event streams read them. Every
+write commits at once, so a killed server loses nothing it acknowledged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from backforge.errors import InputError
+
+__all__ = ["ApiKey", "Job", "JobStatus", "JobStore", "create_key", "hash_key"]
+
+KEY_PREFIX = "bfk_"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS api_keys (
+  id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, hash TEXT NOT NULL UNIQUE,
+  created REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS jobs (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,
+  key_id TEXT NOT NULL REFERENCES api_keys(id), status TEXT NOT NULL, reason TEXT,
+  spec_name TEXT NOT NULL, fmt TEXT, options TEXT NOT NULL, base_job TEXT,
+  created REAL NOT NULL, started REAL, finished REAL, result TEXT);
+CREATE INDEX IF NOT EXISTS jobs_by_key ON jobs(key_id, status);
+CREATE TABLE IF NOT EXISTS events (
+  job_id TEXT NOT NULL, seq INTEGER NOT NULL, data TEXT NOT NULL,
+  PRIMARY KEY (job_id, seq)) WITHOUT ROWID;
+"""
+
+
+class JobStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    INTERRUPTED = "interrupted"  # the server stopped while it ran
+
+    @property
+    def terminal(self) -> bool:
+        return self not in (JobStatus.QUEUED, JobStatus.RUNNING)
+
+
+ACTIVE = (JobStatus.QUEUED.value, JobStatus.RUNNING.value)
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str
+    key_id: str
+    status: JobStatus
+    reason: str | None
+    spec_name: str
+    fmt: str | None
+    options: dict[str, Any]
+    base_job: str | None
+    created: float
+    started: float | None
+    finished: float | None
+    result: dict[str, Any] | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "status": self.status.value, "reason": self.reason,
+                "spec": self.spec_name, "format": self.fmt, "options": self.options,
+                "base_job": self.base_job, "created": self.created, "started": self.started,
+                "finished": self.finished, "result": self.result}
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class JobStore:
+    """Keys, jobs and events; safe to share between threads."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None,
+                                   timeout=30)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")  # WAL: durable across a process kill
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _query(self, sql: str, args: tuple = ()) -> list[tuple]:
+        with self._lock:
+            return self._db.execute(sql, args).fetchall()
+
+    # -- keys -----------------------------------------------------------------------------
+
+    def add_key(self, name: str, key: str) -> ApiKey:
+        record = ApiKey(uuid.uuid4().hex[:12], name)
+        try:
+            with self._tx() as db:
+                db.execute("INSERT INTO api_keys VALUES (?, ?, ?, ?)",
+                           (record.id, name, hash_key(key), time.time()))
+        except sqlite3.IntegrityError:
+            raise InputError(f"keys create: a key named '{name}' exists already; "
+                             "choose another name") from None
+        return record
+
+    def key_for(self, key: str) -> ApiKey | None:
+        rows = self._query("SELECT id, name FROM api_keys WHERE hash = ?", (hash_key(key),))
+        return ApiKey(*rows[0]) if rows else None
+
+    def key_count(self) -> int:
+        return self._query("SELECT count(*) FROM api_keys")[0][0]
+
+    # -- jobs -----------------------------------------------------------------------------
+
+    def add_job(self, job_id: str, key_id: str, spec_name: str, fmt: str | None,
+                options: dict[str, Any], base_job: str | None) -> None:
+        with self._tx() as db:
+            db.execute("INSERT INTO jobs (id, key_id, status, spec_name, fmt, options, "
+                       "base_job, created) VALUES (?, ?, 'queued', ?, ?, ?, ?, ?)",
+                       (job_id, key_id, spec_name, fmt, json.dumps(options), base_job,
+                        time.time()))
+
+    def job(self, job_id: str, key_id: str | None = None) -> Job | None:
+        """The job; None when it does not exist or (with key_id) belongs to another key."""
+        sql = ("SELECT id, key_id, status, reason, spec_name, fmt, options, base_job, "
+               "created, started, finished, result FROM jobs WHERE id = ?")
+        args: tuple = (job_id,)
+        if key_id is not None:
+            sql += " AND key_id = ?"
+            args = (job_id, key_id)
+        rows = self._query(sql, args)
+        if not rows:
+            return None
+        r = rows[0]
+        return Job(r[0], r[1], JobStatus(r[2]), r[3], r[4], r[5], json.loads(r[6]), r[7],
+                   r[8], r[9], r[10], json.loads(r[11]) if r[11] else None)
+
+    def jobs_of(self, key_id: str, limit: int = 100) -> list[Job]:
+        ids = self._query("SELECT id FROM jobs WHERE key_id = ? ORDER BY seq DESC LIMIT ?",
+                          (key_id, limit))
+        return [j for (i,) in ids if (j := self.job(i)) is not None]
+
+    def active_count(self, key_id: str) -> int:
+        return self._query("SELECT count(*) FROM jobs WHERE key_id = ? AND status IN (?, ?)",
+                           (key_id, *ACTIVE))[0][0]
+
+    def counts(self) -> dict[str, int]:
+        return dict(self._query("SELECT status, count(*) FROM jobs GROUP BY status"))
+
+    def queued(self) -> list[str]:
+        return [i for (i,) in self._query(
+            "SELECT id FROM jobs WHERE status = 'queued' ORDER BY seq")]
+
+    def claim(self, job_id: str) -> bool:
+        """queued -> running; False when the job is no longer queued (cancelled)."""
+        with self._tx() as db:
+            cur = db.execute("UPDATE jobs SET status = 'running', started = ? "
+                             "WHERE id = ? AND status = 'queued'", (time.time(), job_id))
+            return cur.rowcount == 1
+
+    def cancel_queued(self, job_id: str) -> bool:
+        with self._tx() as db:
+            cur = db.execute("UPDATE jobs SET status = 'cancelled', finished = ?, reason = ? "
+                             "WHERE id = ? AND status = 'queued'",
+                             (time.time(), "cancelled on request before it started", job_id))
+            return cur.rowcount == 1
+
+    def finish(self, job_id: str, status: JobStatus, reason: str | None,
+               result: dict[str, Any] | None) -> None:
+        with self._tx() as db:
+            db.execute("UPDATE jobs SET status = ?, reason = ?, result = ?, finished = ? "
+                       "WHERE id = ?", (status.value, reason,
+                                        json.dumps(result) if result is not None else None,
+                                        time.time(), job_id))
+
+    def interrupt_running(self, reason: str) -> list[str]:
+        """At start-up: jobs a previous process left running did not finish."""
+        with self._tx() as db:
+            ids = [i for (i,) in db.execute("SELECT id FROM jobs WHERE status = 'running'")]
+            db.execute("UPDATE jobs SET status = 'interrupted', reason = ?, finished = ? "
+                       "WHERE status = 'running'", (reason, time.time()))
+        return ids
+
+    # -- events ---------------------------------------------------------------------------
+
+    def add_event(self, job_id: str, data: str) -> int:
+        with self._tx() as db:
+            (last,) = db.execute("SELECT coalesce(max(seq), 0) FROM events WHERE job_id = ?",
+                                 (job_id,)).fetchone()
+            db.execute("INSERT INTO events VALUES (?, ?, ?)", (job_id, last + 1, data))
+        return last + 1
+
+    def events_after(self, job_id: str, after: int, limit: int = 500) -> list[tuple[int, str]]:
+        return self._query("SELECT seq, data FROM events WHERE job_id = ? AND seq > ? "
+                           "ORDER BY seq LIMIT ?", (job_id, after, limit))
+
+
+def create_key(store: JobStore, name: str) -> str:
+    """A new API key named `name`: returned once, only its SHA-256 is stored."""
+    name = name.strip()
+    if not name or len(name) > 64 or not name.isprintable():
+        raise InputError("keys create: NAME must be 1-64 printable characters")
+    key = KEY_PREFIX + secrets.token_urlsafe(32)
+    store.add_key(name, key)
+    return key
