@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 
 import pytest
 
 from backforge.engine import AttemptOutcome, EngineOptions, EventKind, UnitStatus, run, run_virtual
+from backforge.engine.budget import StopReason
 from backforge.engine.scheduler import check_plan
 from backforge.errors import BackforgeError
 from backforge.providers.fake import Fail, FakeProvider, Hang, Permanent, Reply
@@ -317,3 +319,32 @@ def test_context_is_taken_when_the_call_starts_not_when_the_unit_queued():
     (call_b,) = out.provider.calls_of("b")
     assert call_b.started == 5.0
     assert set(call_b.ctx.files) == {"src/a/f0.js", "src/a/f1.js"}
+
+
+def test_cancel_event_stops_the_run_like_the_deadline_and_keeps_validated_units():
+    """The service's cancel: set from another thread, it stops the run the deadline's way."""
+    cancel = threading.Event()
+    plan = plan_of([unit("fast"), unit("slow"), unit("after", "slow")])
+    provider = FakeProvider({"slow": Reply(latency=400)}, default=Reply(latency=10))
+
+    def on_event(event):
+        if event.kind is EventKind.UNIT_VALIDATED and event.unit == "fast":
+            cancel.set()
+
+    out = go(plan, provider, EngineOptions(call_timeout=1000, seed=1, cancel=cancel),
+             on_event=on_event)
+    r = out.report
+    assert r.stopped_by is StopReason.CANCELLED and not r.success
+    assert r.duration == pytest.approx(10.05, abs=0.06)  # within one poll of the request
+    assert out.sink.units() == ["fast"]
+    assert r.unit("slow").reason == "cancelled on request during attempt 1"
+    assert r.unit("after").reason == ("cancelled on request before it started "
+                                      "(waiting for slow)")
+    assert r.notes[0] == "cancelled on request: 2 unit(s) cancelled; validated files were kept"
+    assert out.provider.in_flight == 0
+    assert out.result.events[-1].data["stopped_by"] == "cancelled"
+
+
+def test_no_cancel_event_changes_nothing():
+    out = go(plan_of([unit("a")]), FakeProvider(default=Reply(latency=10)))
+    assert out.report.success and out.report.stopped_by is None

@@ -76,11 +76,14 @@ def parse_options(raw: Any, config: ServeConfig) -> JobOptions:
         problems = [f"options.{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
                     for e in exc.errors()]
         raise RequestError(422, "invalid options", problems) from None
-    over = [(name, value, limit) for name, value, limit in (
-        ("concurrency", options.concurrency, config.max_concurrency),
-        ("deadline", options.deadline, config.max_deadline),
-        ("retries", options.retries, config.max_retries),
-        ("timeout", options.timeout, config.max_timeout)) if value > limit]
+    limits = {"concurrency": config.max_concurrency, "deadline": config.max_deadline,
+              "retries": config.max_retries, "timeout": config.max_timeout}
+    # A default above this server's ceiling becomes the ceiling; only asking for more fails.
+    options = options.model_copy(update={
+        name: min(getattr(options, name), limit) for name, limit in limits.items()
+        if name not in options.model_fields_set})
+    over = [(name, getattr(options, name), limit) for name, limit in limits.items()
+            if getattr(options, name) > limit]
     problems = [f"options.{n}: {v:g} exceeds this server's limit of {lim:g}"
                 for n, v, lim in over]
     if options.provider not in config.providers:

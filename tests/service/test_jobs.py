@@ -1,0 +1,142 @@
+"""The service end to end over real HTTP on 127.0.0.1: submit, follow the events, download,
+and the same bytes as the CLI and the library."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import backforge
+from tests.service.conftest import TASKMANAGER, add_key, read_sse, wait_for
+
+EXCLUDED = {".backforge/report.json"}  # durations and the spec's path: the run's own facts
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _submit(client, text: str, **extra) -> dict:
+    resp = client.post("/v1/jobs", json={"spec": text, "filename": "taskmanager.yaml",
+                                         **extra})
+    assert resp.status_code == 201, resp.text
+    return resp.json()
+
+
+def _events(client, job_id: str, last: str | None = None, stop_after: int | None = None):
+    headers = {"Last-Event-ID": last} if last else {}
+    out = []
+    with client.stream("GET", f"/v1/jobs/{job_id}/events", headers=headers) as resp:
+        assert resp.status_code == 200
+        assert resp.headers["content-type"].startswith("text/event-stream")
+        for item in read_sse(resp):
+            out.append(item)
+            if stop_after is not None and len(out) == stop_after:
+                break
+    return out
+
+
+def test_taskmanager_every_unit_validated_and_bytes_match_cli_and_library(serve, tmp_path):
+    server = serve()
+    key = add_key(server.config.data_dir, "tool")
+    with server.client(key) as client:
+        job = _submit(client, TASKMANAGER.read_text())
+        stream = _events(client, job["id"])
+        final = wait_for(client, job["id"])
+        archive = client.get(f"/v1/jobs/{job['id']}/archive")
+    assert final["status"] == "succeeded", final["reason"]
+    *messages, end = stream
+    assert end[1] == "end" and json.loads(end[2])["status"] == "succeeded"
+    assert [int(i) for i, _, _ in messages] == list(range(1, len(messages) + 1))
+    events = [json.loads(d) for _, kind, d in messages if kind == "message"]
+    assert len(events) == len(messages)
+    started, finished = events[0], events[-1]
+    assert started["event"] == "run_started" and finished["event"] == "run_finished"
+    validated = {e["unit"] for e in events if e["event"] == "unit_validated"}
+    assert len(validated) == started["data"]["units"] > 20
+    assert not [e for e in events if e["event"] in ("unit_failed", "unit_partial",
+                                                     "unit_blocked", "unit_cancelled")]
+    assert finished["data"]["success"] is True
+    # The event lines are exactly what `generate --json` prints (same keys, same kinds).
+    spec = tmp_path / "taskmanager.yaml"
+    spec.write_text(TASKMANAGER.read_text())
+    cli = subprocess.run([sys.executable, "-m", "backforge.cli", "generate", spec.name, "-o",
+                          "cli-out", "--json"], cwd=tmp_path, capture_output=True, text=True,
+                         timeout=300, check=False)
+    assert cli.returncode == 0, cli.stderr
+    cli_events = [json.loads(line) for line in cli.stdout.splitlines()]
+    assert [set(e) for e in cli_events] == [set(e) for e in events]
+    assert sorted(e["event"] for e in cli_events) == sorted(e["event"] for e in events)
+    # The archive holds byte for byte what the CLI and the library wrote.
+    assert archive.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(archive.content)) as z:
+        served = {n: z.read(n) for n in z.namelist()}
+    backforge.generate(spec, output=tmp_path / "lib-out")
+    cli_tree, lib_tree = _tree(tmp_path / "cli-out"), _tree(tmp_path / "lib-out")
+    assert EXCLUDED <= set(served) and set(served) == set(cli_tree) == set(lib_tree)
+    differ = [p for p in served if served[p] != cli_tree[p] or served[p] != lib_tree[p]]
+    assert differ == sorted(EXCLUDED)
+    assert len(served) > 50
+
+
+def test_event_stream_resumes_from_last_event_id_without_loss_or_duplicates(serve):
+    server = serve()
+    key = add_key(server.config.data_dir, "tool")
+    with server.client(key) as client:
+        job = _submit(client, TASKMANAGER.read_text())
+        first = _events(client, job["id"], stop_after=7)  # the client drops mid-stream
+        rest = _events(client, job["id"], last=first[-1][0])
+        whole = _events(client, job["id"])
+    assert [i for i, _, _ in first] == [str(n) for n in range(1, 8)]
+    assert rest[0][0] == "8"  # picks up at the next event, none repeated
+    assert first + rest == whole
+    ids = [i for i, _, _ in whole if i is not None]
+    assert len(ids) == len(set(ids)) > 50
+
+
+def test_files_are_served_and_no_path_leaves_the_output(serve):
+    server = serve()
+    key = add_key(server.config.data_dir, "tool")
+    with server.client(key) as client:
+        job = _submit(client, TASKMANAGER.read_text())
+        wait_for(client, job["id"])
+        listed = client.get(f"/v1/jobs/{job['id']}/files").json()["files"]
+        app = client.get(f"/v1/jobs/{job['id']}/files/src/app.js")
+        assert "src/app.js" in listed and app.status_code == 200
+        assert app.text.startswith("'use strict'")
+        for path in ("%2e%2e/input/taskmanager.yaml", "%2e%2e/%2e%2e/%2e%2e/jobs.sqlite",
+                     "..%2f..%2f..%2fjobs.sqlite", "%2fetc%2fpasswd", "src/%2e%2e/%2e%2e/input",
+                     "src/nothing.js"):
+            resp = client.get(f"/v1/jobs/{job['id']}/files/{path}")
+            assert resp.status_code == 404, (path, resp.status_code)
+            assert "jobs.sqlite" not in resp.text or "no file" in resp.text
+
+
+def test_regeneration_over_a_base_job_reports_the_impact(serve):
+    server = serve()
+    key = add_key(server.config.data_dir, "tool")
+    text = TASKMANAGER.read_text()
+    changed = text.replace("      - {name: title,",
+                           "      - {name: priority_note, type: string}\n"
+                           "      - {name: title,", 1)
+    assert changed != text
+    with server.client(key) as client:
+        base = _submit(client, text)
+        assert wait_for(client, base["id"])["status"] == "succeeded"
+        again = _submit(client, changed, base_job=base["id"])
+        done = wait_for(client, again["id"])
+        before, after = (set(client.get(f"/v1/jobs/{j['id']}/files").json()["files"])
+                         for j in (base, again))
+    assert done["status"] == "succeeded", done["reason"]
+    impact = done["result"]["impact"]
+    assert impact is not None and json.dumps(impact).count("priority_note") >= 1
+    new_migrations = sorted(f for f in after - before if f.startswith("migrations/"))
+    assert [m.rsplit(".", 2)[1] for m in new_migrations] == ["down", "up"], new_migrations
+    with server.client(key) as client:
+        sql = client.get(f"/v1/jobs/{again['id']}/files/{new_migrations[1]}").text
+    assert "ADD COLUMN" in sql.upper() and "priority_note" in sql
