@@ -9,7 +9,6 @@ This is the only module (with the CLI above it) that knows every stage:
 from __future__ import annotations
 
 import json
-import threading  # the cancel event's type
 import time
 from collections.abc import Callable, Mapping
 from contextlib import nullcontext
@@ -33,6 +32,8 @@ from backforge.spec.policy import resolve as resolve_policy
 from backforge.stacks import get_stack
 
 if TYPE_CHECKING:  # backforge.verify loads jsonschema: only `verify` pays for it
+    import threading
+
     from backforge.validate import UnitValidator
     from backforge.verify.model import StepResult, VerifyReport
 
@@ -179,9 +180,8 @@ def generate(spec: str | Path | Mapping[str, Any] | LoadedSpec,
     """Generate a backend from a spec; write it to `output` when given.
 
     `cancel`, set from any thread, stops the run like the deadline (validated files kept).
-    Input errors (bad spec, unusable output folder, unknown provider) raise an
-    InputError subclass before anything is written.
-    """
+    Input errors (bad spec, unusable output folder, unknown provider) raise an InputError
+    subclass before anything is written."""
     started = time.monotonic()
     options = options or GenerateOptions()
     loaded = spec if isinstance(spec, LoadedSpec) else load(spec)
