@@ -276,7 +276,7 @@ def run(args: argparse.Namespace) -> int:
             return _doctor(args)
         if args.command == "schema":
             return _schema(args)
-        if args.command in ("serve", "keys"):
+        if args.command in ("serve", "keys", "worker"):
             return cli_serve.run(args)
     except InputError as exc:
         console.error(str(exc))

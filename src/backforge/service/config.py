@@ -40,6 +40,10 @@ class ServeConfig:
     # `verify` runs generated code (npm install, node, a PostgreSQL) on this host; see
     # docs/guides/serve.md for why it is off by default.
     allow_verify: bool = False
+    # Scale-out (service/broker.py): the Redis URL jobs are enqueued to; None runs them in
+    # this process. An unacknowledged job is redelivered after visibility_timeout seconds.
+    broker: str | None = None
+    visibility_timeout: float = 3600.0
     poll_interval: float = 0.1  # how often an event stream looks for new events, s
     keepalive: float = 15.0  # an SSE comment line this often keeps proxies from closing
 

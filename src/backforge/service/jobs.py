@@ -1,18 +1,24 @@
-"""Running jobs: a bounded pool of worker threads over the job store.
+"""Running jobs: a bounded pool of worker threads over the job store, or a queue.
 
 A job is claimed (queued -> running) by one worker, runs `backforge.api.generate` into its
 own folder with every event stored as the CLI's `--json` line, and ends in a terminal
-state. At start-up, jobs a previous process left running are marked interrupted with the
-reason, and queued ones are handed to the pool again in submission order.
+state. The worker holds the job folder's `run.lock` (flock) while it runs, so a job that is
+`running` with a free lock has lost its worker. Embedded (no queue): at start-up, jobs a
+previous process left running are marked interrupted with the reason, and queued ones are
+handed to the pool again in submission order. With a queue (`enqueue`, see
+service/broker.py) the pool is unused: jobs go to the queue's workers, which call `run_job`.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
+import os
 import shutil
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -28,14 +34,33 @@ __all__ = ["JobRunner"]
 
 log = logging.getLogger("backforge.service")
 
-INPUT, OUTPUT = "input", "output"
+INPUT, OUTPUT, RUN_LOCK = "input", "output", "run.lock"
+
+
+class StoreCancel(threading.Event):
+    """A job's cancel signal: set here, or requested through the store by any API process
+    (looked up at most every POLL seconds while the engine polls it)."""
+
+    POLL = 0.25
+
+    def __init__(self, store: JobStore, job_id: str) -> None:
+        super().__init__()
+        self._store, self._job, self._next = store, job_id, 0.0
+
+    def is_set(self) -> bool:
+        if not super().is_set() and time.monotonic() >= self._next:
+            self._next = time.monotonic() + self.POLL
+            if self._store.cancel_requested(self._job):
+                self.set()
+        return super().is_set()
 
 
 class JobRunner:
-    """The in-process worker pool (`workers` jobs at once)."""
+    """The in-process worker pool (`workers` jobs at once), or the queue's client."""
 
-    def __init__(self, store: JobStore, config: ServeConfig) -> None:
-        self.store, self.config = store, config
+    def __init__(self, store: JobStore, config: ServeConfig,
+                 enqueue: Callable[[str], None] | None = None) -> None:
+        self.store, self.config, self._enqueue = store, config, enqueue
         self._pool = ThreadPoolExecutor(config.workers, thread_name_prefix="backforge-job")
         self._cancels: dict[str, threading.Event] = {}
         self._lock = threading.Lock()
@@ -49,6 +74,12 @@ class JobRunner:
 
     def start(self) -> None:
         """Recover what the previous process left, then resume the queue."""
+        if self._enqueue is not None:
+            # The queue's workers own running jobs; a queued one is sent again in case the
+            # broker lost it (a duplicate delivery finds it claimed and does nothing).
+            for job_id in self.store.queued():
+                self._enqueue(job_id)
+            return
         lost = self.store.interrupt_running(
             "interrupted: the server stopped while the job ran; files that validated before "
             "the stop were kept only if the run committed them (submit it again to finish)")
@@ -58,18 +89,22 @@ class JobRunner:
             self.submit(job_id)
 
     def submit(self, job_id: str) -> None:
-        self._pool.submit(self._run, job_id)
+        if self._enqueue is not None:
+            self._enqueue(job_id)
+        else:
+            self._pool.submit(self.run_job, job_id)
 
     def cancel(self, job_id: str) -> bool:
-        """Cancel a queued job at once or stop a running one like the deadline; False when
-        it had already ended."""
+        """Cancel a queued job at once or stop a running one like the deadline (its worker
+        may be another process); False when it had already ended."""
         if self.store.cancel_queued(job_id):
             return True
+        if not self.store.request_cancel(job_id):
+            return False
         with self._lock:
             event = self._cancels.get(job_id)
-        if event is None:
-            return False
-        event.set()
+        if event is not None:
+            event.set()  # this process runs it: no need to wait for the store poll
         return True
 
     def shutdown(self, grace: float = 10.0) -> None:
@@ -88,12 +123,27 @@ class JobRunner:
                     return
             time.sleep(0.05)
 
+    def run_job(self, job_id: str, *, rerun: bool = False) -> None:
+        """Run one job unless another live worker runs it or it is no longer queued. With
+        `rerun` (a queue's worker) a job whose worker died is run again, once."""
+        lock = _try_lock(self.folder(job_id) / RUN_LOCK)
+        if lock is None:
+            return  # a live worker holds it
+        try:
+            if self._stopping or not self.store.claim(job_id, rerun=rerun):
+                job = self.store.job(job_id)
+                if rerun and job is not None and job.status is JobStatus.RUNNING:
+                    self.store.finish(job_id, JobStatus.FAILED, "failed: the worker running "
+                                      f"it died {job.attempts} times; not retried again", None)
+                return  # cancelled while queued, ended, or the server is stopping
+            self._run(job_id)
+        finally:
+            os.close(lock)  # releases the flock
+
     def _run(self, job_id: str) -> None:
-        if self._stopping or not self.store.claim(job_id):
-            return  # cancelled while queued, or the server is stopping: it stays queued
         job = self.store.job(job_id)
         assert job is not None
-        cancel = threading.Event()
+        cancel = StoreCancel(self.store, job_id)
         with self._lock:
             self._cancels[job_id] = cancel
         try:
@@ -151,3 +201,16 @@ class JobRunner:
         report = api.verify(out).to_dict()
         self.store.add_event(job_id, json.dumps({"event": "verify_finished", **report}))
         return report
+
+
+def _try_lock(path: Path) -> int | None:
+    """An exclusive flock on `path` (its descriptor), or None when another process or
+    thread holds it; the kernel drops it when the holder dies, however it dies."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        return None
+    return fd

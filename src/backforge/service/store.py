@@ -35,7 +35,8 @@ CREATE TABLE IF NOT EXISTS jobs (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,
   key_id TEXT NOT NULL REFERENCES api_keys(id), status TEXT NOT NULL, reason TEXT,
   spec_name TEXT NOT NULL, fmt TEXT, options TEXT NOT NULL, base_job TEXT,
-  created REAL NOT NULL, started REAL, finished REAL, result TEXT);
+  created REAL NOT NULL, started REAL, finished REAL, result TEXT,
+  attempts INTEGER NOT NULL DEFAULT 0, cancel_requested INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS jobs_by_key ON jobs(key_id, status);
 CREATE TABLE IF NOT EXISTS events (
   job_id TEXT NOT NULL, seq INTEGER NOT NULL, data TEXT NOT NULL,
@@ -79,9 +80,11 @@ class Job:
     started: float | None
     finished: float | None
     result: dict[str, Any] | None
+    attempts: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "status": self.status.value, "reason": self.reason,
+                "attempts": self.attempts,
                 "spec": self.spec_name, "format": self.fmt, "options": self.options,
                 "base_job": self.base_job, "created": self.created, "started": self.started,
                 "finished": self.finished, "result": self.result}
@@ -157,7 +160,7 @@ class JobStore:
     def job(self, job_id: str, key_id: str | None = None) -> Job | None:
         """The job; None when it does not exist or (with key_id) belongs to another key."""
         sql = ("SELECT id, key_id, status, reason, spec_name, fmt, options, base_job, "
-               "created, started, finished, result FROM jobs WHERE id = ?")
+               "created, started, finished, result, attempts FROM jobs WHERE id = ?")
         args: tuple = (job_id,)
         if key_id is not None:
             sql += " AND key_id = ?"
@@ -167,7 +170,7 @@ class JobStore:
             return None
         r = rows[0]
         return Job(r[0], r[1], JobStatus(r[2]), r[3], r[4], r[5], json.loads(r[6]), r[7],
-                   r[8], r[9], r[10], json.loads(r[11]) if r[11] else None)
+                   r[8], r[9], r[10], json.loads(r[11]) if r[11] else None, r[12])
 
     def jobs_of(self, key_id: str, limit: int = 100) -> list[Job]:
         ids = self._query("SELECT id FROM jobs WHERE key_id = ? ORDER BY seq DESC LIMIT ?",
@@ -185,12 +188,32 @@ class JobStore:
         return [i for (i,) in self._query(
             "SELECT id FROM jobs WHERE status = 'queued' ORDER BY seq")]
 
-    def claim(self, job_id: str) -> bool:
-        """queued -> running; False when the job is no longer queued (cancelled)."""
+    def claim(self, job_id: str, *, rerun: bool = False, max_attempts: int = 2) -> bool:
+        """queued -> running; False when the job is no longer queued (cancelled, ended).
+        With `rerun` (a queue's redelivery after its worker died: the caller holds the
+        job's lock, so no live worker runs it) a running job is claimed again, at most
+        `max_attempts` times in all."""
         with self._tx() as db:
-            cur = db.execute("UPDATE jobs SET status = 'running', started = ? "
-                             "WHERE id = ? AND status = 'queued'", (time.time(), job_id))
+            cur = db.execute("UPDATE jobs SET status = 'running', started = ?, "
+                             "attempts = attempts + 1 WHERE id = ? AND (status = 'queued' "
+                             "OR (status = 'running' AND ?)) AND attempts < ?",
+                             (time.time(), job_id, rerun, max_attempts))
             return cur.rowcount == 1
+
+    def attempts(self, job_id: str) -> int:
+        rows = self._query("SELECT attempts FROM jobs WHERE id = ?", (job_id,))
+        return rows[0][0] if rows else 0
+
+    def request_cancel(self, job_id: str) -> bool:
+        """Ask a running job's worker (in any process) to stop; False when not running."""
+        with self._tx() as db:
+            cur = db.execute("UPDATE jobs SET cancel_requested = 1 "
+                             "WHERE id = ? AND status = 'running'", (job_id,))
+            return cur.rowcount == 1
+
+    def cancel_requested(self, job_id: str) -> bool:
+        rows = self._query("SELECT cancel_requested FROM jobs WHERE id = ?", (job_id,))
+        return bool(rows and rows[0][0])
 
     def cancel_queued(self, job_id: str) -> bool:
         with self._tx() as db:
