@@ -1,12 +1,14 @@
 """`backforge serve` under load (issue 18): N concurrent template jobs through the
-embedded server (a real `backforge serve` process, in-process worker pool, SQLite store).
+embedded server (a real `backforge serve` process, in-process worker pool, SQLite store)
+and through `serve --broker` with Celery workers (`backforge worker`, concurrency 1 each)
+on a local redis-server.
 
 Every job is submitted at once from its own client thread, which then follows the job's
 event stream to its `end` event. Latency is submit -> end as the client sees it. Lost: a
 job that did not end `succeeded` or whose stream lacked a unit's validation; duplicated: an
 event id seen twice in one stream, a unit validated twice, or a job id given out twice.
 
-Run: .venv/bin/python bench/serve.py [--jobs 50] [--workers 2]
+Run: .venv/bin/python bench/serve.py [--jobs 50] [--workers 2] [--setups embedded,celery]
 """
 
 from __future__ import annotations
@@ -46,7 +48,41 @@ def _port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(data: Path, workers: int, jobs: int) -> tuple[subprocess.Popen, str, str]:
+def start_redis(folder: Path) -> tuple[subprocess.Popen, str]:
+    port = _port()
+    proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1",
+                             "--save", "", "--appendonly", "no", "--dir", str(folder)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    for _ in range(300):
+        ping = subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True,
+                              text=True, check=False)
+        if ping.stdout.strip() == "PONG":
+            return proc, f"redis://127.0.0.1:{port}/0"
+        time.sleep(0.1)
+    raise RuntimeError("redis-server did not start")
+
+
+def start_workers(data: Path, broker: str, count: int) -> list[subprocess.Popen]:
+    """`count` workers, returned once each has logged that it is ready (so the latency
+    measured is the jobs', not the workers' start-up)."""
+    procs, logs = [], []
+    for i in range(count):
+        logs.append(data / f"worker-{i}.log")
+        procs.append(subprocess.Popen(
+            [sys.executable, "-m", "backforge.cli", "worker", "--data", str(data), "--broker",
+             broker, "--concurrency", "1"], stdout=logs[-1].open("wb"),
+            stderr=subprocess.STDOUT, start_new_session=True))
+    end = time.monotonic() + 120
+    while not all(log.exists() and b" ready." in log.read_bytes() for log in logs):
+        if time.monotonic() > end or any(p.poll() is not None for p in procs):
+            raise RuntimeError("a worker did not start: " + logs[0].read_text()[-2000:])
+        time.sleep(0.1)
+    return procs
+
+
+def start_server(data: Path, workers: int, jobs: int, broker: str | None = None
+                 ) -> tuple[subprocess.Popen, str, str]:
     """A `backforge serve` process with a fresh key; (process, base url, key)."""
     key = subprocess.run([sys.executable, "-m", "backforge.cli", "keys", "create", "bench",
                           "--data", str(data)], check=True, capture_output=True,
@@ -54,7 +90,8 @@ def start_server(data: Path, workers: int, jobs: int) -> tuple[subprocess.Popen,
     port = _port()
     proc = subprocess.Popen([sys.executable, "-m", "backforge.cli", "serve", "--data",
                              str(data), "--port", str(port), "--workers", str(workers),
-                             "--max-active", str(jobs), "--rate", str(max(60, 2 * jobs))],
+                             "--max-active", str(jobs), "--rate", str(max(60, 2 * jobs)),
+                             *(["--broker", broker] if broker else [])],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
     url = f"http://127.0.0.1:{port}"
@@ -101,30 +138,46 @@ def one_job(url: str, key: str, spec: str, go: threading.Event) -> Outcome:
     return Outcome(job_id, latency, status, units, len(set(validated)), dups)
 
 
-def run(jobs: int, workers: int) -> tuple[list[Outcome], float]:
-    spec = SPEC.read_text(encoding="utf-8")
+def run(jobs: int, workers: int, celery: bool = False) -> tuple[list[Outcome], float]:
+    """N jobs at once; with `celery`, through a local Redis and `workers` Celery workers."""
     with tempfile.TemporaryDirectory(prefix="bench-serve-") as tmp:
-        proc, url, key = start_server(Path(tmp), workers, jobs)
+        extra: list[subprocess.Popen] = []
+        broker = None
+        if celery:
+            redis, broker = start_redis(Path(tmp))
+            extra = [redis, *start_workers(Path(tmp), broker, workers)]
         try:
-            go, results, errors = threading.Event(), [], []
-
-            def worker() -> None:
-                try:
-                    results.append(one_job(url, key, spec, go))
-                except Exception as exc:  # noqa: BLE001 - counted as a lost job below
-                    errors.append(exc)
-
-            threads = [threading.Thread(target=worker) for _ in range(jobs)]
-            for t in threads:
-                t.start()
-            start = time.perf_counter()
-            go.set()
-            for t in threads:
-                t.join()
-            wall = time.perf_counter() - start
+            return _load(Path(tmp), jobs, workers, broker)
         finally:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(60)
+            for proc in reversed(extra):
+                os.killpg(proc.pid, signal.SIGTERM)
+                proc.wait(60)
+
+
+def _load(data: Path, jobs: int, workers: int, broker: str | None
+          ) -> tuple[list[Outcome], float]:
+    spec = SPEC.read_text(encoding="utf-8")
+    proc, url, key = start_server(data, workers, jobs, broker)
+    go, results, errors = threading.Event(), [], []
+
+    def client() -> None:
+        try:
+            results.append(one_job(url, key, spec, go))
+        except Exception as exc:  # noqa: BLE001 - counted as a lost job
+            errors.append(exc)
+
+    try:
+        threads = [threading.Thread(target=client) for _ in range(jobs)]
+        for t in threads:
+            t.start()
+        start = time.perf_counter()
+        go.set()
+        for t in threads:
+            t.join()
+        wall = time.perf_counter() - start
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(60)
     for exc in errors:
         print(f"client error: {exc}", file=sys.stderr)
     return results, wall
@@ -146,15 +199,20 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--jobs", type=int, default=50)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--setups", default="embedded,celery")
     args = ap.parse_args()
-    results, wall = run(args.jobs, args.workers)
-    s = summary(results, args.jobs, wall)
+    names = {"embedded": "embedded (in-process pool)", "celery": "Celery workers + Redis"}
     print("| setup | jobs | workers | p50 latency | p95 latency | jobs/s | lost | duplicated |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
-    print(f"| embedded (SQLite, in-process pool) | {s['jobs']} | {args.workers} | "
-          f"{s['p50_s']:.2f} s | {s['p95_s']:.2f} s | {s['jobs_per_s']:.2f} | {s['lost']} | "
-          f"{s['duplicated']} |")
-    return 0 if s["lost"] == 0 and s["duplicated"] == 0 else 1
+    bad = 0
+    for setup in args.setups.split(","):
+        results, wall = run(args.jobs, args.workers, celery=setup == "celery")
+        s = summary(results, args.jobs, wall)
+        bad += s["lost"] + s["duplicated"]
+        print(f"| {names[setup]} | {s['jobs']} | {args.workers} | {s['p50_s']:.2f} s | "
+              f"{s['p95_s']:.2f} s | {s['jobs_per_s']:.2f} | {s['lost']} | "
+              f"{s['duplicated']} |", flush=True)
+    return 0 if bad == 0 else 1
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ lost, none duplicated. No timing thresholds (those are the bench table's)."""
 
 from __future__ import annotations
 
+import pytest
 from bench import serve as bench
 
 
@@ -13,3 +14,10 @@ def test_concurrent_jobs_through_the_embedded_server_lose_and_duplicate_nothing(
     assert all(r.units > 20 and r.validated == r.units for r in results)
     assert len({r.job_id for r in results}) == 4
     assert s["p50_s"] <= s["p95_s"]
+
+
+@pytest.mark.slow  # Redis and two Celery worker processes
+def test_concurrent_jobs_through_two_celery_workers_lose_and_duplicate_nothing():
+    results, wall = bench.run(jobs=4, workers=2, celery=True)
+    s = bench.summary(results, 4, wall)
+    assert s["succeeded"] == 4 and s["lost"] == 0 and s["duplicated"] == 0, s
