@@ -140,3 +140,24 @@ def test_regeneration_over_a_base_job_reports_the_impact(serve):
     with server.client(key) as client:
         sql = client.get(f"/v1/jobs/{again['id']}/files/{new_migrations[1]}").text
     assert "ADD COLUMN" in sql.upper() and "priority_note" in sql
+
+
+def test_cancel_stops_a_running_job_like_the_deadline_and_keeps_what_validated(serve):
+    server = serve()
+    key = add_key(server.config.data_dir, "tool")
+    with server.client(key) as client:
+        job = _submit(client, TASKMANAGER.read_text(), options={"concurrency": 1})
+        seen = _events(client, job["id"], stop_after=4)  # it is running: events flow
+        assert json.loads(seen[0][2])["event"] == "run_started"
+        answer = client.post(f"/v1/jobs/{job['id']}/cancel")
+        assert answer.status_code == 202, answer.text
+        final = wait_for(client, job["id"])
+        stream = _events(client, job["id"])
+        files = set(client.get(f"/v1/jobs/{job['id']}/files").json()["files"])
+    assert final["status"] == "cancelled" and "validated were kept" in final["reason"]
+    assert final["result"]["report"]["stopped_by"] == "cancelled"
+    events = [json.loads(d) for _, kind, d in stream if kind == "message"]
+    assert events[-1]["event"] == "run_finished"
+    assert any(e["event"] == "unit_cancelled" for e in events)
+    written = {e["data"]["path"] for e in events if e["event"] == "file_written"}
+    assert written and written <= files
