@@ -10,6 +10,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 import backforge
 from tests.service.conftest import TASKMANAGER, add_key, read_sse, wait_for
 
@@ -161,3 +163,42 @@ def test_cancel_stops_a_running_job_like_the_deadline_and_keeps_what_validated(s
     assert any(e["event"] == "unit_cancelled" for e in events)
     written = {e["data"]["path"] for e in events if e["event"] == "file_written"}
     assert written and written <= files
+
+
+SQL_DDL = """CREATE TABLE authors (id serial PRIMARY KEY, name varchar(80) NOT NULL);
+CREATE TABLE books (id serial PRIMARY KEY, title text NOT NULL,
+  author_id integer NOT NULL REFERENCES authors(id) ON DELETE CASCADE);
+"""
+DATA = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize(("name", "text", "how"), [
+    ("blog.project.json", (DATA / "data" / "blog.project.json").read_text(), "filename"),
+    ("shop.dbml", (DATA / "importers" / "data" / "shop.dbml").read_text(), "upload"),
+    ("spec.sql", SQL_DDL, "sniffed"),  # saved as spec.sql: an SQL project is named after it
+])
+def test_every_input_format_gives_the_cli_s_files(serve, tmp_path, name, text, how):
+    server = serve()
+    key = add_key(server.config.data_dir, "tool")
+    with server.client(key) as client:
+        if how == "upload":
+            answer = client.post("/v1/jobs", files={"file": (name, text.encode())})
+        elif how == "sniffed":  # no name, no format: the text says SQL
+            answer = client.post("/v1/jobs", json={"spec": text})
+        else:
+            answer = client.post("/v1/jobs", json={"spec": text, "filename": name})
+        assert answer.status_code == 201, answer.text
+        final = wait_for(client, answer.json()["id"])
+        archive = client.get(f"/v1/jobs/{final['id']}/archive").content
+    assert final["status"] == "succeeded", final["reason"]
+    assert final["spec"] == name
+    (tmp_path / name).write_text(text)
+    cli = subprocess.run([sys.executable, "-m", "backforge.cli", "generate", name, "-o", "out"],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                         check=False)
+    assert cli.returncode == 0, cli.stderr
+    with zipfile.ZipFile(io.BytesIO(archive)) as z:
+        served = {n: z.read(n) for n in z.namelist()}
+    local = _tree(tmp_path / "out")
+    assert set(served) == set(local)
+    assert [p for p in served if served[p] != local[p]] == sorted(EXCLUDED)
