@@ -37,6 +37,9 @@ def add_parsers(sub) -> None:
                    help="queued or running jobs per API key")
     s.add_argument("--max-spec-bytes", type=int, default=1_000_000, metavar="N",
                    help="largest spec accepted")
+    s.add_argument("--cors-origin", action="append", default=[], metavar="ORIGIN",
+                   help="let web pages of this origin (https://tool.example.com) call the "
+                        "API from a browser")
     _add_broker_options(s)
     w = sub.add_parser("worker", help="run `backforge serve` jobs from a Redis queue (Celery)",
                        description="A Celery worker for `backforge serve --broker URL`: takes "
@@ -96,7 +99,8 @@ def run(args: argparse.Namespace) -> int:
         workers=args.workers, providers=("template", *args.allow_provider),
         allow_verify=args.allow_verify, rate_per_minute=args.rate,
         max_active_jobs=args.max_active, max_spec_bytes=args.max_spec_bytes,
-        broker=args.broker, visibility_timeout=args.visibility_timeout)
+        broker=args.broker, visibility_timeout=args.visibility_timeout,
+        cors_origins=tuple(args.cors_origin))
     return _serve(config, args.host, args.port)
 
 

@@ -164,3 +164,21 @@ def test_public_endpoints_and_openapi(serve):
             "/v1/jobs/{job_id}/cancel", "/v1/stacks", "/health"} <= paths
     body = spec["paths"]["/v1/jobs"]["post"]["requestBody"]["content"]
     assert {"application/json", "multipart/form-data"} <= set(body)
+
+
+def test_files_are_plain_text_and_cors_is_only_for_configured_origins(serve):
+    server = serve(cors_origins=("https://tool.example.com",))
+    key = add_key(server.config.data_dir, "tool")
+    with server.client(key) as client:
+        job = _post(client, TASKMANAGER.read_text()).json()
+        wait_for(client, job["id"])
+        readme = client.get(f"/v1/jobs/{job['id']}/files/README.md")
+        assert readme.headers["content-type"].startswith("text/plain")
+        assert readme.headers["x-content-type-options"] == "nosniff"
+        for origin, allowed in (("https://tool.example.com", True), ("https://evil.example",
+                                                                      False)):
+            pre = client.options("/v1/jobs", headers={
+                "Origin": origin, "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "authorization,content-type"})
+            got = pre.headers.get("access-control-allow-origin")
+            assert (got == origin) is allowed, (origin, pre.status_code, got)

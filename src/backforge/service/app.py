@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 from anyio import to_thread
 from fastapi import Depends, FastAPI, Header, HTTPException, Request
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 
@@ -126,6 +127,11 @@ def create_app(config: ServeConfig) -> FastAPI:
                   description="The backforge generator as a service: submit a spec, follow "
                               "its units live, download the validated project.")
     app.state.service = service
+    if config.cors_origins:  # a design tool's web page on another origin calls the API
+        app.add_middleware(CORSMiddleware, allow_origins=list(config.cors_origins),
+                           allow_methods=["GET", "POST"],
+                           allow_headers=["Authorization", "X-API-Key", "Content-Type",
+                                          "Last-Event-ID"])
 
     @app.exception_handler(RequestError)
     async def request_error(_: Request, exc: RequestError) -> JSONResponse:
@@ -295,7 +301,10 @@ def _job_routes(app: FastAPI, service: Service) -> None:
         target = artifacts.resolve(service.runner.output(found.id), path)
         if target is None:
             raise HTTPException(404, f"no file {path} in job {job_id}")
-        return FileResponse(target, media_type="text/plain; charset=utf-8")
+        # Always text, never sniffed: a generated HTML or SVG file must not run in the
+        # browser of whoever views it here.
+        return FileResponse(target, media_type="text/plain; charset=utf-8",
+                            headers={"X-Content-Type-Options": "nosniff"})
 
 
 def _ended(service: Service, job_id: str, key: ApiKey) -> Job:

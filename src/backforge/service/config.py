@@ -44,6 +44,7 @@ class ServeConfig:
     # this process. An unacknowledged job is redelivered after visibility_timeout seconds.
     broker: str | None = None
     visibility_timeout: float = 3600.0
+    cors_origins: tuple[str, ...] = ()  # web origins allowed to call the API from a browser
     poll_interval: float = 0.1  # how often an event stream looks for new events, s
     keepalive: float = 15.0  # an SSE comment line this often keeps proxies from closing
 
