@@ -176,25 +176,10 @@ DEEP = [DATA / s for s in EXAMPLES] + [CORPUS / "chinook.postgres.sql"]
 WIDE = [CORPUS / n for n in CORPUS_FILES if n != "chinook.postgres.sql"] \
     or [CORPUS / "every other corpus schema"]
 WIDE_BUDGET = {"openstreetmap.postgres.sql": 60}
-# Columns of a database type with no spec equivalent (inet, text[], tsvector: "opaque",
-# read and written in their PostgreSQL text form) have a plain-text schema, so a
-# schema-valid string PostgreSQL cannot parse is a 400 (ST202), and tsvector's syntax
-# error (SQLSTATE 42601, not mapped by the error handler) a 500. Strict: fixing it
-# turns these into failures until the marks go.
-OPAQUE_TYPES = {
-    "openstreetmap.postgres.sql": "inet columns (users.creation_address, acls.address, "
-                                  "notes.user_ip, note_comments.author_ip) take any text",
-    "pagila.postgres.sql": "film.special_features text[], film_embedding.embedding real[] "
-                           "take any text; film.fulltext tsvector: 500 on a syntax error",
-    "sakila.mysql.sql": "film.special_features (MySQL SET, imported as text[]) takes any text",
-}
 
 
 def _case(source: Path, examples: int, budget: float | None):
-    reason = OPAQUE_TYPES.get(source.name)
-    marks = [pytest.mark.xfail(strict=True, reason=f"opaque column types: {reason}")] \
-        if reason else []
-    return pytest.param(source, examples, budget, id=source.name, marks=marks)
+    return pytest.param(source, examples, budget, id=source.name)
 
 
 FUZZED = [_case(p, 10, 110) for p in DEEP] + [_case(p, 3, WIDE_BUDGET.get(p.name))

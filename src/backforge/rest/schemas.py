@@ -128,7 +128,7 @@ def _param_schema(ctx: RestProject, ep: RestEndpoint, param: str) -> Schema:
         for t in ctx.tables:
             if len(t.pk) == 1 and base[:-3] in (snake(singular(t.name)), t.sql):
                 return _property(t.pk[0], nullable=False)
-    return {"type": "string", "minLength": 1}
+    return {"type": "string", "minLength": 1, "pattern": TEXT_PATTERN}
 
 
 def endpoint_schemas(ctx: RestProject, endpoints: tuple[RestEndpoint, ...]) -> \

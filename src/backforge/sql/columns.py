@@ -92,6 +92,12 @@ class Column:
             and not _CHARACTER_TYPE.match(self.db_type)
 
     @property
+    def native_array(self) -> bool:
+        """An opaque array column of a scalar element type: the API reads and writes it
+        as a JSON array (node-postgres converts both ways), not as its text form."""
+        return self.opaque and values.is_native_array(self.schema)
+
+    @property
     def required_on_create(self) -> bool:
         return not self.nullable and not self.has_default and not self.generated
 
