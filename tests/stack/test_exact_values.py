@@ -12,6 +12,7 @@ import pytest
 
 from backforge import load
 from backforge.plan import build
+from backforge.rest.schemas import create_schema
 from backforge.spec.model import Field
 from backforge.sql.values import (
     INT64,
@@ -192,3 +193,18 @@ def test_json_values_refer_to_a_json_value_without_nul_anywhere() -> None:
         assert _ok(root, good), good
     for bad in ({"a": ["x\u0000"]}, {"k\u0000": 1}, "\u0000", [[[{"a": "\u0000"}]]]):
         assert not _ok(root, bad), bad
+
+
+def test_a_text_key_defaulting_to_empty_must_be_given_on_create() -> None:
+    """OpenStreetMap's changeset_tags.k: NOT NULL DEFAULT '' in a composite key. The
+    default would create a row keyed "" that no item path can address."""
+    loaded = load({"name": "osm", "tables": [{"name": "tags", "fields": [
+        {"name": "cid", "type": "integer", "primary_key": True},
+        {"name": "k", "type": "string", "max_length": 255, "primary_key": True, "default": ""},
+        {"name": "v", "type": "string", "max_length": 255, "required": True, "default": ""},
+    ]}]})
+    ctx = project_context(build(loaded.project, get_stack("express-js"), loaded.names))
+    create = create_schema(ctx.tables[0])
+    assert create["required"] == ["cid", "k"]
+    assert "default" not in create["properties"]["k"] and create["properties"]["k"]["minLength"] == 1
+    assert create["properties"]["v"]["default"] == ""  # not a key: its default is fine

@@ -23,7 +23,8 @@ def _property(col: Column, *, nullable: bool | None = None, default: bool = Fals
             and schema.get("minLength", 0) < 1:
         # A key is an item path segment: a row keyed "" could be created, never addressed.
         schema["minLength"] = 1
-    if default and col.has_default and col.default_json is not None:
+    if default and col.has_default and col.default_json is not None \
+            and not col.required_on_create:
         schema["default"] = col.default_json
     return schema
 
