@@ -12,8 +12,16 @@ import pytest
 
 from backforge import load
 from backforge.plan import build
+from backforge.rest.schemas import create_schema
 from backforge.spec.model import Field
-from backforge.sql.values import INT64, SAFE_INT, integer_pattern, value_schema
+from backforge.sql.values import (
+    INT64,
+    JSON_VALUE,
+    JSON_VALUE_REF,
+    SAFE_INT,
+    integer_pattern,
+    value_schema,
+)
 from backforge.stacks import get_stack
 from backforge.stacks.express_js.render import project_context
 from backforge.stacks.express_js.testgen import MAIN, ParentRef, body_for
@@ -124,3 +132,79 @@ def test_a_column_keeps_its_own_narrower_integer_type() -> None:
         assert not _ok(schema, beyond), beyond
     assert _ok(value_schema(key, key, default_length=255), "9223372036854775807")
 
+
+
+def _opaque(db_type: str) -> dict:
+    f = Field(name="x", type="text", db_type=db_type)
+    return value_schema(f, f, default_length=255)
+
+
+@pytest.mark.parametrize(("db_type", "good", "bad"), [
+    ("inet", ["192.0.2.1", "192.0.2.1/24", "0.0.0.0/0", "2001:db8::1", "::", "::1/128",
+              "::ffff:1.2.3.4", "1:2:3:4:5:6:7::", "fe80::1:2/64", "1:2:3:4:5:6:1.2.3.4"],
+     ["256.0.0.1", "1.2.3", "1.2.3.4/33", "1.2.3.4/", "2001:db8::1/129", "1:2:3:4:5:6:7:8:9",
+      "1::2::3", "fe80::1%eth0", "١.2.3.4", "junk", ""]),
+    ("cidr", ["192.0.2.0/24", "10.0.0.0/8", "0.0.0.0/0", "192.0.2.1/32", "192.0.2.128/25",
+              "2001:db8::1", "2001:db8::1/128"],
+     ["192.0.2.1/24", "192.0.2.64/25", "10.1.0.0/8", "192.0.2.1", "2001:db8::/32"]),
+    ("macaddr", ["08:00:2b:01:02:03", "08:00:2B:01:02:0A"], ["08:00:2b:01:02", "08-00-2b"]),
+    ("bytea", ["\\x", "\\x0a1B"], ["\\x0", "abc", "\\\\x00"]),
+    ("tsvector", ["", "'a'", "'fat':2A 'rat':3,16383B", "'it''s' 'back\\\\slash'", "'a b'"],
+     ["fat", "'a':0", "'a':16384", "''", "'a'  'b'", "'a\\'", "'a\u0000'", "'a':1E"]),
+])
+def test_opaque_string_types_admit_only_what_postgresql_parses(db_type, good, bad) -> None:
+    schema = _opaque(db_type)
+    assert schema["type"] == "string" and schema["x-expected"]
+    for value in good:
+        assert _ok(schema, value), value
+    for value in bad:
+        assert not _ok(schema, value), value
+
+
+def test_arrays_of_scalars_are_json_arrays_of_the_element_schema() -> None:
+    tags = _opaque("text[]")
+    assert _ok(tags, ["a", None, ""]) and not _ok(tags, "{a}") and not _ok(tags, ["a\u0000"])
+    assert not _ok(_opaque("varchar(3)[]"), ["abcd"])
+    ints = _opaque("int4[]")
+    assert _ok(ints, [1, -2147483648]) and not _ok(ints, [2147483648]) and not _ok(ints, [1.5])
+    reals = _opaque("real[]")
+    # float4 underflow is an error in PostgreSQL; 1e-45 is its smallest denormal as printed
+    for good in ([0, 1.5, 1e-45, -1e-40, 3.4028235e38], [None]):
+        assert _ok(reals, good), good
+    for bad in ([1e-46], [-1e-50], [3.5e38]):
+        assert not _ok(reals, bad), bad
+    assert _ok(_opaque("boolean[]"), [True]) and not _ok(_opaque("boolean[]"), ["t"])
+    for unknown in ("uuid[]", "numeric[]", "text[][]", "time", "interval", "xml"):
+        schema = _opaque(unknown)  # no exact form: the text form, without NUL
+        assert schema["type"] == "string" and schema["pattern"] == "^[^\\u0000]*$", unknown
+
+
+def test_a_real_column_refuses_underflow_too() -> None:
+    f = Field(name="x", type="float", db_type="real")
+    schema = value_schema(f, f, default_length=255)
+    assert _ok(schema, 0) and _ok(schema, 1e-45) and not _ok(schema, 1e-300)
+
+
+def test_json_values_refer_to_a_json_value_without_nul_anywhere() -> None:
+    doc = _schema(type="json")
+    root = {**doc, "components": {"schemas": {"JsonValue": JSON_VALUE}}}
+    assert doc["then"] == {"$ref": JSON_VALUE_REF} and doc["if"] == {"x-json": doc["x-json"]}
+    for good in ({"a": [1, "b", None, {"c": True}]}, "text", 1.5, None):
+        assert _ok(root, good), good
+    for bad in ({"a": ["x\u0000"]}, {"k\u0000": 1}, "\u0000", [[[{"a": "\u0000"}]]]):
+        assert not _ok(root, bad), bad
+
+
+def test_a_text_key_defaulting_to_empty_must_be_given_on_create() -> None:
+    """OpenStreetMap's changeset_tags.k: NOT NULL DEFAULT '' in a composite key. The
+    default would create a row keyed "" that no item path can address."""
+    loaded = load({"name": "osm", "tables": [{"name": "tags", "fields": [
+        {"name": "cid", "type": "integer", "primary_key": True},
+        {"name": "k", "type": "string", "max_length": 255, "primary_key": True, "default": ""},
+        {"name": "v", "type": "string", "max_length": 255, "required": True, "default": ""},
+    ]}]})
+    ctx = project_context(build(loaded.project, get_stack("express-js"), loaded.names))
+    create = create_schema(ctx.tables[0])
+    assert create["required"] == ["cid", "k"]
+    assert "default" not in create["properties"]["k"] and create["properties"]["k"]["minLength"] == 1
+    assert create["properties"]["v"]["default"] == ""  # not a key: its default is fine

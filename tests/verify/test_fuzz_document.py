@@ -32,8 +32,9 @@ def test_missing_schemathesis_is_a_clear_input_error(monkeypatch, tmp_path) -> N
 
 def test_schemathesis_reads_the_config_as_declared_links_only() -> None:
     """The settings fuzz_app writes are valid for the installed schemathesis (it rejects an
-    unknown key) and mean what the module says: no inferred links, no NUL."""
+    unknown key) and mean what the module says: no inferred links, NUL generated."""
     config = pytest.importorskip("schemathesis.config").SchemathesisConfig
     project = config.from_str(fuzz._CONFIG).projects.default
     assert project.phases.stateful.inference.algorithms == []
-    assert project.generation.allow_x00 is False
+    assert project.generation.allow_x00 is True
+    assert "413" in project.checks.negative_data_rejection.expected_statuses

@@ -23,7 +23,8 @@ def _property(col: Column, *, nullable: bool | None = None, default: bool = Fals
             and schema.get("minLength", 0) < 1:
         # A key is an item path segment: a row keyed "" could be created, never addressed.
         schema["minLength"] = 1
-    if default and col.has_default and col.default_json is not None:
+    if default and col.has_default and col.default_json is not None \
+            and not col.required_on_create:
         schema["default"] = col.default_json
     return schema
 
@@ -128,7 +129,7 @@ def _param_schema(ctx: RestProject, ep: RestEndpoint, param: str) -> Schema:
         for t in ctx.tables:
             if len(t.pk) == 1 and base[:-3] in (snake(singular(t.name)), t.sql):
                 return _property(t.pk[0], nullable=False)
-    return {"type": "string", "minLength": 1}
+    return {"type": "string", "minLength": 1, "pattern": TEXT_PATTERN}
 
 
 def endpoint_schemas(ctx: RestProject, endpoints: tuple[RestEndpoint, ...]) -> \

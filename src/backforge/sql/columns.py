@@ -92,8 +92,18 @@ class Column:
             and not _CHARACTER_TYPE.match(self.db_type)
 
     @property
+    def native_array(self) -> bool:
+        """An opaque array column of a scalar element type: the API reads and writes it
+        as a JSON array (node-postgres converts both ways), not as its text form."""
+        return self.opaque and values.is_native_array(self.schema)
+
+    @property
     def required_on_create(self) -> bool:
-        return not self.nullable and not self.has_default and not self.generated
+        # A text key defaulting to "" (OpenStreetMap's changeset_tags.k) must be given:
+        # the default would create a row no item path (at least 1 character) addresses.
+        empty_key = self.primary_key and self.default_json == "" \
+            and self.kind in (T.STRING, T.TEXT)
+        return (not self.nullable and not self.has_default and not self.generated) or empty_key
 
     def value_schema(self, *, nullable: bool | None = None) -> dict[str, Any]:
         """The property schema; `nullable` defaults to the column's nullability."""

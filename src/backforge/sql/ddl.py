@@ -189,7 +189,22 @@ def sql_literal(col: Column, value: Any) -> str:
         return str(value)  # the API's exact string form of a number
     if col.kind is FieldType.JSON:
         return f"{sql_string(json.dumps(value, sort_keys=True))}::jsonb"
+    if isinstance(value, list):
+        return sql_string(_array_text(value))
     return sql_string(str(value))
+
+
+def _array_text(items: list[Any]) -> str:
+    """A JSON array as PostgreSQL's array input text ({"a b",NULL,1})."""
+    def element(item: Any) -> str:
+        if item is None:
+            return "NULL"
+        if isinstance(item, bool):
+            return "true" if item else "false"
+        if isinstance(item, (int, float)):
+            return repr(item)
+        return '"' + str(item).replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return "{" + ",".join(element(i) for i in items) + "}"
 
 
 def _seed_insert(ctx: SqlProject, t: SqlTable) -> list[str]:

@@ -14,7 +14,7 @@ from typing import Any
 from backforge.spec.model import FieldType
 from backforge.spec.naming import words
 from backforge.sql.columns import DEFAULT_STRING_LENGTH, Column
-from backforge.sql.values import INT16, INT32, INT64, int_range
+from backforge.sql.values import INT16, INT32, INT64, int_range, is_native_array
 
 T = FieldType
 _NAMESPACE = uuid.UUID("8d5f3a8e-6f0b-4c6e-9a57-2f7c1f0b7e11")
@@ -96,11 +96,24 @@ _NUMBER_ELEMENT = re.compile(r"^(?:smallint|integer|int|int2|int4|int8|bigint|re
                              r"float8|double precision|numeric(?:\(.*\))?|decimal(?:\(.*\))?)$")
 
 
-def _opaque(db_type: str, variant: int) -> str | None:
-    """A value in the PostgreSQL text form that reads back unchanged; None when unknown."""
-    db = " ".join(db_type.lower().split())
+def _array(items: dict[str, Any], n: int) -> list[Any]:
+    """A one-element JSON array for an array column the API reads as JSON."""
+    kinds = items["type"] if isinstance(items["type"], list) else [items["type"]]
+    if "string" in kinds:
+        return [f"s{n}"[:items.get("maxLength", 20)]]
+    if "boolean" in kinds:
+        return [n % 2 == 0]
+    return [n]
+
+
+def _opaque(col: Column, variant: int) -> Any:
+    """A value the API reads back unchanged: a JSON array for an array column of a
+    scalar element type, else the PostgreSQL text form; None when unknown."""
+    db = " ".join((col.db_type or "").lower().split())
     base = db.rsplit(".", 1)[-1]
     n = variant % 200 + 1
+    if is_native_array(col.schema):
+        return _array(col.schema["items"], n)
     if db.endswith("[]"):
         return f"{{{n}}}" if _NUMBER_ELEMENT.match(db[:-2].strip()) else f"{{s{n}}}"
     found = re.match(r"^vector\((\d+)\)$", base)
@@ -126,7 +139,7 @@ def sample_value(col: Column, variant: int, *, salt: str = "") -> Any:
     """A valid value for `col` (ignoring its foreign key, which callers fill)."""
     kind = col.kind
     if col.opaque:
-        return _opaque(col.db_type or "", variant)
+        return _opaque(col, variant)
     if kind in (T.STRING, T.TEXT):
         return _fixed_width(col, _string(col, variant))
     if kind is T.INTEGER:

@@ -13,7 +13,13 @@ gets there, with the field named.
 - dates and date-times with 4-digit years from 0001 (PostgreSQL has no year 0), UTC
   offsets up to ±15:59 (PostgreSQL's limit) and at most microseconds;
 - json: depth and NUL are checked by the `x-json` keyword (JSON Schema cannot say
-  "depth" and a deep document crashes serializers); stacks implement it.
+  "depth" and a deep document crashes serializers); stacks implement it. Only a value
+  that passed it is checked against the recursive `JsonValue` component (no NUL in any
+  string or key), so a hostile nesting never reaches a recursive validator;
+- opaque database types (an imported column with no spec type): arrays of a scalar
+  element type are JSON arrays of that element's schema; inet, cidr, macaddr, bytea and
+  tsvector are strings with a pattern admitting only values PostgreSQL parses (read
+  back in its text form). Any other opaque type stays plain text.
 """
 
 from __future__ import annotations
@@ -48,6 +54,23 @@ UTC_DATETIME_PATTERN = f"^{_DATE}{_TIME}(?:[Zz]|[+-]00:00)$"
 _NO_ZONE = re.compile(r"^\s*timestamp\s*(?:\(\s*\d+\s*\))?\s*(?:without\s+time\s+zone)?\s*$",
                       re.IGNORECASE)
 
+
+# The smallest nonzero `real` PostgreSQL stores: below it float4 input underflows (an
+# error, not zero). The float4 denormal minimum is 1.4e-45; 1e-45 is how PostgreSQL
+# prints it, so a stored value always meets its own response schema.
+FLOAT4_MIN = 1e-45
+JSON_VALUE_REF = "#/components/schemas/JsonValue"
+# Any JSON value PostgreSQL's jsonb stores: no NUL in a string or an object key. The
+# stacks register it under JSON_VALUE_REF for request validation and the OpenAPI
+# document alike.
+JSON_VALUE: dict[str, Any] = {
+    "description": "any JSON value without NUL (\\u0000) in a string or key",
+    "type": ["object", "array", "string", "number", "boolean", "null"],
+    "pattern": TEXT_PATTERN,
+    "propertyNames": {"type": "string", "pattern": TEXT_PATTERN},
+    "additionalProperties": {"$ref": JSON_VALUE_REF},
+    "items": {"$ref": JSON_VALUE_REF},
+}
 
 _INT_DB_TYPES = {"smallint": INT16, "int2": INT16, "integer": INT32, "int": INT32,
                  "int4": INT32, "bigint": INT64, "int8": INT64}
@@ -185,10 +208,7 @@ def _bigint_schema(f: Field, own: Field) -> dict[str, Any]:
 
 def _float_schema(f: Field, own: Field) -> dict[str, Any]:
     db = (own.db_type or f.db_type or "").strip().lower()
-    limit = FLOAT4_MAX if db in ("real", "float4") else FLOAT8_MAX
-    lo = -limit if own.min is None else own.min
-    hi = limit if own.max is None else own.max
-    return {"type": "number", "minimum": _num(lo), "maximum": _num(hi)}
+    return float_schema(single=db in ("real", "float4"), lo=own.min, hi=own.max)
 
 
 def _num(value: float) -> int | float:
@@ -209,11 +229,143 @@ def _string_schema(f: Field, own: Field, default_length: int) -> dict[str, Any]:
     return schema
 
 
+# --- opaque database types -------------------------------------------------------------
+
+_OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"  # ASCII digits: Python's \d is Unicode
+_IPV4 = rf"{_OCTET}(?:\.{_OCTET}){{3}}"
+_HEX = "[0-9a-fA-F]{1,4}"
+
+
+def _groups(n: int) -> str:
+    """Exactly n colon-separated hex groups."""
+    return "" if n == 0 else _HEX if n == 1 else f"{_HEX}(?::{_HEX}){{{n - 1}}}"
+
+
+def _ipv6() -> str:
+    """Every RFC 4291 text form PostgreSQL parses: 8 groups, 6 and an IPv4 tail, or
+    `::` standing for at least one zero group (no zone id)."""
+    alts = [f"(?:{_HEX}:){{7}}{_HEX}", f"(?:{_HEX}:){{6}}{_IPV4}"]
+    for left in range(8):
+        room = 7 - left
+        right = f"(?:{_HEX}(?::{_HEX}){{0,{room - 1}}})?" if room else ""
+        alts.append(f"{_groups(left)}::{right}")
+        if left <= 5:
+            tail = f"(?:{_HEX}:){{0,{5 - left}}}" if left < 5 else ""
+            alts.append(f"{_groups(left)}::{tail}{_IPV4}")
+    return "(?:" + "|".join(alts) + ")"
+
+
+_IPV6 = _ipv6()
+INET_PATTERN = (f"^(?:{_IPV4}(?:/(?:3[0-2]|[12]?[0-9]))?"
+                f"|{_IPV6}(?:/(?:12[0-8]|1[01][0-9]|[1-9]?[0-9]))?)$")
+
+
+def _cidr_v4(prefix: int) -> str:
+    """The IPv4 networks /prefix whose host bits are zero (PostgreSQL refuses others)."""
+    full, rest = divmod(prefix, 8)
+    octets = [_OCTET] * full
+    if full < 4:
+        step = 2 ** (8 - rest)
+        octets.append("(?:" + "|".join(str(v) for v in range(0, 256, step)) + ")")
+        octets += ["0"] * (3 - full)
+    return "\\.".join(octets) + f"/{prefix}"
+
+
+# IPv6 networks only as single hosts: which host bits a compressed IPv6 form leaves
+# set is beyond a regular expression of sensible size.
+CIDR_PATTERN = ("^(?:" + "|".join(_cidr_v4(p) for p in range(33))
+                + f"|{_IPV6}(?:/128)?)$")
+_POSITION = integer_pattern(1, 16383)[1:-1].replace("\\d", "[0-9]") + "[A-Da-d]?"
+# A quoted lexeme: '' for a quote, \\ for a backslash, at most 511 characters (2 KB).
+_LEXEME = (r"'(?:[^'\\\u0000]|''|\\\\){1,511}'"
+           f"(?::{_POSITION}(?:,{_POSITION}){{0,255}})?")
+TSVECTOR_PATTERN = f"^(?:{_LEXEME}(?: {_LEXEME})*)?$"
+
+_OPAQUE_STRINGS: dict[str, tuple[str, str]] = {
+    "inet": (INET_PATTERN, ("must be an IPv4 or IPv6 address with an optional /prefix "
+                            "length (e.g. 192.0.2.1/32)")),
+    "cidr": (CIDR_PATTERN, ("must be an IPv4 network with its prefix length and no bits "
+                            "set right of it (e.g. 192.0.2.0/24), or an IPv6 address")),
+    "macaddr": ("^[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5}$",
+                "must be a MAC address of 6 hex pairs (e.g. 08:00:2b:01:02:03)"),
+    "macaddr8": ("^[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5}(?:(?::[0-9a-fA-F]{2}){2})?$",
+                 "must be a MAC address of 6 or 8 hex pairs (e.g. 08:00:2b:01:02:03:04:05)"),
+    "bytea": (r"^\\x(?:[0-9a-fA-F]{2})*$",
+              "must be bytes in hex: \\x followed by hex pairs (e.g. \\x0a1b)"),
+    "tsvector": (TSVECTOR_PATTERN,
+                 ("must be a tsvector: space-separated quoted lexemes ('' for a quote) with "
+                  "optional positions 1-16383 and weights A-D (e.g. 'fat':2A 'rat':3)")),
+}
+_TEXT_ELEMENT = re.compile(r"^(?:text|citext|(?:varchar|character varying)(?:\((\d+)\))?)$")
+_NUMBER_ELEMENTS = {"smallint": INT16, "int2": INT16, "integer": INT32, "int": INT32,
+                    "int4": INT32}
+_FLOAT_ELEMENTS = {"real": "real", "float4": "real", "double precision": "double",
+                   "float8": "double", "float": "double"}
+
+
+def float_schema(*, single: bool, lo: float | None = None,
+                 hi: float | None = None) -> dict[str, Any]:
+    """A finite float; a `real` also refuses nonzero magnitudes that underflow."""
+    limit = FLOAT4_MAX if single else FLOAT8_MAX
+    schema: dict[str, Any] = {"type": "number", "minimum": _num(-limit if lo is None else lo),
+                              "maximum": _num(limit if hi is None else hi)}
+    if single:
+        schema["not"] = {"type": "number", "exclusiveMinimum": -FLOAT4_MIN,
+                         "exclusiveMaximum": FLOAT4_MIN, "not": {"const": 0}}
+    return schema
+
+
+def _element_schema(element: str) -> dict[str, Any] | None:
+    """The schema of one element of an array column, when node-postgres reads the array
+    back as a JSON array of exactly those values; None otherwise."""
+    text = _TEXT_ELEMENT.match(element)
+    if text:
+        out: dict[str, Any] = {"type": "string", "pattern": TEXT_PATTERN}
+        if text.group(1):
+            out["maxLength"] = int(text.group(1))
+        return out
+    if element in _NUMBER_ELEMENTS:
+        lo, hi = _NUMBER_ELEMENTS[element]
+        return {"type": "integer", "minimum": lo, "maximum": hi}
+    if element in _FLOAT_ELEMENTS:
+        return float_schema(single=_FLOAT_ELEMENTS[element] == "real")
+    if element in ("boolean", "bool"):
+        return {"type": "boolean"}
+    return None
+
+
+def opaque_schema(db_type: str) -> dict[str, Any] | None:
+    """The exact schema of a column of a database type the spec has no type for (in the
+    form the API reads and writes); None for a type without one (plain text then)."""
+    db = " ".join(db_type.lower().split())
+    base = db.rsplit(".", 1)[-1] if "(" not in db else db
+    if base.endswith("[]"):
+        element = _element_schema(base[:-2].strip())
+        if element is None:
+            return None
+        return {"type": "array", "items": with_null(element),
+                "x-expected": f"must be a JSON array of {base[:-2].strip()} values (or null)"}
+    found = _OPAQUE_STRINGS.get(base)
+    if found is None:
+        return None
+    pattern, expected = found
+    # No maxLength (as for text): the request body limit (100 kB by default) is lower
+    # than any of these types' own (a tsvector holds 1 MB).
+    return {"type": "string", "pattern": pattern, "x-expected": expected}
+
+
+def is_native_array(schema: dict[str, Any]) -> bool:
+    """An opaque column read and written as a JSON array (not its text form)."""
+    return schema.get("type") == "array"
+
+
 def value_schema(f: Field, own: Field, *, default_length: int) -> dict[str, Any]:
     """JSON Schema of a non-null value. `f` gives the type, `own` the constraints."""
     kind = f.type
+    db_type = own.db_type or f.db_type
     if kind in (T.STRING, T.TEXT):
-        schema = _string_schema(f, own, default_length)
+        schema = (opaque_schema(db_type) if db_type else None) \
+            or _string_schema(f, own, default_length)
     elif kind is T.INTEGER:
         lo, hi = int_range(f, own)
         schema = {"type": "integer", "minimum": lo, "maximum": hi}
@@ -229,8 +381,9 @@ def value_schema(f: Field, own: Field, *, default_length: int) -> dict[str, Any]
         schema = {"type": "string", "enum": list(f.values or ())}
     elif kind is T.JSON:
         types = ["object", "array", "string", "number", "boolean"]
+        limits = {"maxDepth": JSON_MAX_DEPTH}
         schema = {"type": types if own.required or own.primary_key else [*types, "null"],
-                  "x-json": {"maxDepth": JSON_MAX_DEPTH}}
+                  "x-json": limits, "if": {"x-json": limits}, "then": {"$ref": JSON_VALUE_REF}}
     elif kind is T.DATE:
         schema = {"type": "string", "format": "date", "pattern": DATE_PATTERN,
                   "x-expected": "must be a date YYYY-MM-DD from year 0001 to 9999"}
@@ -262,6 +415,8 @@ def with_null(schema: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-__all__ = ["DATETIME_PATTERN", "DATE_PATTERN", "FLOAT8_MAX", "INT16", "INT32", "INT64",
-           "JSON_MAX_DEPTH", "SAFE_INT", "TEXT_PATTERN", "decimal_pattern", "int_range",
-           "integer_pattern", "value_schema", "with_null"]
+__all__ = ["CIDR_PATTERN", "DATETIME_PATTERN", "DATE_PATTERN", "FLOAT4_MIN", "FLOAT8_MAX",
+           "INET_PATTERN", "INT16", "INT32", "INT64", "JSON_MAX_DEPTH", "JSON_VALUE",
+           "JSON_VALUE_REF", "SAFE_INT", "TEXT_PATTERN", "TSVECTOR_PATTERN",
+           "decimal_pattern", "float_schema", "int_range", "integer_pattern",
+           "is_native_array", "opaque_schema", "value_schema", "with_null"]

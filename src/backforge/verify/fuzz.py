@@ -13,13 +13,14 @@ response links its new row's key to get, replace, update and delete): schemathes
 own link inference is off, because it guessed links across tables (one table's uuid key
 into another table's integer path) and then called the 400 a rejected valid request.
 
-One setting narrows what schemathesis generates, for a stated reason:
-- `allow-x00 = false`: PostgreSQL cannot store U+0000 anywhere in text or jsonb. The
-  schemas say so for text (a pattern) but not for a NUL nested anywhere in a json
-  value: that needs a recursive component (`#/components/schemas/JsonValue`) which
-  the document does not have and ajv does not register yet, so schemathesis would
-  call the app's 400 for such a value a rejected valid request. The app's NUL rejection is proven by the
-  round-trip tests instead.
+NUL is generated (`allow-x00 = true`): PostgreSQL cannot store U+0000 in text or
+jsonb, and every schema says so (a pattern on text, the recursive
+`#/components/schemas/JsonValue` for json values), so a NUL is always negative data the
+app must answer with a 400.
+
+A body over the app's JSON_BODY_LIMIT is refused with its documented 413 before it is
+validated (a long string for a column whose maxLength is above the limit): schemathesis
+counts 413 as rejecting negative data, like its default 400, 415 or 422.
 """
 
 from __future__ import annotations
@@ -39,12 +40,16 @@ from backforge.plan.model import Plan
 from backforge.verify.http import Client
 
 FUZZ_CREDENTIALS = {"email": "fuzz@example.com", "password": "fuzz passphrase 123"}
-# Declared links only (no inference, see above); no NUL (see above).
+# Declared links only (no inference, see above); NUL in generated strings (see above).
 _CONFIG = """[generation]
-allow-x00 = false
+allow-x00 = true
 
 [phases.stateful.inference]
 algorithms = []
+
+[checks.negative_data_rejection]
+expected-statuses = ["400", "401", "403", "404", "405", "406", "409", "413", "415", "422",
+                     "428", "429", "5xx"]
 """
 _METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 

@@ -22,13 +22,14 @@ from backforge.spec.problems import Locator, Note
 
 # Report categories: the sentence a line starts with; its items follow.
 CATEGORIES = {
-    "opaque": "no spec type: kept with their database type in the migration and exposed "
-              "as an opaque text value (the database's text form) in the API",
+    "opaque": "no spec type: kept with their database type in the migration; in the API "
+              "an array of a scalar type is a JSON array, inet/cidr/macaddr/bytea/tsvector "
+              "are the database's text form checked by a pattern, any other type plain text",
     "unsigned": "MySQL UNSIGNED integers: PostgreSQL integers wide enough, with the unsigned "
                 "range as min/max (a CHECK in the migration)",
     "year": "MySQL YEAR: integer with min 1901 and max 2155",
     "set": "MySQL SET: text[] in the migration (the allowed values are not enforced), "
-           "opaque text in the API",
+           "a JSON array of strings in the API",
     "enum_type": "enum types: text with a CHECK of the same values in the migration, an enum "
                  "in the API",
     "domain": "domains resolved to their base type (with their CHECK as min/max or a "

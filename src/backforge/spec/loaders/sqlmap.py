@@ -5,7 +5,8 @@ Three questions every importer asks of a column, answered from sqlglot trees:
   PostgreSQL type differs from the one the spec type migrates to by default
   (so `smallint` stays `smallint`), or when there is no spec equivalent at all
   (`tsvector`, `text[]`, `bytea`, PostGIS `geometry`): such a column keeps its
-  database type in the migration and is an opaque text value in the API;
+  database type in the migration and is opaque in the API (sql/values.py: a JSON
+  array for an array of scalars, else its PostgreSQL text form);
 - its default (`map_default`): a literal, `now`, `gen_random_uuid()`, or an
   auto-increment sequence; any other expression cannot be held by the spec;
 - what a CHECK says (`map_check`): a range becomes min/max, an enumeration

@@ -10,9 +10,10 @@ from backforge.stacks.express_js.context import TableContext
 
 def select_list(t: TableContext) -> str:
     # Opaque database types travel as their text form (node-postgres would hand over a
-    # Buffer for bytea, an array for text[], an object for interval).
-    return ", ".join(f'{c.quoted}{"::text" if c.opaque else ""} AS "{c.prop}"'
-                     for c in t.columns)
+    # Buffer for bytea, an object for interval); arrays of a scalar element type are
+    # JSON arrays, which node-postgres parses (and sends) itself.
+    return ", ".join(f'{c.quoted}{"::text" if c.opaque and not c.native_array else ""} '
+                     f'AS "{c.prop}"' for c in t.columns)
 
 
 def key_condition(t: TableContext) -> str:

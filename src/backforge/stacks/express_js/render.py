@@ -28,7 +28,7 @@ from backforge.render.quoting import FILTERS, finalize, js_string
 from backforge.rest import schemas
 from backforge.rest.schemas import DEFAULT_LIMIT, MAX_LIMIT
 from backforge.spec import naming
-from backforge.sql import ddl
+from backforge.sql import ddl, values
 from backforge.stacks.express_js import access, model_sql
 from backforge.stacks.express_js.boundary import SCRIPTS
 from backforge.stacks.express_js.context import (
@@ -65,7 +65,8 @@ def environment() -> jinja2.Environment:
     env.filters.update(FILTERS)
     env.filters.update(js=js_value, jsstr=js_string, jskey=js_key, js_body=js_body,
                        json=lambda v: json.dumps(v, indent=2, ensure_ascii=False))
-    env.globals.update(require=require)
+    env.globals.update(require=require, json_value=values.JSON_VALUE,
+                       json_value_ref=values.JSON_VALUE_REF)
     return env
 
 
@@ -365,7 +366,7 @@ def router_order(ctx: ProjectContext) -> list[TableContext]:
 
 
 _RESERVED_COMPONENTS = frozenset({"Error", "PageMeta", "Credentials", "Login", "Token",
-                                  "Forbidden"})
+                                  "Forbidden", values.JSON_VALUE_REF.rsplit("/", 1)[-1]})
 
 
 def openapi_context(ctx: ProjectContext) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 'use strict';
 
 const { config } = require('./utils/config');
+const { JSON_VALUE } = require('./utils/validation');
 const { authSchemas } = require('./auth/schemas');
 const { customSchemas } = require('./schemas/custom');
 const { authorsSchemas } = require('./schemas/authors');
@@ -250,6 +251,7 @@ const PAGE_META = {
 const ERROR_RESPONSES = {
   BadRequest: 'The request is not valid: see error.fields',
   UnsupportedMediaType: 'The request body must be JSON (Content-Type: application/json)',
+  PayloadTooLarge: 'The request body is larger than JSON_BODY_LIMIT',
   Unauthorized: 'A valid bearer token is required',
   Forbidden: 'The access policy does not let this account do this',
   NotFound: 'No item has this key',
@@ -287,6 +289,7 @@ function operation({ tag, operationId, summary, auth = false, params = [], body,
   }
   if (body !== undefined) {
     op.requestBody = { required: true, content: jsonContent(body) };
+    op.responses[413] = responseRef('PayloadTooLarge');
     op.responses[415] = responseRef('UnsupportedMediaType');
   }
   if (auth) {
@@ -458,7 +461,8 @@ function addPaths(paths, more) {
 
 function buildOpenApiDocument() {
   const paths = {};
-  const schemas = { Error: ERROR_SCHEMA, PageMeta: PAGE_META };
+  // JsonValue: what a json column's schema refers to (see utils/validation).
+  const schemas = { Error: ERROR_SCHEMA, PageMeta: PAGE_META, JsonValue: JSON_VALUE };
   addPaths(paths, authPaths());
   Object.assign(schemas, {
     Credentials: authSchemas.register,

@@ -1,6 +1,7 @@
 'use strict';
 
 const { config } = require('./utils/config');
+const { JSON_VALUE } = require('./utils/validation');
 const { customersSchemas } = require('./schemas/customers');
 const { addressesSchemas } = require('./schemas/addresses');
 const { categoriesSchemas } = require('./schemas/categories');
@@ -392,6 +393,7 @@ const PAGE_META = {
 const ERROR_RESPONSES = {
   BadRequest: 'The request is not valid: see error.fields',
   UnsupportedMediaType: 'The request body must be JSON (Content-Type: application/json)',
+  PayloadTooLarge: 'The request body is larger than JSON_BODY_LIMIT',
   Unauthorized: 'A valid bearer token is required',
   NotFound: 'No item has this key',
   Conflict: 'Conflicts with stored data: a duplicate unique value or a missing reference',
@@ -428,6 +430,7 @@ function operation({ tag, operationId, summary, auth = false, params = [], body,
   }
   if (body !== undefined) {
     op.requestBody = { required: true, content: jsonContent(body) };
+    op.responses[413] = responseRef('PayloadTooLarge');
     op.responses[415] = responseRef('UnsupportedMediaType');
   }
   if (auth) {
@@ -557,7 +560,8 @@ function addPaths(paths, more) {
 
 function buildOpenApiDocument() {
   const paths = {};
-  const schemas = { Error: ERROR_SCHEMA, PageMeta: PAGE_META };
+  // JsonValue: what a json column's schema refers to (see utils/validation).
+  const schemas = { Error: ERROR_SCHEMA, PageMeta: PAGE_META, JsonValue: JSON_VALUE };
   for (const r of RESOURCES) {
     addPaths(paths, { [r.collectionPath]: collectionOperations(r), [r.itemPath]: itemOperations(r) });
     schemas[r.name] = r.schemas.row;

@@ -6,8 +6,9 @@ const { ValidationError } = require('../utils/errors');
 
 // Where PostgreSQL reports a column or constraint name, look it up in the
 // caller's map (column/constraint -> API property) so the error handler can
-// name the field the client sent.
-function describeField(err, fieldNames) {
+// name the field the client sent; a value it could not parse is reported against
+// its parameter ("unnamed portal parameter $2"): `props[1]` names that one.
+function describeField(err, fieldNames, props = []) {
   if (err === null || typeof err !== 'object' || typeof err.code !== 'string') {
     return err;
   }
@@ -15,17 +16,21 @@ function describeField(err, fieldNames) {
   for (const name of [err.column, err.constraint, detailColumn]) {
     if (name !== undefined && Object.hasOwn(fieldNames, name)) {
       err.field = fieldNames[name];
-      break;
+      return err;
     }
+  }
+  const parameter = /\bparameter \$(\d+)\b/.exec(err.where ?? '')?.[1];
+  if (parameter !== undefined && props[Number(parameter) - 1] !== undefined) {
+    err.field = props[Number(parameter) - 1];
   }
   return err;
 }
 
-async function query(text, values = [], fieldNames = {}) {
+async function query(text, values = [], fieldNames = {}, props = []) {
   try {
     return await pool.query(text, values);
   } catch (err) {
-    throw describeField(err, fieldNames);
+    throw describeField(err, fieldNames, props);
   }
 }
 

@@ -74,21 +74,21 @@ async function findPostByKey(key) {
 
 async function insertPost(data) {
   const statement = buildInsert(TABLE, data);
-  const result = await query(statement.text, statement.values, FIELD_NAMES);
+  const result = await query(statement.text, statement.values, FIELD_NAMES, statement.props);
   return result.rows[0];
 }
 
 // Sets the given properties; null when no row has this key.
 async function updatePostByKey(key, changes) {
   const statement = buildUpdate(TABLE, key, changes);
-  const result = await query(statement.text, statement.values, FIELD_NAMES);
+  const result = await query(statement.text, statement.values, FIELD_NAMES, statement.props);
   return result.rows[0] ?? null;
 }
 
 // Sets every updatable property: the ones not given go back to their default.
 async function replacePostByKey(key, data) {
   const statement = buildUpdate(TABLE, key, data, { replace: true });
-  const result = await query(statement.text, statement.values, FIELD_NAMES);
+  const result = await query(statement.text, statement.values, FIELD_NAMES, statement.props);
   return result.rows[0] ?? null;
 }
 

@@ -43,7 +43,7 @@ async function findProductCategoryByKey(key) {
 
 async function insertProductCategory(data) {
   const statement = buildInsert(TABLE, data);
-  const result = await query(statement.text, statement.values, FIELD_NAMES);
+  const result = await query(statement.text, statement.values, FIELD_NAMES, statement.props);
   return result.rows[0];
 }
 

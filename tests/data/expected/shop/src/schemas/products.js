@@ -48,6 +48,8 @@ const productsSchemas = {
       attributes: {
         type: ['object', 'array', 'string', 'number', 'boolean', 'null'],
         'x-json': { maxDepth: 32 },
+        if: { 'x-json': { maxDepth: 32 } },
+        then: { $ref: '#/components/schemas/JsonValue' },
       },
       active: { type: 'boolean' },
       created_at: {
@@ -99,6 +101,8 @@ const productsSchemas = {
       attributes: {
         type: ['object', 'array', 'string', 'number', 'boolean', 'null'],
         'x-json': { maxDepth: 32 },
+        if: { 'x-json': { maxDepth: 32 } },
+        then: { $ref: '#/components/schemas/JsonValue' },
       },
       active: { type: 'boolean', default: true },
     },
@@ -136,6 +140,8 @@ const productsSchemas = {
       attributes: {
         type: ['object', 'array', 'string', 'number', 'boolean', 'null'],
         'x-json': { maxDepth: 32 },
+        if: { 'x-json': { maxDepth: 32 } },
+        then: { $ref: '#/components/schemas/JsonValue' },
       },
       active: { type: 'boolean' },
     },
@@ -173,6 +179,8 @@ const productsSchemas = {
       attributes: {
         type: ['object', 'array', 'string', 'number', 'boolean', 'null'],
         'x-json': { maxDepth: 32 },
+        if: { 'x-json': { maxDepth: 32 } },
+        then: { $ref: '#/components/schemas/JsonValue' },
       },
       active: { type: 'boolean' },
     },

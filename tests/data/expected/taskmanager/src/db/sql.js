@@ -111,8 +111,11 @@ function buildList(table, { filters, sort, order, limit, offset, after, scope })
   return { count, page };
 }
 
+// Statements carry `props`, the property each $n value came from, so that an error
+// PostgreSQL reports against a parameter ("parameter $2") can name the field.
 function buildInsert(table, data) {
   const values = [];
+  const props = [];
   const columns = [];
   const params = [];
   for (const [prop, value] of Object.entries(data)) {
@@ -121,21 +124,24 @@ function buildInsert(table, data) {
     }
     columns.push(table.writable[prop]);
     params.push(param(values, toDatabase(table, prop, value)));
+    props.push(prop);
   }
   const target = columns.length > 0
     ? ' (' + columns.join(', ') + ') VALUES (' + params.join(', ') + ')'
     : ' DEFAULT VALUES';
-  return { text: 'INSERT INTO ' + table.name + target + ' RETURNING ' + table.select, values };
+  return { text: 'INSERT INTO ' + table.name + target + ' RETURNING ' + table.select, values, props };
 }
 
 // A partial update sets the given properties; a replace (PUT) resets the
 // others to their column default (NULL when there is none).
 function buildUpdate(table, key, changes, { replace = false } = {}) {
   const values = keyValues(table, key);
+  const props = [...table.keyProps];
   const assignments = [];
   for (const [prop, column] of Object.entries(table.updatable)) {
     if (changes[prop] !== undefined) {
       assignments.push(column + ' = ' + param(values, toDatabase(table, prop, changes[prop])));
+      props.push(prop);
     } else if (replace) {
       assignments.push(column + ' = DEFAULT');
     }
@@ -144,6 +150,7 @@ function buildUpdate(table, key, changes, { replace = false } = {}) {
     return {
       text: 'SELECT ' + table.select + ' FROM ' + table.name + ' WHERE ' + table.keyCondition,
       values,
+      props,
     };
   }
   if (table.updatedAt !== null) {
@@ -153,6 +160,7 @@ function buildUpdate(table, key, changes, { replace = false } = {}) {
     text: 'UPDATE ' + table.name + ' SET ' + assignments.join(', ')
       + ' WHERE ' + table.keyCondition + ' RETURNING ' + table.select,
     values,
+    props,
   };
 }
 
