@@ -43,8 +43,9 @@ def test_lists_required_files_and_exact_imports_of_dependencies(task_plan):
     prompt = build_prompt(unit, template_context(task_plan, unit.id))
     for path in unit.required:
         assert f"- {path}" in prompt.user
-    model = next(p for p in task_plan.units["models/tasks"].required if p.endswith(".js"))
-    assert f"- {model}: `const " in prompt.user
+    # The files of its dependencies it uses, not every file of every dependency.
+    assert "- src/models/tasks.js: `const " in prompt.user
+    assert "src/schemas/tasks.js" not in prompt.user
     assert "require('../models/" in prompt.user
     assert "exports: " in prompt.user
     # The system prompt states the protocol and the stack's conventions.

@@ -84,6 +84,44 @@ class RateLimiter:
             await self._clock.sleep(slot - now)
 
 
+class TokenLimiter:
+    """At most `per_minute` tokens (prompt + completion) spent in any 60 s window.
+
+    A call's size is known only when it answers, so a call starts while the window's
+    spending is under the limit and its tokens are recorded when it ends: calls already
+    in flight can overshoot the limit by their own size, and a 429 from the provider
+    (Retry-After) still backs off as before.
+    """
+
+    WINDOW = 60.0
+
+    def __init__(self, per_minute: int | None, clock: Clock) -> None:
+        self._limit = per_minute
+        self._clock = clock
+        self._spent: deque[tuple[float, int]] = deque()  # (when, tokens)
+        self._total = 0
+
+    def _expire(self, now: float) -> None:
+        while self._spent and self._spent[0][0] + self.WINDOW <= now:
+            self._total -= self._spent.popleft()[1]
+
+    async def acquire(self) -> None:
+        if self._limit is None:
+            return
+        while True:
+            now = self._clock.now()
+            self._expire(now)
+            if self._total < self._limit:
+                return
+            await self._clock.sleep(self._spent[0][0] + self.WINDOW - now)
+
+    def record(self, tokens: int) -> None:
+        if self._limit is None or tokens <= 0:
+            return
+        self._spent.append((self._clock.now(), tokens))
+        self._total += tokens
+
+
 class RetryPolicy:
     """How long to wait before the next attempt after a failed one."""
 
