@@ -22,12 +22,12 @@ class PriorityGate:
 
     def __init__(self, limit: int) -> None:
         self._free = limit
-        self._waiters: list[tuple[tuple[int, ...], int, asyncio.Future[None]]] = []
+        self._waiters: list[tuple[tuple[float, ...], int, asyncio.Future[None]]] = []
         self._seq = itertools.count()
         self.in_use = 0
         self.peak = 0  # the most holders seen at once
 
-    async def acquire(self, key: tuple[int, ...]) -> None:
+    async def acquire(self, key: tuple[float, ...]) -> None:
         if self._free > 0 and not self._waiters:
             self._take()
             return

@@ -80,7 +80,7 @@ class RunEnv:
     limiter: RateLimiter
     tokens: TokenLimiter
     policy: RetryPolicy
-    priority: Mapping[str, tuple[int, ...]]
+    priority: Mapping[str, tuple[float, ...]]
     budget: Budget
     stop: StopSignal
     abandoned: list[str] = field(default_factory=list)  # units whose call ignored cancellation

@@ -61,8 +61,14 @@ def check_plan(plan: Plan) -> None:
         raise BackforgeError(f"plan: dependency cycle {exc.args[1]}") from exc
 
 
-def priorities(plan: Plan) -> dict[str, tuple[int, int]]:
-    """Key per unit: the longest chain of units still waiting on it goes first, then plan order."""
+def priorities(plan: Plan, weights: Mapping[str, float] | None = None,
+               schedule: Schedule = Schedule.DEPENDENCIES) -> dict[str, tuple[float, int]]:
+    """Key per unit (lowest first). Dependency order: the longest chain of units still
+    waiting on it, then plan order. Contract-first with `weights` (each unit's expected
+    call cost): the heaviest first, so the long calls do not start last (longest-first
+    list scheduling: the run ends near max(slowest unit, total / concurrency))."""
+    if schedule is Schedule.CONTRACTS and weights:
+        return {uid: (-float(weights.get(uid, 0.0)), i) for i, uid in enumerate(plan.units)}
     children: dict[str, list[str]] = {uid: [] for uid in plan.units}
     for uid, unit in plan.units.items():
         for dep in unit.deps:
@@ -87,7 +93,8 @@ def _cancelled_when(state: UnitState) -> str:
 
 class _Engine:
     def __init__(self, plan: Plan, provider: Provider, validator: Validator, sink: Sink,
-                 options: EngineOptions, on_event: EventCallback | None, clock: Clock) -> None:
+                 options: EngineOptions, on_event: EventCallback | None, clock: Clock,
+                 weights: Mapping[str, float] | None = None) -> None:
         self.plan, self.options, self.clock = plan, options, clock
         self.emitter = Emitter(on_event, clock, clock.now())
         self.registry = Registry()
@@ -98,7 +105,7 @@ class _Engine:
                           self.registry, PriorityGate(options.concurrency),
                           RateLimiter(options.requests_per_minute, clock),
                           TokenLimiter(options.tokens_per_minute, clock), RetryPolicy(options),
-                          priorities(plan), self.budget, self.stop)
+                          priorities(plan, weights, options.schedule), self.budget, self.stop)
         self.runner = UnitRunner(self.env)
         self.stopped_by: StopReason | None = None  # set when the stop path ran
 
@@ -290,17 +297,21 @@ class _Engine:
 
 async def run(plan: Plan, provider: Provider, validator: Validator, sink: Sink,
               options: EngineOptions | None = None, on_event: EventCallback | None = None,
-              clock: Clock | None = None) -> RunResult:
-    """Generate every unit of `plan`: validated files go to `sink` as they validate."""
+              clock: Clock | None = None,
+              weights: Mapping[str, float] | None = None) -> RunResult:
+    """Generate every unit of `plan`: validated files go to `sink` as they validate.
+    `weights`: each unit's expected call cost (contract-first asks the heaviest first)."""
     check_plan(plan)
     engine = _Engine(plan, provider, validator, sink, options or EngineOptions(), on_event,
-                     clock or LoopClock())
+                     clock or LoopClock(), weights)
     return await engine.execute()
 
 
 def run_sync(plan: Plan, provider: Provider, validator: Validator, sink: Sink,
              options: EngineOptions | None = None, on_event: EventCallback | None = None,
-             clock: Clock | None = None) -> RunResult:
+             clock: Clock | None = None,
+             weights: Mapping[str, float] | None = None) -> RunResult:
     """`run` on a fresh event loop (asyncio.run): for callers that are not async."""
-    return asyncio.run(run(plan, provider, validator, sink, options, on_event, clock))
+    return asyncio.run(run(plan, provider, validator, sink, options, on_event, clock,
+                           weights))
 

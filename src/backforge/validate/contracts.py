@@ -118,6 +118,12 @@ class Contracts:
             out.update(contract.dependencies)
         return out
 
+    def weights(self) -> dict[str, float]:
+        """Each unit's expected answer size (characters of its stand-in files): what
+        contract-first scheduling orders calls by, heaviest first."""
+        return {uid: float(sum(len(f.content) for f in g.files))
+                for uid, g in self.stand_ins.items()}
+
     def uses(self, unit: Unit) -> list[str]:
         """The files of `unit`'s dependencies that it imports: what its prompt offers
         (the rest of its dependencies' files would cost tokens and help no answer)."""
