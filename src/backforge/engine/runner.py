@@ -192,6 +192,7 @@ class UnitRunner:
         if attempt >= env.options.max_attempts:
             self._give_up(state)
             return
+        state.attempts[-1] = dataclasses.replace(state.attempts[-1], retry_delay=0.0)
         env.emitter.emit(EventKind.UNIT_RETRIED, unit.id, attempt,
                          f"attempt {attempt} broke a contract once its dependencies landed: "
                          f"{_issue_summary(issues)}; retrying in 0.0 s",

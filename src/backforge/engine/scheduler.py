@@ -180,6 +180,8 @@ class _Engine:
         try:
             landed = await self.runner.land(state,
                                             lambda: self._failed_dependency(state) is not None)
+            if state.status.is_terminal():
+                return  # it failed by itself: its dependents need not wait for more
             for dep in state.unit.deps:
                 await finished[dep].wait()
             failed = self._failed_dependency(state)
