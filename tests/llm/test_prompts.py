@@ -77,3 +77,14 @@ def test_a_header_alone_is_enough_to_render_the_unit(spec):
     for unit in plan.units.values():
         head = parse_header(build_prompt(unit, UnitContext(plan, 1, {}, {})).user)
         assert render_header(head).file_map() == stack.render(unit, plan).file_map(), unit.id
+
+
+def test_a_prompt_from_contracts_is_the_prompt_from_the_validated_files(task_plan):
+    """Asked before its dependencies landed, a unit sees their contracts: the same import
+    statements, signatures and packages as their validated (template) files would show."""
+    for uid in ("database", "services/tasks", "routes/tasks", "routes", "app", "tests/tasks"):
+        unit = task_plan.units[uid]
+        early = build_prompt(unit, UnitContext(task_plan, 1, {}, {}, contract_first=True,
+                                               dependencies_ready=False))
+        assert early == build_prompt(unit, template_context(task_plan, uid)), uid
+        assert "Files you may import" in early.user and "exports: " in early.user, uid

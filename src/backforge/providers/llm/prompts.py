@@ -1,5 +1,6 @@
 """Prompts for one unit: its slice of the spec, its files, the stack's conventions, the
-exact imports it may use, and on a retry the previous files with their issues.
+exact imports it may use (from its dependencies' contracts, or their validated files),
+and on a retry the previous files with their issues.
 
 The templates live next to the stack (`stacks/<stack>/prompts/*.j2`). Every user prompt
 opens with a fenced `backforge-unit` JSON header (unit id, stack, prompt version, the
@@ -151,8 +152,9 @@ def declared_packages(plan: Plan, unit: Unit, ctx: UnitContext) -> dict[str, str
     paths, registry = _dependency_files(plan, unit, ctx)
     names = {_package(i.specifier) for p in paths if (parsed := registry.get(p))
              for i in parsed.imports if not i.is_relative}
-    known = ctx.dependencies if ctx.dependencies_ready \
-        else {**ctx.dependencies, **contracts_for(plan).packages(unit)}
+    # Before the dependencies landed, their contracts' packages only: what happened to
+    # validate first must not change the prompt.
+    known = ctx.dependencies if ctx.dependencies_ready else contracts_for(plan).packages(unit)
     return {n: known[n] for n in sorted(names) if n in known}
 
 
