@@ -1,7 +1,8 @@
-"""Scheduling bench: backforge's unit DAG against the previous generator's two schedules,
-on the fake LLM server over real HTTP (the openai provider, concurrency 8).
+"""Scheduling bench: backforge's two schedules against the previous generator's two, on
+the fake LLM server over real HTTP (the openai provider, concurrency 8).
 
 Run: .venv/bin/python bench/llm_schedule.py [--latency-ms 300 --per-token-ms 2 --jitter 0.1]
+         [--tables 4,10] [--fault-rates 0,0.2] [--keep-alive]
      .venv/bin/python bench/llm_schedule.py --faults 0.2 --runs 100 [--fault-scale 0.1]
 
 Schedules (the engine is untouched; the baselines are Plan transforms that add edges):
@@ -10,7 +11,10 @@ Schedules (the engine is untouched; the baselines are Plan transforms that add e
 - two-phase: the units of modules with no dependencies (config, docker, terraform,
   utils, migrations) in parallel, then every other unit one at a time in module order (the
   previous generator after its fixes);
-- backforge: the real plan, each unit starting when its own dependencies validated.
+- dependencies: the real plan, each unit starting when its own dependencies validated
+  (`--schedule dependencies`);
+- contracts: every unit asked at once with its dependencies' interface contracts, each
+  answer confirmed on the real files once its dependencies validated (the default).
 The provider always sees the REAL plan (`RealPlanProvider`), so prompts and the fake
 server's answers do not depend on the extra edges (prompt tokens still vary a little:
 a prompt lists the npm packages of the units validated before it).
@@ -32,8 +36,14 @@ attempts with probability p^(retries+1): 0.2^4 = 0.16 % per unit, about 4 % of 2
 runs; `--max-retries 5` makes that 0.2 % of runs. Calls share one connection pool per
 run (`KeepAliveTransport`) so 100 runs fit in minutes; `--no-keep-alive` turns it off.
 
-Targets (issue 5): backforge <= 1.15 x bound, two-phase >= 2 x backforge's wall time,
-and with faults every run ends validated. The exit code is 1 when one is missed.
+The physical bound. Asked by contracts, no unit waits for another's answer, so what is
+left is the slowest single unit (its own calls, retries and the waits between them) or
+all call time spread over the concurrency slots (work / c), whichever is longer.
+
+Targets: dependencies <= 1.15 x its critical-path bound and two-phase >= 2 x its wall
+(issue 5); contracts <= 1.3 x the physical bound and, on 10 tables, two-phase >= 4 x its
+wall (issue 17); with faults every run ends validated. The exit code is 1 when one is
+missed. Tokens per module are printed for each contracts run.
 """
 
 from __future__ import annotations
@@ -57,25 +67,31 @@ import httpx
 from backforge import api
 from backforge import plan as planner
 from backforge.engine import EngineOptions, RunReport, RunResult, run
+from backforge.engine.options import Schedule
 from backforge.engine.protocols import Generation, Provider, UnitContext
 from backforge.output.writer import MemorySink
 from backforge.plan.model import Plan, Unit
-from backforge.providers.fake_server import FAULTS, FakeLLMConfig, FakeLLMServer, describe
+from backforge.providers.fake_server import FAULTS, FakeLLMConfig, FakeLLMServer
 from backforge.providers.llm.openai import OpenAIProvider
 from backforge.providers.llm.settings import LLMSettings
 from backforge.providers.routing import RoutingProvider
 from backforge.providers.template import TemplateProvider
 from backforge.stacks import get_stack
 from backforge.validate import UnitValidator
+from backforge.validate.contracts import contracts_for
 
 sys.path.insert(0, str(Path(__file__).parent))
 from synth import synth_spec  # the bench folder is not a package
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "specs"
-SCHEDULES = ("one-by-one", "two-phase", "backforge")
-BOUND_TARGET = 1.15  # backforge wall <= this x the critical-path bound
-SPEEDUP_TARGET = 2.0  # two-phase wall >= this x backforge wall
+SCHEDULES = ("one-by-one", "two-phase", "dependencies", "contracts")
+BOUND_TARGET = 1.15  # dependencies: wall <= this x the critical-path bound
+SPEEDUP_TARGET = 2.0  # two-phase wall >= this x the dependencies schedule's wall
+# contracts (issue 17): wall <= this x the physical bound, the slowest single unit (its
+# own calls and retries) or the total call time / concurrency, whichever is longer ...
+CONTRACT_BOUND_TARGET = 1.3
+CONTRACT_SPEEDUP_TARGET = 4.0  # ... and two-phase >= this x its wall on 10 tables
 
 
 # -- schedules: Plan transforms --------------------------------------------------------
@@ -139,7 +155,8 @@ def two_phase(plan: Plan) -> Plan:
 
 
 TRANSFORMS: dict[str, Callable[[Plan], Plan]] = {
-    "one-by-one": one_by_one, "two-phase": two_phase, "backforge": lambda plan: plan}
+    "one-by-one": one_by_one, "two-phase": two_phase, "dependencies": lambda plan: plan,
+    "contracts": lambda plan: plan}
 
 
 # -- the bound ----------------------------------------------------------------------------
@@ -200,6 +217,14 @@ class RunStats:
     completion_tokens: int
     peak_in_flight: int
     missing: tuple[str, ...] = field(default=())
+    slowest: float = 0.0  # the slowest single unit: its attempts and the waits between
+    # module -> (calls, prompt tokens, completion tokens)
+    per_module: Mapping[str, tuple[int, int, int]] = field(default_factory=dict)
+
+    def physical_bound(self, concurrency: int) -> float:
+        """What no schedule beats with these calls: the slowest unit, or all the call
+        time spread over the concurrency slots."""
+        return max(self.slowest, self.work / concurrency)
 
 
 class KeepAliveTransport(httpx.AsyncBaseTransport):
@@ -229,18 +254,34 @@ def model_provider(plan: Plan, base_url: str,
     return RoutingProvider(model, {m: template for m in stack.template_modules})
 
 
+def per_module(report: RunReport) -> dict[str, tuple[int, int, int]]:
+    """Model calls and tokens per module (cache hits and template units spend none)."""
+    out: dict[str, list[int]] = {}
+    for unit in report.units:
+        row = out.setdefault(unit.module, [0, 0, 0])
+        for a in unit.attempts:
+            if a.usage.prompt_tokens or a.usage.completion_tokens:
+                row[0] += 1
+                row[1] += a.usage.prompt_tokens
+                row[2] += a.usage.completion_tokens
+    return {m: (c, p, t) for m, (c, p, t) in out.items() if c}
+
+
 def run_once(plan: Plan, schedule: str, config: FakeLLMConfig, options: EngineOptions,
              *, keep_alive: bool = False) -> RunStats:
     """One generation of `plan` under `schedule` against a fresh fake server; with
     `keep_alive` the provider's calls share one connection pool (`KeepAliveTransport`)."""
     server = FakeLLMServer(config)
+    options = dataclasses.replace(options, schedule=Schedule.CONTRACTS if schedule == "contracts"
+                                  else Schedule.DEPENDENCIES)
 
     async def generate(base_url: str) -> RunResult:
         transport = KeepAliveTransport() if keep_alive else None
         provider = RealPlanProvider(model_provider(plan, base_url, transport), plan)
         try:
+            weights = contracts_for(plan).weights() if schedule == "contracts" else None
             return await run(TRANSFORMS[schedule](plan), provider, UnitValidator(),
-                             MemorySink(), options)
+                             MemorySink(), options, weights=weights)
         finally:
             if transport is not None:
                 await transport.inner.aclose()
@@ -255,7 +296,7 @@ def run_once(plan: Plan, schedule: str, config: FakeLLMConfig, options: EngineOp
         Counter(a.outcome.value for u in report.units for a in u.attempts),
         Counter(server.stats.faults), report.usage.prompt_tokens,
         report.usage.completion_tokens, server.stats.peak_in_flight,
-        tuple(report.missing()))
+        tuple(report.missing()), max(times.values(), default=0.0), per_module(report))
 
 
 def load_plan(spec: object) -> Plan:
@@ -273,34 +314,29 @@ def four_table_spec() -> object:
 # -- the schedule comparison -------------------------------------------------------------
 
 def compare(args: argparse.Namespace) -> int:
-    config = FakeLLMConfig(latency_ms=args.latency_ms, per_token_ms=args.per_token_ms,
-                           jitter=args.jitter, seed=args.seed)
-    options = EngineOptions(concurrency=args.concurrency, seed=args.seed)
     specs = {4: four_table_spec(), 10: synth_spec(10)}
-    cases = [(f"{n} tables", specs[n]) for n in args.tables]
-    print("; ".join(describe(config)) + f"; concurrency {args.concurrency}; "
-          f"keep-alive {bool(args.keep_alive)}")
-    print("| spec | units | schedule | wall s | bound s | wall/bound | work/c s | calls "
-          "| prompt tok | completion tok | peak | wall / backforge |")
-    print("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print(f"latency {args.latency_ms:g} ms + {args.per_token_ms:g} ms/token, jitter "
+          f"{args.jitter:g}, seed {args.seed}; concurrency {args.concurrency}; keep-alive "
+          f"{bool(args.keep_alive)}; with faults: call_timeout {args.compare_timeout:g} s, "
+          f"backoff and Retry-After {args.compare_backoff:g} s")
+    print("| spec | faults | units | schedule | wall s | slowest unit s | work/c s | "
+          "wall/physical | DAG bound s | calls | prompt tok | completion tok | peak "
+          "| wall / contracts |")
+    print("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     misses: list[str] = []
     results: dict[str, dict[str, RunStats]] = {}
-    for label, spec in cases:
-        plan = load_plan(spec)
-        runs = {s: run_once(plan, s, config, options, keep_alive=bool(args.keep_alive))
-                for s in args.schedules}
-        results[label] = runs
-        mine = runs.get("backforge")
-        for s, r in runs.items():
-            ratio = f"{r.wall / mine.wall:.2f}" if mine else "-"
-            print(f"| {label} | {len(plan.units)} | {s} | {r.wall:.2f} | {r.bound:.2f} | "
-                  f"{r.wall / r.bound:.3f} | {r.work / args.concurrency:.2f} | {r.calls} | "
-                  f"{r.prompt_tokens} | {r.completion_tokens} | {r.peak_in_flight} | {ratio} |")
-            if not r.validated:
-                misses.append(f"{label} {s}: not every unit validated: {r.missing[:3]}")
-        misses += _target_misses(label, runs)
-        if mine:
-            print(f"  {label} critical chain: {' > '.join(mine.chain)}")
+    for n in args.tables:
+        plan = load_plan(specs[n])
+        for rate in args.fault_rates:
+            label = f"{n} tables" + (f", {rate:.0%} faults" if rate else "")
+            runs = {s: run_once(plan, s, _config(args, rate), _options(args, rate),
+                                keep_alive=bool(args.keep_alive)) for s in args.schedules}
+            results[label] = runs
+            _print_rows(f"{n} tables", rate, len(plan.units), runs, args.concurrency)
+            misses += [f"{label} {s}: not every unit validated: {r.missing[:3]}"
+                       for s, r in runs.items() if not r.validated]
+            misses += _target_misses(label, n, runs, args.concurrency)
+    _print_modules(results)
     if args.plot:
         _plot(results, args.plot)
     for miss in misses:
@@ -308,15 +344,63 @@ def compare(args: argparse.Namespace) -> int:
     return 1 if misses else 0
 
 
-def _target_misses(label: str, runs: Mapping[str, RunStats]) -> list[str]:
-    mine, theirs = runs.get("backforge"), runs.get("two-phase")
+def _config(args: argparse.Namespace, rate: float) -> FakeLLMConfig:
+    return FakeLLMConfig(latency_ms=args.latency_ms, per_token_ms=args.per_token_ms,
+                         jitter=args.jitter, seed=args.seed, fault_rate=rate,
+                         retry_after=args.compare_backoff,
+                         hang_seconds=max(30.0, 2 * args.compare_timeout))
+
+
+def _options(args: argparse.Namespace, rate: float) -> EngineOptions:
+    if not rate:
+        return EngineOptions(concurrency=args.concurrency, seed=args.seed)
+    return EngineOptions(concurrency=args.concurrency, seed=args.seed,
+                         call_timeout=args.compare_timeout, backoff_base=args.compare_backoff)
+
+
+def _print_rows(spec: str, rate: float, units: int, runs: Mapping[str, RunStats],
+                concurrency: int) -> None:
+    mine = runs.get("contracts")
+    for s, r in runs.items():
+        ratio = f"{r.wall / mine.wall:.2f}" if mine else "-"
+        print(f"| {spec} | {rate:.0%} | {units} | {s} | {r.wall:.2f} | {r.slowest:.2f} | "
+              f"{r.work / concurrency:.2f} | {r.wall / r.physical_bound(concurrency):.3f} | "
+              f"{r.bound:.2f} | {r.calls} | {r.prompt_tokens} | {r.completion_tokens} | "
+              f"{r.peak_in_flight} | {ratio} |")
+
+
+def _print_modules(results: Mapping[str, Mapping[str, RunStats]]) -> None:
+    """Tokens per module of each contracts run (the prompts are the same in every schedule;
+    retries differ with the faults drawn)."""
+    for label, runs in results.items():
+        r = runs.get("contracts") or next(iter(runs.values()))
+        print(f"\n{label}, {r.schedule}: tokens per module")
+        print("| module | answers | prompt tok | completion tok | prompt / completion |")
+        print("|---|---:|---:|---:|---:|")
+        for module, (calls, prompt, completion) in r.per_module.items():
+            print(f"| {module} | {calls} | {prompt} | {completion} | "
+                  f"{prompt / max(completion, 1):.2f} |")
+        print(f"| all | {sum(c for c, _, _ in r.per_module.values())} | {r.prompt_tokens} | "
+              f"{r.completion_tokens} | {r.prompt_tokens / max(r.completion_tokens, 1):.2f} |")
+
+
+def _target_misses(label: str, tables: int, runs: Mapping[str, RunStats],
+                   concurrency: int) -> list[str]:
+    deps, theirs, mine = runs.get("dependencies"), runs.get("two-phase"), runs.get("contracts")
     misses = []
-    if mine and mine.wall > BOUND_TARGET * mine.bound:
-        misses.append(f"{label}: backforge wall {mine.wall:.2f} s > {BOUND_TARGET} x bound "
-                      f"{mine.bound:.2f} s ({mine.wall / mine.bound:.3f})")
-    if mine and theirs and theirs.wall < SPEEDUP_TARGET * mine.wall:
+    if deps and "faults" not in label and deps.wall > BOUND_TARGET * deps.bound:
+        misses.append(f"{label}: dependencies wall {deps.wall:.2f} s > {BOUND_TARGET} x bound "
+                      f"{deps.bound:.2f} s ({deps.wall / deps.bound:.3f})")
+    if deps and theirs and theirs.wall < SPEEDUP_TARGET * deps.wall:
+        misses.append(f"{label}: two-phase is only {theirs.wall / deps.wall:.2f} x slower "
+                      f"than dependencies (target >= {SPEEDUP_TARGET})")
+    if mine and mine.wall > CONTRACT_BOUND_TARGET * mine.physical_bound(concurrency):
+        misses.append(f"{label}: contracts wall {mine.wall:.2f} s > {CONTRACT_BOUND_TARGET} x "
+                      f"physical bound {mine.physical_bound(concurrency):.2f} s")
+    if mine and theirs and tables >= 10 \
+            and theirs.wall < CONTRACT_SPEEDUP_TARGET * mine.wall:
         misses.append(f"{label}: two-phase is only {theirs.wall / mine.wall:.2f} x slower "
-                      f"than backforge (target >= {SPEEDUP_TARGET})")
+                      f"than contracts (target >= {CONTRACT_SPEEDUP_TARGET})")
     return misses
 
 
@@ -365,7 +449,7 @@ def fault_runs(args: argparse.Namespace) -> int:
                                per_token_ms=args.per_token_ms * scale, jitter=args.jitter,
                                fault_rate=args.faults, seed=seed, retry_after=args.backoff,
                                hang_seconds=max(30.0, 10 * args.call_timeout))
-        stats = run_once(plan, "backforge", config, dataclasses.replace(options, seed=seed),
+        stats = run_once(plan, args.fault_schedule, config, dataclasses.replace(options, seed=seed),
                          keep_alive=args.keep_alive is not False)
         runs.append(stats)
         if not stats.validated:
@@ -425,10 +509,18 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--keep-alive", action=argparse.BooleanOptionalAction, default=None,
                     help="share one HTTP connection pool per run (KeepAliveTransport); "
                          "default: off when comparing schedules, on in fault mode")
+    ap.add_argument("--fault-rates", type=lambda s: tuple(float(r) for r in s.split(",")),
+                    default=(0.0,), help="comparison: fault rates to compare at, e.g. 0,0.2")
+    ap.add_argument("--compare-timeout", type=float, default=15.0,
+                    help="comparison with faults: call_timeout, s (a hang costs this)")
+    ap.add_argument("--compare-backoff", type=float, default=1.0,
+                    help="comparison with faults: backoff base and the 429 Retry-After, s")
     ap.add_argument("--plot", metavar="FILE.png", help="bar chart (needs matplotlib)")
     ap.add_argument("--faults", type=float, default=None,
                     help="fault mode: this share of calls faulted (e.g. 0.2)")
     ap.add_argument("--runs", type=int, default=100, help="fault mode: seeded runs")
+    ap.add_argument("--fault-schedule", choices=("dependencies", "contracts"),
+                    default="contracts", help="fault mode: the engine's schedule")
     ap.add_argument("--fault-scale", type=float, default=0.1,
                     help="fault mode: latency multiplier, so 100 runs take minutes")
     ap.add_argument("--call-timeout", type=float, default=2.0, help="fault mode")

@@ -34,6 +34,8 @@ from backforge.stacks import get_stack
 if TYPE_CHECKING:  # backforge.verify loads jsonschema: only `verify` pays for it
     import threading
 
+    from backforge.engine.options import EngineOptions
+    from backforge.plan.model import Plan
     from backforge.validate import UnitValidator
     from backforge.verify.model import StepResult, VerifyReport
 
@@ -225,7 +227,8 @@ def generate(spec: str | Path | Mapping[str, Any] | LoadedSpec,
         sink = session.sink if session is not None else MemorySink()
         validator = UnitValidator()
         result = run_sync(the_plan, session.provider if session is not None else provider,
-                          validator, sink, engine_options, on_event=on_event)
+                          validator, sink, engine_options, on_event=on_event,
+                          weights=_weights(the_plan, engine_options))
         success, report, project_issues = _assess(result, validator, loaded, stack, the_plan,
                                                   options)
         if session is not None:
@@ -234,6 +237,15 @@ def generate(spec: str | Path | Mapping[str, Any] | LoadedSpec,
             report = session.finish(report, loaded.project.model_dump(mode="json"))
     return GenerateResult(success, dict(result.files), report, root, project_issues,
                           session.conflicts if session is not None else ())
+
+
+def _weights(plan: Plan, engine_options: EngineOptions) -> dict[str, float] | None:
+    """Contract-first: each unit's expected answer size, so the longest calls go first."""
+    if engine_options.schedule != "contracts":
+        return None
+    from backforge.validate.contracts import contracts_for  # with the validator, see above
+
+    return contracts_for(plan).weights()
 
 
 def _if_up_to_date(lock: FolderLock, loaded: LoadedSpec, stack: Any,

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from backforge import __version__, cli_serve
 from backforge.cli_help import Parser
-from backforge.run_options import PROVIDERS, GenerateOptions
+from backforge.run_options import PROVIDERS, SCHEDULES, GenerateOptions
 
 PROVIDER_HELP = ("who writes the files: template (offline, deterministic), openai (any "
                  "OpenAI-compatible endpoint), anthropic, or hybrid (templates, plus the "
@@ -53,6 +53,12 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--retries", type=int, default=d.max_retries, help="retries per unit")
     g.add_argument("--deadline", type=float, default=d.deadline, help="overall deadline, s")
     g.add_argument("--rpm", type=int, default=None, help="requests-per-minute limit (off)")
+    g.add_argument("--tpm", type=int, default=None,
+                   help="tokens-per-minute limit, prompt + completion (off)")
+    g.add_argument("--schedule", choices=SCHEDULES, default=d.schedule,
+                   help="openai/anthropic: ask every unit at once with its dependencies' "
+                        "interface contracts (contracts), or each once its dependencies' "
+                        "files validated (dependencies)")
     _add_budget_options(g)
     g.add_argument("--check", action="store_true",
                    help="for CI: exit 0 when the output folder is exactly what generate would "

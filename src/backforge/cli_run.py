@@ -198,6 +198,7 @@ def _options(args: argparse.Namespace) -> api.GenerateOptions:
     return api.GenerateOptions(
         provider=args.provider, concurrency=args.concurrency, call_timeout=args.timeout,
         max_retries=args.retries, deadline=args.deadline, requests_per_minute=args.rpm,
+        tokens_per_minute=args.tpm, schedule=args.schedule,
         force=args.force, model=args.model, base_url=args.base_url,
         api_key_env=args.api_key_env, max_tokens_total=args.max_tokens_total,
         max_cost=args.max_cost, prices=tuple(args.prices), cache=not args.no_cache,

@@ -14,9 +14,14 @@ if TYPE_CHECKING:
     from backforge.engine.options import EngineOptions
     from backforge.engine.protocols import Usage
 
-__all__ = ["PROVIDERS", "GenerateOptions"]
+__all__ = ["PROVIDERS", "SCHEDULES", "GenerateOptions"]
 
 PROVIDERS = ("template", "openai", "anthropic", "hybrid")
+# EngineOptions.schedule's values. Only a provider whose every unit is one model call
+# (openai, anthropic) is asked by contracts; the template provider has nothing to wait
+# for, and the hybrid provider reads its dependencies' files to place endpoint logic.
+SCHEDULES = ("contracts", "dependencies")
+_CONTRACT_PROVIDERS = ("openai", "anthropic")
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,8 @@ class GenerateOptions:
     backoff_base: float = 3.0
     deadline: float = 300.0
     requests_per_minute: int | None = None
+    tokens_per_minute: int | None = None
+    schedule: str = "contracts"  # see SCHEDULES
     required_ratio: float = 0.9
     success_ratio: float = 0.95
     seed: int = 0
@@ -62,6 +69,8 @@ class GenerateOptions:
             concurrency=self.concurrency, call_timeout=self.call_timeout,
             max_retries=self.max_retries, backoff_base=self.backoff_base,
             deadline=self.deadline, requests_per_minute=self.requests_per_minute,
+            tokens_per_minute=self.tokens_per_minute,
+            schedule=self.schedule if self.provider in _CONTRACT_PROVIDERS else "dependencies",
             required_ratio=self.required_ratio, success_ratio=self.success_ratio,
             seed=self.seed, max_tokens_total=self.max_tokens_total, max_cost=self.max_cost,
             cost_of=cost_of, loop_breaker=self.loop_breaker)

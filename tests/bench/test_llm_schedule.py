@@ -90,8 +90,9 @@ def test_two_phase_runs_independent_modules_first_then_one_at_a_time(task_plan):
         assert set(task_plan.units[uid].deps) <= set(unit.deps)
 
 
-def test_backforge_schedule_is_the_real_plan(task_plan):
-    assert bench.TRANSFORMS["backforge"](task_plan) is task_plan
+def test_backforge_schedules_are_the_real_plan(task_plan):
+    assert bench.TRANSFORMS["dependencies"](task_plan) is task_plan
+    assert bench.TRANSFORMS["contracts"](task_plan) is task_plan
     # The real plan starts models of every table together: per-table pipelining.
     assert any(len([u for u in w if u.startswith("models/")]) == 4
                for w in waves(task_plan.graph()))
@@ -160,11 +161,19 @@ def test_each_schedule_runs_over_real_http(schedule):
     assert stats.calls == sum(u.module not in TEMPLATE_MODULES
                               for u in plan.units.values())
     assert stats.completion_tokens > 0 and stats.attempts == {"validated": len(plan.units)}
-    # The chain ran in sequence within this run, so the bound can never exceed the wall.
-    assert 0 < stats.bound <= stats.wall
+    # Every unit's calls ran in sequence within this run, so the slowest unit can never
+    # exceed the wall; nor can the dependency chain unless units are asked by contracts.
+    assert 0 < stats.slowest <= stats.wall
+    assert stats.slowest <= stats.physical_bound(8) <= stats.wall
+    if schedule != "contracts":
+        assert 0 < stats.bound <= stats.wall
     assert set(stats.chain) <= set(plan.units)
+    assert sum(c for c, _, _ in stats.per_module.values()) == stats.calls
+    assert sum(p for _, p, _ in stats.per_module.values()) == stats.prompt_tokens
     if schedule == "one-by-one":
         assert stats.peak_in_flight == 1
+    if schedule == "contracts":  # as many at once as the 8 slots allow
+        assert stats.peak_in_flight == min(8, stats.calls)
 
 
 def test_percentile_nearest_rank():
@@ -179,7 +188,7 @@ def test_fault_run_with_keep_alive_recovers_and_counts_faults():
     config = FakeLLMConfig(latency_ms=2, fault_rate=1.0, faults=("429", "syntax"),
                            fault_attempts=1, retry_after=0.01, seed=5)
     options = EngineOptions(concurrency=8, seed=5, backoff_base=0.01, call_timeout=5.0)
-    stats = bench.run_once(plan, "backforge", config, options, keep_alive=True)
+    stats = bench.run_once(plan, "contracts", config, options, keep_alive=True)
     model_units = sum(u.module not in TEMPLATE_MODULES for u in plan.units.values())
     assert stats.validated
     # Every model unit's first call was faulted, its second one answered.
@@ -191,7 +200,7 @@ def test_fault_run_with_keep_alive_recovers_and_counts_faults():
 def test_root_causes_leave_out_blocked_units():
     from collections import Counter
 
-    stats = bench.RunStats("backforge", False, 1.0, 1.0, (), 1.0, 3, Counter(), Counter(), 0, 0,
+    stats = bench.RunStats("contracts", False, 1.0, 1.0, (), 1.0, 3, Counter(), Counter(), 0, 0,
                            1, ("utils (utils): partial: not validated after 2 attempt(s)",
                                "database (database): blocked: not attempted: dependency utils"))
     assert bench.root_causes(stats) == ["utils (utils): partial: not validated after 2 attempt(s)"]

@@ -38,10 +38,13 @@ def template_context(plan, unit_id: str, attempt: int = 1, **extra) -> UnitConte
     stack = get_stack(plan.stack)
     files: dict[str, str] = {}
     deps: dict[str, str] = {}
+    dev: dict[str, str] = {}
     for uid, unit in plan.units.items():
         if uid == unit_id:
             break
         gen = stack.render(unit, plan)
         files.update(gen.file_map())
         deps.update(gen.dependencies)
-    return UnitContext(plan, attempt, files, deps, **extra)
+        dev.update(gen.dev_dependencies)
+    # As the engine's registry hands them on: dev dependencies too, runtime ones winning.
+    return UnitContext(plan, attempt, files, {**dev, **deps}, **extra)

@@ -179,22 +179,33 @@ def test_console_summary_prints_tokens_cost_and_cache_hits(tmp_path, capsys):
     assert "; 0 cache hit(s)" in third
 
 
+@pytest.mark.parametrize("schedule", ["dependencies", "contracts"])
 @pytest.mark.parametrize("breaker", [True, False])
-def test_loop_breaker_over_http(tmp_path, breaker):
-    """Every answer has the same syntax error: the breaker stops after one repair."""
+def test_loop_breaker_over_http(tmp_path, breaker, schedule):
+    """Every answer has the same syntax error: the breaker stops after one repair. Asked
+    by contracts, a unit whose dependency failed meanwhile is asked no more (blocked)."""
     spec = tmp_path / "mini.json"
     spec.write_text(json.dumps(SMALL_SPEC))
     server = FakeLLMServer(latency_ms=1, fault_rate=1.0, faults=("syntax",))
     with server as url:
         code = cli.main(["generate", str(spec), "-o", str(tmp_path / "out"), "--provider",
                          "openai", "--base-url", url, "--json", "--concurrency", "2",
-                         *([] if breaker else ["--no-loop-breaker"])])
+                         "--schedule", schedule, *([] if breaker else ["--no-loop-breaker"])])
     assert code == 1
     report = json.loads((tmp_path / "out" / ".backforge" / "report.json").read_text())
     tried = [u for u in _model_units(report) if u["attempts"]]
     assert tried
+    full = 2 if breaker else 4
     for unit in tried:
-        assert [a["outcome"] for a in unit["attempts"]] == ["invalid"] * (2 if breaker else 4)
+        outcomes = [a["outcome"] for a in unit["attempts"]]
+        if unit["status"] == "blocked":
+            assert schedule == "contracts" and 1 <= len(outcomes) <= full, unit
+            assert outcomes == ["invalid"] * len(outcomes)
+            assert unit["reason"].startswith("its answer is not kept: dependency "), unit
+            continue
+        assert outcomes == ["invalid"] * full
         assert ("repair did not reduce the issues (1 -> 1); stopped retrying"
                 in unit["reason"]) == breaker, unit["reason"]
-    assert server.stats.requests == len(tried) * (2 if breaker else 4)
+    assert server.stats.requests == sum(len(u["attempts"]) for u in tried)
+    if schedule == "dependencies":
+        assert server.stats.requests == len(tried) * full

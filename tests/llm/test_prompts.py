@@ -43,8 +43,9 @@ def test_lists_required_files_and_exact_imports_of_dependencies(task_plan):
     prompt = build_prompt(unit, template_context(task_plan, unit.id))
     for path in unit.required:
         assert f"- {path}" in prompt.user
-    model = next(p for p in task_plan.units["models/tasks"].required if p.endswith(".js"))
-    assert f"- {model}: `const " in prompt.user
+    # The files of its dependencies it uses, not every file of every dependency.
+    assert "- src/models/tasks.js: `const " in prompt.user
+    assert "src/schemas/tasks.js" not in prompt.user
     assert "require('../models/" in prompt.user
     assert "exports: " in prompt.user
     # The system prompt states the protocol and the stack's conventions.
@@ -76,3 +77,14 @@ def test_a_header_alone_is_enough_to_render_the_unit(spec):
     for unit in plan.units.values():
         head = parse_header(build_prompt(unit, UnitContext(plan, 1, {}, {})).user)
         assert render_header(head).file_map() == stack.render(unit, plan).file_map(), unit.id
+
+
+def test_a_prompt_from_contracts_is_the_prompt_from_the_validated_files(task_plan):
+    """Asked before its dependencies landed, a unit sees their contracts: the same import
+    statements, signatures and packages as their validated (template) files would show."""
+    for uid in ("database", "services/tasks", "routes/tasks", "routes", "app", "tests/tasks"):
+        unit = task_plan.units[uid]
+        early = build_prompt(unit, UnitContext(task_plan, 1, {}, {}, contract_first=True,
+                                               dependencies_ready=False))
+        assert early == build_prompt(unit, template_context(task_plan, uid)), uid
+        assert "Files you may import" in early.user and "exports: " in early.user, uid

@@ -22,12 +22,12 @@ class PriorityGate:
 
     def __init__(self, limit: int) -> None:
         self._free = limit
-        self._waiters: list[tuple[tuple[int, ...], int, asyncio.Future[None]]] = []
+        self._waiters: list[tuple[tuple[float, ...], int, asyncio.Future[None]]] = []
         self._seq = itertools.count()
         self.in_use = 0
         self.peak = 0  # the most holders seen at once
 
-    async def acquire(self, key: tuple[int, ...]) -> None:
+    async def acquire(self, key: tuple[float, ...]) -> None:
         if self._free > 0 and not self._waiters:
             self._take()
             return
@@ -82,6 +82,44 @@ class RateLimiter:
             self._starts.popleft()
         if slot > now:
             await self._clock.sleep(slot - now)
+
+
+class TokenLimiter:
+    """At most `per_minute` tokens (prompt + completion) spent in any 60 s window.
+
+    A call's size is known only when it answers, so a call starts while the window's
+    spending is under the limit and its tokens are recorded when it ends: calls already
+    in flight can overshoot the limit by their own size, and a 429 from the provider
+    (Retry-After) still backs off as before.
+    """
+
+    WINDOW = 60.0
+
+    def __init__(self, per_minute: int | None, clock: Clock) -> None:
+        self._limit = per_minute
+        self._clock = clock
+        self._spent: deque[tuple[float, int]] = deque()  # (when, tokens)
+        self._total = 0
+
+    def _expire(self, now: float) -> None:
+        while self._spent and self._spent[0][0] + self.WINDOW <= now:
+            self._total -= self._spent.popleft()[1]
+
+    async def acquire(self) -> None:
+        if self._limit is None:
+            return
+        while True:
+            now = self._clock.now()
+            self._expire(now)
+            if self._total < self._limit:
+                return
+            await self._clock.sleep(self._spent[0][0] + self.WINDOW - now)
+
+    def record(self, tokens: int) -> None:
+        if self._limit is None or tokens <= 0:
+            return
+        self._spent.append((self._clock.now(), tokens))
+        self._total += tokens
 
 
 class RetryPolicy:

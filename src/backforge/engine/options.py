@@ -4,15 +4,29 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from enum import StrEnum
 
 from backforge.engine.budget import CostFunction
 from backforge.errors import InputError
+
+
+class Schedule(StrEnum):
+    """When a unit may be asked."""
+
+    # Once every unit it depends on is validated: its prompt carries their real files.
+    DEPENDENCIES = "dependencies"
+    # At once: its prompt carries its dependencies' interface contracts (derived from the
+    # plan); each answer is checked against the contracts, then against the real files
+    # once its dependencies landed (a broken contract gets a repair attempt).
+    CONTRACTS = "contracts"
 
 
 @dataclass(frozen=True)
 class EngineOptions:
     concurrency: int = 8  # provider calls in flight at once
     requests_per_minute: int | None = None  # shared by all calls; None = no limit
+    tokens_per_minute: int | None = None  # prompt + completion, all calls; None = no limit
+    schedule: Schedule = Schedule.DEPENDENCIES
     call_timeout: float = 45.0  # seconds per provider call
     max_retries: int = 3  # retries per unit, so max_retries + 1 attempts
     backoff_base: float = 3.0  # seconds before the first retry of an error
@@ -37,6 +51,12 @@ class EngineOptions:
             problems.append("concurrency must be at least 1")
         if self.requests_per_minute is not None and self.requests_per_minute < 1:
             problems.append("requests_per_minute must be at least 1 (or None for no limit)")
+        if self.tokens_per_minute is not None and self.tokens_per_minute < 1:
+            problems.append("tokens_per_minute must be at least 1 (or None for no limit)")
+        if self.schedule in tuple(Schedule):
+            object.__setattr__(self, "schedule", Schedule(self.schedule))  # "contracts" too
+        else:
+            problems.append(f"schedule must be one of {', '.join(Schedule)}")
         if self.max_retries < 0:
             problems.append("max_retries must not be negative")
         for name in ("call_timeout", "deadline"):

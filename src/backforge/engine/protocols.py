@@ -71,6 +71,12 @@ class UnitContext:
     dependencies: Mapping[str, str]  # npm packages declared by validated units so far
     previous: Generation | None = None  # the last attempt's output, on a retry
     issues: tuple[Issue, ...] = ()  # the last attempt's validation issues, on a retry
+    # Contract-first runs (EngineOptions.schedule): the unit is bound by its own interface
+    # contract (what the plan says it exports), since other units are written against it.
+    contract_first: bool = False
+    # False while the unit's dependencies have not landed yet: their files are not in
+    # `files`, so providers and validators work from the dependencies' contracts.
+    dependencies_ready: bool = True
 
 
 class Provider(Protocol):

@@ -41,6 +41,9 @@ class AttemptOutcome(StrEnum):
     CRASHED = "crashed"  # the provider raised something that is not a ProviderError
     WRITE_FAILED = "write-failed"  # valid, but the sink could not write it
     CANCELLED = "cancelled"  # the deadline or a budget stopped the attempt
+    # Contract-first: valid against its own and its dependencies' contracts, waiting for
+    # the whole-tree check (it becomes VALIDATED or INVALID once its dependencies landed).
+    LANDED = "landed"
 
 
 def _r(seconds: float) -> float:

@@ -10,15 +10,15 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from backforge.engine.budget import Budget, StopSignal
 from backforge.engine.checks import Registry, errors_in, path_issues, presence_issues
 from backforge.engine.clock import Clock
 from backforge.engine.events import Emitter, EventKind
-from backforge.engine.limits import PriorityGate, RateLimiter, RetryPolicy
-from backforge.engine.options import EngineOptions
+from backforge.engine.limits import PriorityGate, RateLimiter, RetryPolicy, TokenLimiter
+from backforge.engine.options import EngineOptions, Schedule
 from backforge.engine.protocols import (
     Generation,
     Issue,
@@ -52,6 +52,7 @@ class UnitState:
     kept: Generation | None = None  # the written generation, or the last one with files
     kept_issues: tuple[Issue, ...] = ()
     root_cause: str | None = None  # for a blocked unit: the unit that did not validate
+    landed: Generation | None = None  # contract-first: valid by contract, not yet confirmed
 
     def finish(self, status: UnitStatus, reason: str | None) -> None:
         self.status, self.reason = status, reason
@@ -77,8 +78,9 @@ class RunEnv:
     registry: Registry
     gate: PriorityGate
     limiter: RateLimiter
+    tokens: TokenLimiter
     policy: RetryPolicy
-    priority: Mapping[str, tuple[int, ...]]
+    priority: Mapping[str, tuple[float, ...]]
     budget: Budget
     stop: StopSignal
     abandoned: list[str] = field(default_factory=list)  # units whose call ignored cancellation
@@ -144,15 +146,74 @@ class UnitRunner:
 
     async def run(self, state: UnitState) -> None:
         """Attempt the unit until it validates, fails for good, or attempts run out."""
-        env = self.env
         state.status = UnitStatus.RUNNING
+        stuck = await self._attempts(state, landing=False)
+        if state.status is not UnitStatus.VALIDATED and self.env.stop.reason is None:
+            self._give_up(state, stuck)
+
+    async def land(self, state: UnitState, doomed: Callable[[], bool]) -> bool:
+        """Contract-first, before the unit's dependencies landed: attempt it until an
+        answer holds against its own and its dependencies' contracts (True), or it fails
+        for good (False, the unit is finished). `doomed()` true: a dependency already
+        failed, so no further call is made (False, the unit is left for the caller)."""
+        state.status = UnitStatus.RUNNING
+        stuck = await self._attempts(state, landing=True, doomed=doomed)
+        if state.landed is not None:
+            return True
+        if not doomed() and state.attempts and self.env.stop.reason is None:
+            self._give_up(state, stuck)
+        return False
+
+    async def confirm(self, state: UnitState) -> None:
+        """Contract-first, once every dependency validated: the landed answer is validated
+        against the real files; if they disagree (a contract did not hold), the usual
+        repair attempts follow, shown the issues."""
+        env, unit, generation = self.env, state.unit, state.landed
+        assert generation is not None
+        state.landed = None
+        attempt = len(state.attempts)
+        ctx = self._context(state, attempt, landing=False)
+        issues = tuple(self._validate(unit, generation, ctx))
+        state.previous, state.issues = generation, issues
+        state.kept, state.kept_issues = generation, issues
+
+        def relabel(outcome: AttemptOutcome, error: str | None = None) -> AttemptOutcome:
+            """The landed attempt's record, now judged on the real files."""
+            state.attempts[-1] = dataclasses.replace(state.attempts[-1], outcome=outcome,
+                                                     error=error, issues=issues)
+            return outcome
+
+        if not errors_in(issues):
+            if self._accept(state, attempt, generation, issues, relabel) \
+                    is AttemptOutcome.WRITE_FAILED:
+                self._give_up(state)
+            return
+        relabel(AttemptOutcome.INVALID)
+        if attempt >= env.options.max_attempts:
+            self._give_up(state)
+            return
+        state.attempts[-1] = dataclasses.replace(state.attempts[-1], retry_delay=0.0)
+        env.emitter.emit(EventKind.UNIT_RETRIED, unit.id, attempt,
+                         f"attempt {attempt} broke a contract once its dependencies landed: "
+                         f"{_issue_summary(issues)}; retrying in 0.0 s",
+                         outcome=AttemptOutcome.INVALID.value,
+                         reason=_issue_summary(issues), delay=0.0)
+        await self.run(state)
+
+    async def _attempts(self, state: UnitState, *, landing: bool,
+                        doomed: Callable[[], bool] | None = None) -> str | None:
+        """Attempts from the unit's next one on; the loop breaker's reason when it stopped."""
+        env = self.env
         stuck: str | None = None
-        for attempt in range(1, env.options.max_attempts + 1):
-            outcome, error = await self._attempt(state, attempt)
-            if outcome in _FINAL or attempt == env.options.max_attempts:
+        for attempt in range(len(state.attempts) + 1, env.options.max_attempts + 1):
+            if doomed is not None and doomed():
+                return None
+            outcome, error = await self._attempt(state, attempt, landing)
+            if outcome in _FINAL or outcome is AttemptOutcome.LANDED \
+                    or attempt == env.options.max_attempts:
                 break
             if env.stop.reason is not None:
-                return  # the run is stopping: the scheduler cancels this unit with the reason
+                return None  # the run is stopping: the scheduler cancels this unit
             stuck = unproductive_repair(state.attempts) if env.options.loop_breaker else None
             if stuck:
                 break
@@ -165,18 +226,24 @@ class UnitRunner:
                              outcome=outcome.value, reason=why, delay=round(delay, 3))
             if delay > 0:
                 await env.clock.sleep(delay)
-        if state.status is not UnitStatus.VALIDATED:
-            self._give_up(state, stuck)
+        return stuck
 
-    async def _attempt(self, state: UnitState,
-                       attempt: int) -> tuple[AttemptOutcome, BaseException | None]:
+    def _context(self, state: UnitState, attempt: int, landing: bool) -> UnitContext:
+        env = self.env
+        contract_first = env.options.schedule is Schedule.CONTRACTS
+        return UnitContext(env.plan, attempt, env.registry.files, env.registry.all_dependencies,
+                           state.previous, state.issues, contract_first=contract_first,
+                           dependencies_ready=not landing)
+
+    async def _attempt(self, state: UnitState, attempt: int,
+                       landing: bool = False) -> tuple[AttemptOutcome, BaseException | None]:
         env, unit = self.env, state.unit
         await env.gate.acquire(env.priority[unit.id])
         try:
             await env.limiter.acquire()
+            await env.tokens.acquire()
             # Built only now, so it holds every file validated while this unit queued.
-            ctx = UnitContext(env.plan, attempt, env.registry.files,
-                              env.registry.all_dependencies, state.previous, state.issues)
+            ctx = self._context(state, attempt, landing)
             started = env.emitter.elapsed()
             env.emitter.emit(EventKind.UNIT_STARTED, unit.id, attempt,
                              f"attempt {attempt} of {unit.id}")
@@ -200,7 +267,7 @@ class UnitRunner:
         finally:
             env.gate.release()
         self._spend(unit, attempt, generation)
-        return self._judge(state, attempt, started, generation, ctx), None
+        return self._judge(state, attempt, started, generation, ctx, landing), None
 
     async def _call(self, unit: Unit, ctx: UnitContext) -> Generation:
         """The provider call, bounded by call_timeout on the engine's clock."""
@@ -237,7 +304,7 @@ class UnitRunner:
         return issues
 
     def _judge(self, state: UnitState, attempt: int, started: float, generation: Generation,
-               ctx: UnitContext) -> AttemptOutcome:
+               ctx: UnitContext, landing: bool = False) -> AttemptOutcome:
         env, unit = self.env, state.unit
         issues = tuple(self._validate(unit, generation, ctx))
         state.previous, state.issues = generation, issues
@@ -253,6 +320,17 @@ class UnitRunner:
 
         if errors_in(issues):
             return record(AttemptOutcome.INVALID)
+        if landing:
+            state.landed = generation
+            return record(AttemptOutcome.LANDED)
+        return self._accept(state, attempt, generation, issues, record)
+
+    def _accept(self, state: UnitState, attempt: int, generation: Generation,
+                issues: tuple[Issue, ...],
+                record: Callable[..., AttemptOutcome]) -> AttemptOutcome:
+        """Write a validated answer and register it (`record` notes the attempt)."""
+        env, unit = self.env, state.unit
+        paths = tuple(f.path for f in generation.files)
         try:
             env.sink.write(unit, generation.files)
         except Exception as exc:  # e.g. OutputError: disk full, permission denied
@@ -277,6 +355,8 @@ class UnitRunner:
     def _spend(self, unit: Unit, attempt: int, generation: Generation) -> None:
         """Count the answer against the budget; the first limit reached stops the run."""
         env = self.env
+        if not generation.cached:
+            env.tokens.record(generation.usage.prompt_tokens + generation.usage.completion_tokens)
         reached = env.budget.add(generation.usage, cached=generation.cached)
         if reached is None:
             return

@@ -19,8 +19,8 @@ from backforge.engine.budget import Budget, StopReason, StopSignal
 from backforge.engine.checks import Registry
 from backforge.engine.clock import Clock, LoopClock
 from backforge.engine.events import Emitter, Event, EventCallback, EventKind
-from backforge.engine.limits import PriorityGate, RateLimiter, RetryPolicy
-from backforge.engine.options import EngineOptions
+from backforge.engine.limits import PriorityGate, RateLimiter, RetryPolicy, TokenLimiter
+from backforge.engine.options import EngineOptions, Schedule
 from backforge.engine.protocols import Provider, Sink, Validator
 from backforge.engine.report import (
     AttemptOutcome,
@@ -61,8 +61,14 @@ def check_plan(plan: Plan) -> None:
         raise BackforgeError(f"plan: dependency cycle {exc.args[1]}") from exc
 
 
-def priorities(plan: Plan) -> dict[str, tuple[int, int]]:
-    """Key per unit: the longest chain of units still waiting on it goes first, then plan order."""
+def priorities(plan: Plan, weights: Mapping[str, float] | None = None,
+               schedule: Schedule = Schedule.DEPENDENCIES) -> dict[str, tuple[float, int]]:
+    """Key per unit (lowest first). Dependency order: the longest chain of units still
+    waiting on it, then plan order. Contract-first with `weights` (each unit's expected
+    call cost): the heaviest first, so the long calls do not start last (longest-first
+    list scheduling: the run ends near max(slowest unit, total / concurrency))."""
+    if schedule is Schedule.CONTRACTS and weights:
+        return {uid: (-float(weights.get(uid, 0.0)), i) for i, uid in enumerate(plan.units)}
     children: dict[str, list[str]] = {uid: [] for uid in plan.units}
     for uid, unit in plan.units.items():
         for dep in unit.deps:
@@ -79,12 +85,16 @@ def _cancelled_when(state: UnitState) -> str:
     last = state.attempts[-1]
     if last.outcome is AttemptOutcome.CANCELLED:
         return f"during attempt {last.attempt}"
+    if last.outcome is AttemptOutcome.LANDED:
+        return (f"after attempt {last.attempt} held its contracts, before the check "
+                "against its dependencies' files")
     return f"while waiting to retry after attempt {last.attempt}"
 
 
 class _Engine:
     def __init__(self, plan: Plan, provider: Provider, validator: Validator, sink: Sink,
-                 options: EngineOptions, on_event: EventCallback | None, clock: Clock) -> None:
+                 options: EngineOptions, on_event: EventCallback | None, clock: Clock,
+                 weights: Mapping[str, float] | None = None) -> None:
         self.plan, self.options, self.clock = plan, options, clock
         self.emitter = Emitter(on_event, clock, clock.now())
         self.registry = Registry()
@@ -93,8 +103,9 @@ class _Engine:
         self.stop = StopSignal()
         self.env = RunEnv(plan, provider, validator, sink, options, clock, self.emitter,
                           self.registry, PriorityGate(options.concurrency),
-                          RateLimiter(options.requests_per_minute, clock), RetryPolicy(options),
-                          priorities(plan), self.budget, self.stop)
+                          RateLimiter(options.requests_per_minute, clock),
+                          TokenLimiter(options.tokens_per_minute, clock), RetryPolicy(options),
+                          priorities(plan, weights, options.schedule), self.budget, self.stop)
         self.runner = UnitRunner(self.env)
         self.stopped_by: StopReason | None = None  # set when the stop path ran
 
@@ -111,7 +122,10 @@ class _Engine:
         stopper = asyncio.ensure_future(self.stop.wait())
         tasks: dict[asyncio.Future[None], str] = {}
         try:
-            await self._loop(sorter, tasks, stopper)
+            if self.options.schedule is Schedule.CONTRACTS:
+                await self._loop_contracts(tasks, stopper)
+            else:
+                await self._loop(sorter, tasks, stopper)
         finally:
             deadline.cancel()
             watcher.cancel()
@@ -155,6 +169,44 @@ class _Engine:
                 await self._stop_run(self.stop.reason, tasks)
                 return
 
+    async def _loop_contracts(self, tasks: dict[asyncio.Future[None], str],
+                              stopper: asyncio.Future[StopReason]) -> None:
+        """Contract-first: every unit is asked at once (the gate and the rate limits bound
+        the calls); a unit is confirmed on the real files once its dependencies are."""
+        finished = {uid: asyncio.Event() for uid in self.plan.units}
+        for uid in sorted(self.plan.units, key=self.env.priority.__getitem__):
+            tasks[asyncio.ensure_future(self._contract_unit(uid, finished))] = uid
+        while tasks:
+            done, _ = await asyncio.wait({*tasks, stopper}, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                if task is not stopper:
+                    tasks.pop(task)
+                    task.result()  # an engine bug must surface, not hide in a task
+            if self.stop.reason is not None:
+                await self._stop_run(self.stop.reason, tasks)
+                return
+
+    def _failed_dependency(self, state: UnitState) -> str | None:
+        return next((d for d in state.unit.deps if self.states[d].status.is_terminal()
+                     and self.states[d].status is not UnitStatus.VALIDATED), None)
+
+    async def _contract_unit(self, uid: str, finished: Mapping[str, asyncio.Event]) -> None:
+        state = self.states[uid]
+        try:
+            landed = await self.runner.land(state,
+                                            lambda: self._failed_dependency(state) is not None)
+            if state.status.is_terminal():
+                return  # it failed by itself: its dependents need not wait for more
+            for dep in state.unit.deps:
+                await finished[dep].wait()
+            failed = self._failed_dependency(state)
+            if failed is not None and not state.status.is_terminal():
+                self._block(state, failed, answered=landed or bool(state.attempts))
+            elif landed:
+                await self.runner.confirm(state)
+        finally:
+            finished[uid].set()
+
     def _start_ready(self, sorter: TopologicalSorter,
                      tasks: dict[asyncio.Future[None], str]) -> None:
         while ready := sorter.get_ready():
@@ -169,10 +221,13 @@ class _Engine:
                 else:
                     tasks[asyncio.ensure_future(self.runner.run(state))] = uid
 
-    def _block(self, state: UnitState, dep: str) -> None:
+    def _block(self, state: UnitState, dep: str, answered: bool = False) -> None:
         dep_state = self.states[dep]
         root = dep_state.root_cause or dep
-        reason = f"not attempted: dependency {dep} is {dep_state.status.value}"
+        # Contract-first, a unit may have been asked before its dependency failed; its
+        # answer was written against a contract nothing fulfils, so it is not kept.
+        head = "its answer is not kept" if answered else "not attempted"
+        reason = f"{head}: dependency {dep} is {dep_state.status.value}"
         if root != dep:
             reason += f" (root cause: {root} is {self.states[root].status.value})"
         state.root_cause = root
@@ -262,17 +317,21 @@ class _Engine:
 
 async def run(plan: Plan, provider: Provider, validator: Validator, sink: Sink,
               options: EngineOptions | None = None, on_event: EventCallback | None = None,
-              clock: Clock | None = None) -> RunResult:
-    """Generate every unit of `plan`: validated files go to `sink` as they validate."""
+              clock: Clock | None = None,
+              weights: Mapping[str, float] | None = None) -> RunResult:
+    """Generate every unit of `plan`: validated files go to `sink` as they validate.
+    `weights`: each unit's expected call cost (contract-first asks the heaviest first)."""
     check_plan(plan)
     engine = _Engine(plan, provider, validator, sink, options or EngineOptions(), on_event,
-                     clock or LoopClock())
+                     clock or LoopClock(), weights)
     return await engine.execute()
 
 
 def run_sync(plan: Plan, provider: Provider, validator: Validator, sink: Sink,
              options: EngineOptions | None = None, on_event: EventCallback | None = None,
-             clock: Clock | None = None) -> RunResult:
+             clock: Clock | None = None,
+             weights: Mapping[str, float] | None = None) -> RunResult:
     """`run` on a fresh event loop (asyncio.run): for callers that are not async."""
-    return asyncio.run(run(plan, provider, validator, sink, options, on_event, clock))
+    return asyncio.run(run(plan, provider, validator, sink, options, on_event, clock,
+                           weights))
 

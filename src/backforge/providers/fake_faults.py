@@ -9,6 +9,9 @@ from dataclasses import replace
 from backforge.engine.protocols import GeneratedFile, Generation
 
 CONTENT_FAULTS = ("missing-file", "renamed-export", "wrong-import", "syntax")
+# Never drawn unless named: a self-consistent answer that renames a name it exports, which
+# only the unit's contract (what the others were written against) can catch.
+CONTRACT_FAULTS = ("broken-contract",)
 # A hostile (prompt-injected) model: never drawn unless asked for by name.
 HOSTILE_FAULTS = ("planted-paths", "install-hook", "forbidden-api", "many-files",
                   "huge-answer")
@@ -62,6 +65,7 @@ HUGE_BYTES = 50_000_000
 # `const { a, b } = require('../x')`: the first destructured name of a relative require.
 _DESTRUCTURED = re.compile(r"(const\s*\{\s*)(\w+)(?=[^}]*\}\s*=\s*require\(\s*['\"]\.)")
 _RELATIVE_REQUIRE = re.compile(r"(require\(\s*(['\"])\.{1,2}/[^'\"]+?)(\.js)?\2")
+_EXPORTED = re.compile(r"module\.exports\s*=\s*\{\s*(\w+)")
 
 
 def apply_hostile_fault(kind: str, generation: Generation) -> Generation:
@@ -99,6 +103,9 @@ def apply_content_fault(kind: str, generation: Generation) -> Generation:
         return generation
     if kind == "missing-file":
         files = files[1:]
+    elif kind == "broken-contract":
+        if not _rename_export(files):
+            _break_syntax(files)
     elif not _patch(files, kind):
         _break_syntax(files)
     return replace(generation, files=tuple(files))
@@ -115,6 +122,17 @@ def _patch(files: list[GeneratedFile], kind: str) -> bool:
     for i, f in enumerate(files):
         if f.path.endswith(".js") and pattern.search(f.content):
             files[i] = GeneratedFile(f.path, pattern.sub(replacement, f.content, count=1))
+            return True
+    return False
+
+
+def _rename_export(files: list[GeneratedFile]) -> bool:
+    """Rename the first name of the first `module.exports = { ... }` all through its file."""
+    for i, f in enumerate(files):
+        m = _EXPORTED.search(f.content) if f.path.endswith(".js") else None
+        if m:
+            name = m.group(1)
+            files[i] = GeneratedFile(f.path, re.sub(rf"\b{name}\b", f"{name}V2", f.content))
             return True
     return False
 

@@ -31,6 +31,7 @@ from backforge.providers.fake_endpoints import (
 )
 from backforge.providers.fake_faults import (
     CONTENT_FAULTS,
+    CONTRACT_FAULTS,
     HOSTILE_FAULTS,
     apply_content_fault,
 )
@@ -43,7 +44,7 @@ from backforge.stacks import get_stack
 
 TRANSPORT_FAULTS = ("429", "500", "hang", "truncated")
 FAULTS = TRANSPORT_FAULTS + CONTENT_FAULTS  # the default mix
-KNOWN_FAULTS = FAULTS + HOSTILE_FAULTS  # hostile ones only when named
+KNOWN_FAULTS = FAULTS + CONTRACT_FAULTS + HOSTILE_FAULTS  # the last two only when named
 _REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found",
             429: "Too Many Requests", 500: "Internal Server Error"}
 
@@ -214,7 +215,7 @@ class FakeLLMServer:
         finish = "stop"
         if fault == "truncated":
             text, finish = text[: len(text) // 2], "length"
-        elif fault in CONTENT_FAULTS or fault in HOSTILE_FAULTS:
+        elif fault in CONTENT_FAULTS or fault in CONTRACT_FAULTS or fault in HOSTILE_FAULTS:
             text = self._mistake(unit_id, fault, faulty)
         elif fault is None:
             self._shown.pop(unit_id, None)  # a correct answer: nothing left to repair

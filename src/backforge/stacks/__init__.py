@@ -39,6 +39,13 @@ class Stack(Protocol):
         """The template output for one unit: deterministic, byte-identical per spec."""
         ...
 
+    def contract_files(self, unit: Unit, plan: Plan) -> Generation:
+        """Files whose interface is the unit's contract (validate/contracts.py reads their
+        exports, signatures, SQL tables and declared packages), known from the plan before
+        any unit ran. A stack's prompt templates render its dependencies' contracts
+        (`imports`: import statement and signatures per file) in the stack's language."""
+        ...
+
     def unit_scope(self, unit: Unit, plan: Plan) -> Mapping[str, Any] | None:
         """What a unit of no table reads of the spec, when that is narrower than the whole
         project (JSON-able; regeneration hashes it to decide whether the unit must run

@@ -18,6 +18,7 @@ from backforge.plan.model import OutputPolicy, Unit
 from backforge.validate.boundary import boundary_issues, over_cap
 from backforge.validate.checks import Check, Scope, checks_for, run_checks
 from backforge.validate.checks.safety import SafetyCheck
+from backforge.validate.contracts import contract_issues, contracts_for
 from backforge.validate.languages import Language
 from backforge.validate.registry import Registry
 from backforge.validate.rules import declared_packages, load_package_json
@@ -64,6 +65,9 @@ class UnitValidator:
                  stack_rules: Iterable[str] | None = None,
                  policy: OutputPolicy | None = None) -> None:
         self.registry = Registry(languages)
+        # Contract-first answers are checked against their dependencies' contracts (stand-in
+        # files) in a registry of their own, so the run's registry keeps its real files.
+        self.contract_registry = Registry(languages)
         self._lock = threading.Lock()  # the registry is shared state; callers may use threads
         self._package_json: tuple[str | None, dict[str, Any] | None] = (None, None)
         self._checks: tuple[Check, ...] | None = \
@@ -82,15 +86,25 @@ class UnitValidator:
             if over_cap(unit, generation.files, self._policy):
                 return issues
             own = generation.file_map()
-            self.registry.sync_unit(ctx.files, own)
-            manifest = self._manifest()
+            contracts = contracts_for(ctx.plan) if ctx.contract_first else None
+            if contracts is not None and not ctx.dependencies_ready:
+                registry = self.contract_registry
+                registry.sync({**contracts.base(unit), **own}, likely_new=own.keys())
+                known = {**contracts.packages(unit), **ctx.dependencies}
+            else:
+                registry, known = self.registry, ctx.dependencies
+                registry.sync_unit(ctx.files, own)
+            manifest = self._manifest(registry)
             declared = declared_packages(generation.dependencies, generation.dev_dependencies,
-                                         ctx.dependencies, package_json=manifest)
-            scope = Scope(self.registry, tuple(own), declared, manifest)
-            return issues + run_checks(self._checks, scope)
+                                         known, package_json=manifest)
+            scope = Scope(registry, tuple(own), declared, manifest)
+            issues += run_checks(self._checks, scope)
+            if contracts is not None:
+                issues += contract_issues(contracts.of(unit.id), registry, own)
+            return issues
 
-    def _manifest(self) -> dict[str, Any] | None:
-        content = self.registry.content(PACKAGE_JSON)
+    def _manifest(self, registry: Registry) -> dict[str, Any] | None:
+        content = registry.content(PACKAGE_JSON)
         if content is not self._package_json[0]:
             self._package_json = (content, load_package_json(content))
         return self._package_json[1]

@@ -1,5 +1,6 @@
 """Prompts for one unit: its slice of the spec, its files, the stack's conventions, the
-exact imports it may use, and on a retry the previous files with their issues.
+exact imports it may use (from its dependencies' contracts, or their validated files),
+and on a retry the previous files with their issues.
 
 The templates live next to the stack (`stacks/<stack>/prompts/*.j2`). Every user prompt
 opens with a fenced `backforge-unit` JSON header (unit id, stack, prompt version, the
@@ -20,6 +21,7 @@ import jinja2
 from backforge.engine.protocols import GeneratedFile, Issue, UnitContext
 from backforge.plan.model import Plan, Unit
 from backforge.providers.llm.slices import PROMPT_VERSION, spec_slice
+from backforge.validate.contracts import contracts_for
 from backforge.validate.registry import Registry
 
 # A repair prompt resends a bounded excerpt of the failed answer, never all of it: an
@@ -107,27 +109,20 @@ def parse_header(text: str) -> dict | None:
     return data if isinstance(data, dict) else None
 
 
-def _dep_closure(plan: Plan, unit: Unit) -> list[Unit]:
-    seen: dict[str, Unit] = {}
-    todo = list(unit.deps)
-    while todo:
-        uid = todo.pop()
-        if uid in seen or uid not in plan.units:
-            continue
-        seen[uid] = plan.units[uid]
-        todo += plan.units[uid].deps
-    return [u for uid, u in plan.units.items() if uid in seen]  # plan (topological) order
-
-
 _local = threading.local()
 
 
 def _dependency_files(plan: Plan, unit: Unit, ctx: UnitContext) -> tuple[list[str], Registry]:
-    """The validated code files of the unit's dependencies, in a registry that holds just
-    them. The registry lives on (one per thread) so its parse cache does: each file is
-    parsed once per run, not once per prompt that may import it."""
-    paths = [p for u in _dep_closure(plan, unit) for p in u.required
-             if p.endswith(_CODE) and p in ctx.files]
+    """The code files of the unit's dependencies that it uses (its contract says which),
+    in a registry that holds them: their validated files, or before they landed
+    (contract-first) their contracts' stand-ins. The registry of real files lives on (one
+    per thread) so its parse cache does: each file is parsed once per run, not once per
+    prompt that may import it."""
+    contracts = contracts_for(plan)
+    uses = [p for p in contracts.uses(unit) if p.endswith(_CODE)]
+    if not ctx.dependencies_ready:
+        return uses, contracts.registry
+    paths = [p for p in uses if p in ctx.files]
     registry = getattr(_local, "registry", None)
     if registry is None:
         registry = _local.registry = Registry()
@@ -136,8 +131,8 @@ def _dependency_files(plan: Plan, unit: Unit, ctx: UnitContext) -> tuple[list[st
 
 
 def importable(plan: Plan, unit: Unit, ctx: UnitContext) -> list[dict]:
-    """Each validated code file of the unit's dependencies: the exact import statement
-    from this unit's first code file, and its exported signatures."""
+    """Each code file of the unit's dependencies (validated, or its contract): the exact
+    import statement from this unit's first code file, and its exported signatures."""
     paths, registry = _dependency_files(plan, unit, ctx)
     origin = next((p for p in unit.required if p.endswith(_CODE)), "src/index.js")
     return registry.import_facts(origin, paths)
@@ -157,7 +152,10 @@ def declared_packages(plan: Plan, unit: Unit, ctx: UnitContext) -> dict[str, str
     paths, registry = _dependency_files(plan, unit, ctx)
     names = {_package(i.specifier) for p in paths if (parsed := registry.get(p))
              for i in parsed.imports if not i.is_relative}
-    return {n: ctx.dependencies[n] for n in sorted(names) if n in ctx.dependencies}
+    # Before the dependencies landed, their contracts' packages only: what happened to
+    # validate first must not change the prompt.
+    known = ctx.dependencies if ctx.dependencies_ready else contracts_for(plan).packages(unit)
+    return {n: known[n] for n in sorted(names) if n in known}
 
 
 def build_prompt(unit: Unit, ctx: UnitContext) -> Prompt:

@@ -13,7 +13,8 @@ from backforge.spec.model import Project
 
 __all__ = ["PROMPT_VERSION", "spec_slice"]
 
-PROMPT_VERSION = "1"
+# 2: the spec slice once (in the header), and only the dependency files the unit uses.
+PROMPT_VERSION = "2"
 
 
 def spec_slice(plan: Plan, unit: Unit) -> Project:

@@ -51,6 +51,10 @@ class ExpressJsStack:
     def render(self, unit: Unit, plan: Plan) -> Generation:
         return _render().render_unit(unit, plan)
 
+    def contract_files(self, unit: Unit, plan: Plan) -> Generation:
+        """The template output: every name a unit exports follows from the plan."""
+        return self.render(unit, plan)
+
     def evolve(self, old: Plan, new: Plan, existing: Collection[str]) -> Evolution:
         """The append-only migration from `old`'s schema to `new`'s (PostgreSQL), the
         data it would lose and the API changes. `existing`: paths already in the
