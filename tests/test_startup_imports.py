@@ -39,7 +39,8 @@ def test_version_imports_no_stage(tmp_path: Path) -> None:
              *FORMAT_ONLY, *LLM_ONLY, *VERIFY_ONLY}
     assert not heavy & (names | _packages(names))
     assert not {n for n in names if n.startswith("backforge.")} - {
-        "backforge.cli", "backforge.cli_help", "backforge.run_options", "backforge.errors"}
+        "backforge.cli", "backforge.cli_help", "backforge.run_options", "backforge.errors",
+        "backforge.targets"}
 
 
 def test_version_is_the_installed_one() -> None:

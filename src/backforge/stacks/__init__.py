@@ -13,6 +13,7 @@ from backforge.errors import UnknownStackError
 from backforge.plan.model import ModuleDef, OutputPolicy, Plan, Unit, UnitFiles
 from backforge.spec.model import Project
 from backforge.spec.names import Names
+from backforge.targets import STACK_NAMES
 
 if TYPE_CHECKING:
     from backforge.sql.evolution import Evolution
@@ -68,4 +69,4 @@ def get_stack(name: str) -> Stack:
 
 
 def known_stacks() -> list[str]:
-    return ["express-js"]
+    return list(STACK_NAMES)
