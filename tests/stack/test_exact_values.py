@@ -11,12 +11,12 @@ import jsonschema
 import pytest
 
 from backforge import load
+from backforge.express.testgen import MAIN, ParentRef, body_for
 from backforge.plan import build
 from backforge.spec.model import Field
 from backforge.sql.values import INT64, SAFE_INT, integer_pattern, value_schema
 from backforge.stacks import get_stack
 from backforge.stacks.express_js.render import project_context
-from backforge.stacks.express_js.testgen import MAIN, ParentRef, body_for
 
 
 def _schema(**kind) -> dict:

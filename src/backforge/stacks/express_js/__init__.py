@@ -18,8 +18,8 @@ from backforge.stacks.express_js import layout
 from backforge.stacks.express_js.boundary import POLICY
 
 if TYPE_CHECKING:
+    from backforge.express.contract import Probe
     from backforge.sql.evolution import Evolution
-    from backforge.verify.checks import Probe
 
 __all__ = ["STACK", "ExpressJsStack"]
 
@@ -96,7 +96,7 @@ class ExpressJsStack:
 
     def contract(self, probe: Probe, plan: Plan) -> None:
         """The API checks `backforge verify` runs against a live server of this stack."""
-        from backforge.stacks.express_js.contract import run_contract
+        from backforge.express.contract import run_contract
 
         run_contract(probe, plan)
 

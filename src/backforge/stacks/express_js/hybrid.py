@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from backforge.engine.protocols import Generation
+from backforge.express.endpoints import CustomEndpoint
+from backforge.express.testgen import key_params
 from backforge.plan.model import Plan, Unit
 from backforge.render.quoting import js_block_comment, js_string
 from backforge.rest import schemas
 from backforge.stacks.express_js import render as _render
-from backforge.stacks.express_js.endpoints import CustomEndpoint
-from backforge.stacks.express_js.testgen import key_params
 from backforge.validate.registry import Registry
 
 CUSTOM_SERVICES = "src/services/custom.js"

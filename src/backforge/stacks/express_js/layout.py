@@ -9,10 +9,13 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from backforge.express.context import table_stem
+from backforge.express.endpoints import custom_endpoints
+from backforge.express.templates import extra_output_path
+from backforge.express.templates import extra_templates as shared_extra_templates
 from backforge.plan.model import ModuleDef, Shared, UnitFiles
 from backforge.spec.model import Project
 from backforge.spec.names import Names
-from backforge.stacks.express_js.endpoints import custom_endpoints
 
 TEMPLATES = Path(__file__).parent / "templates"
 # src/policies/<table>.js and routes that apply them (access.ENFORCED): off until the
@@ -55,9 +58,6 @@ MODULES: tuple[ModuleDef, ...] = (
 SETTINGS_MODULES = frozenset({"utils", "middleware", "database", "auth", "app", "docker",
                               "terraform"})
 
-# File stems the shared files use in folders that also hold one file per table:
-# a table called "index" or "custom" gets "<stem>-table" instead.
-RESERVED_STEMS = frozenset({"index", "custom", "app"})
 
 CONFIG_FILES = ("package.json", "package-lock.json", ".npmrc", ".env.example", ".gitignore",
                 "eslint.config.js", "README.md", ".github/workflows/ci.yml")
@@ -78,23 +78,10 @@ CUSTOM_FILES = ("src/schemas/custom.js", "src/services/custom.js", "src/handlers
                 "src/routes/custom.js")
 
 
-def table_stem(file: str) -> str:
-    """The file stem of a table's files, kept clear of the shared files' names."""
-    return f"{file}-table" if file in RESERVED_STEMS else file
-
-
 @cache
 def extra_templates(folder: str) -> tuple[str, ...]:
     """Template paths (relative to templates/<folder>, minus .j2) found on disk, sorted."""
-    root = TEMPLATES / folder
-    if not root.is_dir():
-        return ()
-    return tuple(sorted(p.relative_to(root).as_posix()[:-3]
-                        for p in root.rglob("*.j2") if p.is_file()))
-
-
-def extra_output_path(folder: str, rel: str) -> str:
-    return f"terraform/{rel}" if folder == "terraform" else rel
+    return shared_extra_templates(TEMPLATES, folder)
 
 
 def has_tableless_endpoints(project: Project) -> bool:

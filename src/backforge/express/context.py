@@ -11,10 +11,13 @@ naming functions are safe identifiers and stay plain `str`.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
+from backforge.express.endpoints import CustomEndpoint, custom_endpoints, normalize_prefix
+from backforge.plan.model import Plan
 from backforge.render.quoting import SpecText, spec_text
 from backforge.spec.model import Field, FieldType, Project, Table
 from backforge.spec.names import Names, TableNames
@@ -22,10 +25,16 @@ from backforge.spec.naming import camel, js_identifier, kebab, singular, sql_ide
 from backforge.spec.policy import resolve as resolve_policy
 from backforge.spec.policy_model import Policy
 from backforge.sql.columns import Column, build_column, build_columns
-from backforge.stacks.express_js.endpoints import CustomEndpoint, custom_endpoints, normalize_prefix
-from backforge.stacks.express_js.layout import table_stem
 
 QUERY_KEYS = ("limit", "offset", "sort", "order", "cursor", "count")
+# File stems the shared files use in folders that also hold one file per table:
+# a table called "index" or "custom" gets "<stem>-table" instead.
+RESERVED_STEMS = frozenset({"index", "custom", "app"})
+
+
+def table_stem(file: str) -> str:
+    """The file stem of a table's files, kept clear of the shared files' names."""
+    return f"{file}-table" if file in RESERVED_STEMS else file
 _YOU_SOUND = re.compile(r"^(u[bcdfghjklmnpqrstvwxz][aeiou]|eu|one)")
 
 
@@ -336,3 +345,21 @@ def build_project(project: Project, names: Names) -> ProjectContext:
         auth_table=_auth_table(project, tables),
         migrations_table=_free_name("schema_migrations", taken),
         env_vars=env_vars(project, db_name))
+
+
+_CACHE: dict[int, tuple[Plan, ProjectContext]] = {}
+CACHE_LOCK = threading.Lock()  # an engine may render units from worker threads
+
+
+def project_context(plan: Plan) -> ProjectContext:
+    """The ProjectContext of a plan, built once (plans are immutable). The entry keeps
+    its plan alive, so an id is never reused while cached."""
+    with CACHE_LOCK:
+        hit = _CACHE.get(id(plan))
+        if hit is not None and hit[0] is plan:
+            return hit[1]
+        ctx = build_project(plan.project, plan.names)
+        if len(_CACHE) >= 16:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[id(plan)] = (plan, ctx)
+        return ctx

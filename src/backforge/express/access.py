@@ -12,6 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from backforge.express import testgen
+from backforge.express.context import ProjectContext, TableContext
+from backforge.express.testgen import ParentRef
 from backforge.rest import schemas
 from backforge.spec.policy_model import (
     AccountModel,
@@ -23,17 +26,13 @@ from backforge.spec.policy_model import (
     TablePolicy,
 )
 from backforge.sql.columns import Column
-from backforge.stacks.express_js import testgen
-from backforge.stacks.express_js.context import ProjectContext, TableContext
-from backforge.stacks.express_js.layout import POLICY_MODULES
-from backforge.stacks.express_js.testgen import ParentRef
 
 OWNER_PARAM = "$OWNER"
 # Whether routes apply the policy. Off until verify's contract and the generated jest
 # suite carry the authorisation matrix (issue 13 part 3): they still exercise every
 # route as one ordinary account. Off, the policy modules are not generated and the
 # routes keep the old rule (a token for writes only); accounts are users rows either way.
-ENFORCED = POLICY_MODULES
+ENFORCED = False  # each stack's layout has the matching POLICY_MODULES switch
 PASSWORD_MAX = 72  # bcrypt reads no more than 72 bytes; see auth/schemas.js
 
 

@@ -11,14 +11,14 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from backforge.express.context import ProjectContext, TableContext
+from backforge.express.endpoints import CustomEndpoint
+from backforge.express.jsliteral import JsExpr, js_value
 from backforge.render.quoting import js_string
 from backforge.spec.model import FieldType
 from backforge.sql.columns import Column
 from backforge.sql.ddl_extras import composite_parent
 from backforge.sql.samples import different_value, sample_value
-from backforge.stacks.express_js.context import ProjectContext, TableContext
-from backforge.stacks.express_js.endpoints import CustomEndpoint
-from backforge.stacks.express_js.jsliteral import JsExpr, js_value
 
 T = FieldType
 MAIN, PARENT, REPLACE = 0, 1, 2  # sample variants: the row under test, parents, a PUT body

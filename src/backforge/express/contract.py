@@ -12,15 +12,9 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from backforge.plan import Plan
-from backforge.rest import schemas
-from backforge.spec.model import FieldType
-from backforge.sql.ddl import fk_order
-from backforge.sql.samples import different_value
-from backforge.stacks.express_js import access
-from backforge.stacks.express_js.context import ProjectContext, TableContext
-from backforge.stacks.express_js.render import project_context
-from backforge.stacks.express_js.testgen import (
+from backforge.express import access
+from backforge.express.context import ProjectContext, TableContext, project_context
+from backforge.express.testgen import (
     MAIN,
     EndpointCall,
     ParentRef,
@@ -30,6 +24,11 @@ from backforge.stacks.express_js.testgen import (
     key_params,
     suite_plan,
 )
+from backforge.plan import Plan
+from backforge.rest import schemas
+from backforge.spec.model import FieldType
+from backforge.sql.ddl import fk_order
+from backforge.sql.samples import different_value
 from backforge.verify.checks import Probe
 
 _EXACT = {FieldType.STRING, FieldType.TEXT, FieldType.INTEGER, FieldType.ENUM, FieldType.BOOLEAN,

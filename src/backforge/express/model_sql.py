@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from backforge.stacks.express_js.context import TableContext
+from backforge.express.context import TableContext
 
 
 def select_list(t: TableContext) -> str:
