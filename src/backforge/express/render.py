@@ -36,7 +36,7 @@ from backforge.express.context import (
 )
 from backforge.express.endpoints import LOCAL_NAMES
 from backforge.express.jsliteral import js_key, js_value
-from backforge.express.templates import extra_output_path, extra_templates
+from backforge.express.templates import extra_output_path, extra_templates, template_roots
 from backforge.express.testgen import endpoint_call, js_body, js_key_path, suite_plan
 from backforge.plan.model import Plan, Unit
 from backforge.render.quoting import FILTERS, finalize, js_string
@@ -71,7 +71,7 @@ class Flavor:
 
 def make_environment(templates: Path, template_globals: Mapping[str, Any]) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates)),
+        loader=jinja2.FileSystemLoader([str(root) for root in template_roots(templates)]),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -309,11 +309,7 @@ class Renderer:
 
     def _folder(self, folder: str) -> list[str]:
         """Template names under templates/<folder>, sorted, relative to the folder."""
-        root = self.flavor.templates / folder
-        if not root.is_dir():
-            return []
-        return sorted(p.relative_to(root).as_posix() for p in root.rglob("*.j2")
-                      if p.is_file())
+        return [f"{rel}.j2" for rel in extra_templates(self.flavor.templates, folder)]
 
     def _render_folder(self, folder: str, out: Callable[[str], str], **context: Any) -> Files:
         return [(out(rel[:-3]), self._render(f"{folder}/{rel}", **context))
