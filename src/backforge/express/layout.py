@@ -71,6 +71,7 @@ class Layout:
     config_files: tuple[str, ...]
     deploy_files: Callable[[str], tuple[str, ...]]
     policy_modules: Callable[[], bool]  # whether auth projects get src/policies/<t>
+    test_config: tuple[str, ...] = ()  # the test runner's configuration (tests unit)
 
     def _src(self, folder: str, *names: str) -> tuple[str, ...]:
         return tuple(f"{folder}/{n}{self.ext}" for n in names)
@@ -124,7 +125,7 @@ class Layout:
             extra = self.custom_files() if has_tableless_endpoints(project) else ()
             return UnitFiles((*files, *extra), (f"src/routes/index{x}",))
         if module == "tests":
-            return UnitFiles((f"tests/helpers{x}", f"tests/app.test{x}"),
+            return UnitFiles((f"tests/helpers{x}", f"tests/app.test{x}", *self.test_config),
                              (f"tests/helpers{x}",))
         raise KeyError(module)
 

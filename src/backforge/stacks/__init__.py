@@ -65,6 +65,10 @@ def get_stack(name: str) -> Stack:
         from backforge.stacks.express_js import STACK
 
         return STACK
+    if name == "express-ts":
+        from backforge.stacks.express_ts import STACK as TS_STACK
+
+        return TS_STACK
     raise UnknownStackError(name, known_stacks())
 
 
