@@ -104,3 +104,18 @@ def test_hostile_names_stay_quoted_in_types() -> None:
     # the names layer gave the API properties safe identifiers; the type uses exactly those
     assert row.splitlines()[1:] == ["  id: number;", "  constructorValue: string | null;",
                                     "  weIrdName: string;"]
+
+
+def test_llm_prompts_are_the_stacks_own_and_show_typescript_imports() -> None:
+    from backforge import plan as planner
+    from backforge.providers.llm.prompts import build_prompt
+    from tests.llm.conftest import template_context
+
+    loaded = api.load(DATA / "taskmanager.yaml", stack="express-ts")
+    plan = planner.build(loaded.project, get_stack("express-ts"), loaded.names)
+    unit = plan.units["services/tasks"]
+    prompt = build_prompt(unit, template_context(plan, unit.id))
+    assert "strict TypeScript" in prompt.system and "CommonJS modules only" not in prompt.system
+    assert "- src/models/tasks.ts: `import { " in prompt.user
+    assert "from '../models/tasks';`" in prompt.user and "require(" not in prompt.user
+    assert "TaskRow" in prompt.user  # the row type is an export the prompt offers
