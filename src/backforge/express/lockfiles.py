@@ -97,3 +97,23 @@ class LockStore:
 
 def lock_name(combo: Iterable[str]) -> str:
     return "+".join(combo) or "base"
+
+
+def pins(versions: Mapping[str, str], packages: Iterable[str]) -> dict[str, str]:
+    """`{name: version}` of `packages` from a stack's version table, sorted."""
+    return {name: versions[name] for name in sorted(set(packages))}
+
+
+def module_deps(versions: Mapping[str, str], runtime: Mapping[str, Iterable[str]],
+                development: Mapping[str, Iterable[str]], module: str) -> Deps:
+    """(dependencies, devDependencies) that one module's files require."""
+    return pins(versions, runtime.get(module, ())), pins(versions, development.get(module, ()))
+
+
+def project_deps(versions: Mapping[str, str], runtime: Mapping[str, Iterable[str]],
+                 development: Mapping[str, Iterable[str]], modules: Iterable[str]) -> Deps:
+    """package.json's (dependencies, devDependencies) for the enabled modules."""
+    mods = list(modules)
+    run = {p for m in mods for p in runtime.get(m, ())}
+    dev = {p for m in mods for p in development.get(m, ())} - run
+    return pins(versions, run), pins(versions, dev)

@@ -91,12 +91,21 @@ def make_environment(templates: Path, template_globals: Mapping[str, Any]) -> ji
 
 def require(names: Iterable[str], spec: str) -> str:
     """`const { a, b } = require('spec');`, wrapped when long."""
+    return _names_statement("const {", names, f"}} = require({js_string(spec)});")
+
+
+def es_import(names: Iterable[str], spec: str) -> str:
+    """`import { a, b } from 'spec';`, wrapped when long."""
+    return _names_statement("import {", names, f"}} from {js_string(spec)};")
+
+
+def _names_statement(opening: str, names: Iterable[str], closing: str) -> str:
     listed = list(dict.fromkeys(names))
-    line = f"const {{ {', '.join(listed)} }} = require({js_string(spec)});"
+    line = f"{opening} {', '.join(listed)} {closing}"
     if len(line) <= _LINE:
         return line
     body = "".join(f"  {n},\n" for n in listed)
-    return f"const {{\n{body}}} = require({js_string(spec)});"
+    return f"{opening}\n{body}{closing}"
 
 
 def _common(ctx: ProjectContext, plan: Plan) -> dict[str, Any]:
