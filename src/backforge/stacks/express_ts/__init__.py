@@ -33,20 +33,9 @@ class ExpressTsStack(ExpressStack):
         return render.render_unit(unit, plan)
 
     def endpoint_status(self, plan: Plan, files: Mapping[str, str]) -> dict[str, list[str]]:
-        from backforge.express.context import project_context
+        from backforge.stacks.express_ts.hybrid import endpoint_status
 
-        stubs = {ep.label for ep in project_context(plan).endpoints
-                 if any(f"new NotImplementedError({_quoted(ep.label)})" in text
-                        for path, text in files.items() if path.startswith("src/services/"))}
-        labels = [ep.label for ep in project_context(plan).endpoints]
-        return {"implemented": [lb for lb in labels if lb not in stubs],
-                "not_implemented": [lb for lb in labels if lb in stubs]}
-
-
-def _quoted(label: str) -> str:
-    from backforge.render.quoting import js_string
-
-    return js_string(label)
+        return endpoint_status(plan, files)
 
 
 STACK = ExpressTsStack()
