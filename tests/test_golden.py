@@ -66,3 +66,22 @@ def test_generation_is_byte_identical(spec: str) -> None:
     second = api.generate(DATA / spec).files
     assert first == second
     assert len(first) > 30
+
+
+# Each further stack: one spec's whole tree (the same spec as express-js's first golden).
+STACK_GOLDENS = [("express-ts", "taskmanager.yaml")]
+
+
+@pytest.mark.parametrize(("stack", "spec"), STACK_GOLDENS)
+def test_stack_tree_matches_golden(stack: str, spec: str, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = api.generate(api.load(DATA / spec, stack=stack), output=out)
+    assert result.success, result.report
+    actual = _tree(out)
+    golden = EXPECTED / f"{spec.split('.')[0]}-{stack}"
+    if UPDATE:
+        shutil.rmtree(golden, ignore_errors=True)
+        shutil.copytree(out, golden, ignore=shutil.ignore_patterns(".backforge", *NOT_GOLDEN))
+    assert golden.is_dir(), f"no golden tree at {golden}; run with BACKFORGE_UPDATE_GOLDEN=1"
+    diff = _diff(_tree(golden), actual)
+    assert not diff, f"generated tree differs from {golden}:\n{diff}"

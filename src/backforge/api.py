@@ -62,20 +62,22 @@ class GenerateResult:
         return 3 if self.conflicts else 0
 
 
-def load(spec: str | Path | Mapping[str, Any], *, fmt: str | None = None) -> LoadedSpec:
+def load(spec: str | Path | Mapping[str, Any], *, fmt: str | None = None,
+         stack: str | None = None) -> LoadedSpec:
     """Load and check a spec from a path or a dict; raises SpecError/SpecFileError (exit 2).
 
     Paths may be native YAML/JSON, the design tool's JSON, SQL DDL (.sql) or DBML (.dbml);
-    `fmt` forces a format: native, designtool, sql, postgres, mysql, sqlite, dbml."""
-    return load_spec(spec, fmt=fmt)
+    `fmt` forces a format: native, designtool, sql, postgres, mysql, sqlite, dbml.
+    `stack` replaces the spec's own stack (checked like it)."""
+    return load_spec(spec, fmt=fmt, stack=stack)
 
 
-def load_database(url: str, *, schema: str = "public") -> LoadedSpec:
+def load_database(url: str, *, schema: str = "public", stack: str | None = None) -> LoadedSpec:
     """Import the tables of a running PostgreSQL database (needs the `db` extra)."""
     from backforge.spec.load import load_converted
     from backforge.spec.loaders.live import convert_database, safe_url
 
-    return load_converted(convert_database(url, schema), safe_url(url), "live")
+    return load_converted(convert_database(url, schema), safe_url(url), "live", stack=stack)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from backforge import __version__, cli_serve
 from backforge.cli_help import Parser
 from backforge.run_options import PROVIDERS, SCHEDULES, GenerateOptions
+from backforge.targets import STACK_NAMES, TARGETS
 
 PROVIDER_HELP = ("who writes the files: template (offline, deterministic), openai (any "
                  "OpenAI-compatible endpoint), anthropic, or hybrid (templates, plus the "
@@ -34,6 +35,7 @@ def _parser() -> argparse.ArgumentParser:
                                    "design tool's JSON project, SQL DDL or DBML).")
     g.add_argument("spec", nargs="?", help="spec file: .yaml, .yml, .json, .sql or .dbml")
     _add_source_options(g)
+    _add_stack_option(g)
     g.add_argument("-o", "--output", help="output folder (default: the project name, kebab-case)")
     g.add_argument("--force", action="store_true",
                    help="write into a non-empty folder that backforge did not create")
@@ -123,6 +125,7 @@ def _add_plan_parser(sub) -> None:
                                    "nothing; LLM providers: units only, no calls.")
     p.add_argument("spec", nargs="?", help="spec file: .yaml, .yml, .json, .sql or .dbml")
     _add_source_options(p)
+    _add_stack_option(p)
     p.add_argument("-o", "--output", help="the generated folder (default: the project name)")
     p.add_argument("--provider", default="template", choices=PROVIDERS, help=PROVIDER_HELP)
     p.add_argument("--model", help="openai/anthropic: the model")
@@ -158,6 +161,13 @@ def _add_fake_llm_parser(sub) -> None:
                    help="hybrid prompts: JSON of canned endpoint bodies by label "
                         "(default: a generic implementation)")
     f.add_argument("--seed", type=int, default=0, help="random seed of latency and faults")
+
+
+def _add_stack_option(p) -> None:
+    p.add_argument("--stack", choices=STACK_NAMES,
+                   help="the stack to generate, instead of the spec's `stack:` (or the design "
+                        "tool's options.language/framework): "
+                        + "; ".join(f"{t.stack}: {t.summary}" for t in TARGETS))
 
 
 def _add_source_options(p) -> None:

@@ -108,8 +108,10 @@ def _fake_llm(args: argparse.Namespace) -> int:
 def _source(args: argparse.Namespace):
     if (args.spec is None) == (args.from_db is None):
         raise InputError("generate: give a spec file or --from-db URL (one of them)")
-    return api.load_database(args.from_db) if args.from_db else api.load(args.spec,
-                                                                           fmt=args.fmt)
+    stack = getattr(args, "stack", None)
+    if args.from_db:
+        return api.load_database(args.from_db, stack=stack)
+    return api.load(args.spec, fmt=args.fmt, stack=stack)
 
 
 def _import(args: argparse.Namespace, console: Console) -> int:

@@ -21,6 +21,7 @@ from backforge.spec.naming import kebab, snake
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "src" / "backforge" / "stacks" / "express_js" / "templates"
+SHARED = ROOT / "src" / "backforge" / "express" / "templates"  # terraform: every Express stack
 SPECS = ROOT / "tests" / "data"
 # Template folder -> output folder relative to the project root.
 FOLDERS = {"docker": Path("."), "terraform": Path("terraform")}
@@ -94,7 +95,7 @@ def infra_context(project: Project, extra_env: tuple[EnvVar, ...] = ()) -> dict:
 def render_infra(context: dict) -> dict[str, str]:
     """Render every infra template; returns output path -> content."""
     env = Environment(
-        loader=FileSystemLoader(str(TEMPLATES)),
+        loader=FileSystemLoader([str(TEMPLATES), str(SHARED)]),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -104,10 +105,11 @@ def render_infra(context: dict) -> dict[str, str]:
     env.filters.update(FILTERS)
     files: dict[str, str] = {}
     for folder, out_dir in FOLDERS.items():
-        for source in sorted((TEMPLATES / folder).rglob("*.j2")):
-            relative = source.relative_to(TEMPLATES / folder)
+        base = TEMPLATES if (TEMPLATES / folder).is_dir() else SHARED
+        for source in sorted((base / folder).rglob("*.j2")):
+            relative = source.relative_to(base / folder)
             target = (out_dir / relative).with_suffix("").as_posix()
-            template = env.get_template(source.relative_to(TEMPLATES).as_posix())
+            template = env.get_template(source.relative_to(base).as_posix())
             files[target] = template.render(**context)
     return files
 

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from backforge import api
-from backforge.stacks.express_js import access, layout
+from backforge.express import access
+from backforge.stacks.express_js import layout
 from backforge.verify.http import Client
 from backforge.verify.runner import running_app
 from tests.conftest import DATA, slow_needing

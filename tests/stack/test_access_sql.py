@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 
 from backforge import plan as planner
+from backforge.express import access
 from backforge.spec import load
 from backforge.stacks import get_stack
-from backforge.stacks.express_js import access
 from backforge.stacks.express_js.render import project_context
 from tests.conftest import DATA
 

@@ -11,6 +11,7 @@ import jsonschema
 import pytest
 
 from backforge import load
+from backforge.express.testgen import MAIN, ParentRef, body_for
 from backforge.plan import build
 from backforge.rest.schemas import create_schema
 from backforge.spec.model import Field
@@ -24,7 +25,6 @@ from backforge.sql.values import (
 )
 from backforge.stacks import get_stack
 from backforge.stacks.express_js.render import project_context
-from backforge.stacks.express_js.testgen import MAIN, ParentRef, body_for
 
 
 def _schema(**kind) -> dict:

@@ -10,6 +10,9 @@ import subprocess
 import pytest
 from jsonschema import Draft202012Validator
 
+from backforge.express.endpoints import custom_endpoints
+from backforge.express.jsliteral import js_string, js_value
+from backforge.express.testgen import ParentRef, body_for
 from backforge.plan import Shared, build
 from backforge.rest.schemas import (
     create_schema,
@@ -24,10 +27,7 @@ from backforge.sql.samples import sample_value
 from backforge.sql.values import JSON_VALUE
 from backforge.stacks import get_stack
 from backforge.stacks.express_js import STACK
-from backforge.stacks.express_js.endpoints import custom_endpoints
-from backforge.stacks.express_js.jsliteral import js_string, js_value
 from backforge.stacks.express_js.render import openapi_context, project_context
-from backforge.stacks.express_js.testgen import ParentRef, body_for
 from tests.stack.specs import SPECS, plan_of, project
 
 

@@ -19,7 +19,7 @@ from tests.importers.conftest import CORPUS
 
 def test_default_languages_cover_every_generated_kind() -> None:
     names = [lang.name for lang in default_languages()]
-    assert names == ["javascript", "json", "sql", "hcl", "yaml"]
+    assert names == ["javascript", "typescript", "json", "sql", "hcl", "yaml"]
 
 
 # -- SQL ------------------------------------------------------------------------------

@@ -61,7 +61,7 @@ class TextModel(Protocol):
 class HybridUnsupported(InputError):
     def __init__(self, stack: str) -> None:
         super().__init__(f"--provider hybrid: the stack '{stack}' has no hybrid support "
-                         "(only express-js has)")
+                         "(express-js and express-ts have)")
 
 
 def stack_support(stack: Stack) -> ModuleType:

@@ -24,31 +24,34 @@ from backforge.spec.normalize import normalize
 from backforge.spec.policy import resolve_with_problems as policy_problems
 from backforge.spec.problems import Locator, render_all
 from backforge.spec.reader import read_document, read_text, require_mapping
+from backforge.spec.targets import stack_problems
 from backforge.spec.text import text_problems
 from backforge.spec.validation import validate_model
 
 Source = str | Path | Mapping[str, Any]
 
 
-def load(source: Source, *, fmt: str | None = None) -> LoadedSpec:
+def load(source: Source, *, fmt: str | None = None, stack: str | None = None) -> LoadedSpec:
     """Load and check a spec; raises SpecFileError / SpecError (exit code 2) on bad input.
 
     `.sql` and `.dbml` files (or `fmt` "sql", "postgres", "mysql", "sqlite", "dbml") are
-    imported from their text; everything else is a YAML/JSON document."""
+    imported from their text; everything else is a YAML/JSON document. `stack` (the
+    command line's --stack) replaces the spec's own stack and is checked like it."""
     if isinstance(source, (str, Path)):
         reader = text_loader(Path(source), fmt)
         if reader is not None:
             text = read_text(Path(source))
             return load_converted(reader.convert_text(text, str(source)), str(source),
-                                  reader.name)
+                                  reader.name, stack=stack)
     data, where = _document(source)
     loader = choose(data, fmt)
-    return _finish(loader.convert(data), where, loader.name)
+    return _finish(loader.convert(data), where, loader.name, stack)
 
 
-def load_converted(converted: Converted, where: str, fmt: str) -> LoadedSpec:
+def load_converted(converted: Converted, where: str, fmt: str, *,
+                   stack: str | None = None) -> LoadedSpec:
     """The rest of the pipeline for data an importer produced (e.g. from a live database)."""
-    return _finish(converted, where, fmt)
+    return _finish(converted, where, fmt, stack)
 
 
 def load_project(source: Source, *, fmt: str | None = None) -> Project:
@@ -64,7 +67,16 @@ def _document(source: Source) -> tuple[dict[str, Any], str]:
     raise TypeError(f"load() takes a path or a mapping, not {type(source).__name__}")
 
 
-def _finish(converted: Converted, where: str, fmt: str) -> LoadedSpec:
+def _with_stack(converted: Converted, stack: str) -> Converted:
+    """The command line's stack wins over the file's; its errors name `--stack`."""
+    paths = {**converted.locator.paths, "stack": "--stack"}
+    return dataclasses.replace(converted, data={**converted.data, "stack": stack},
+                               locator=Locator(paths, converted.locator.prepended))
+
+
+def _finish(converted: Converted, where: str, fmt: str, stack: str | None = None) -> LoadedSpec:
+    if stack is not None:
+        converted = _with_stack(converted, stack)
     too_big = limits.check_document(converted.data)
     if too_big:  # before pydantic builds a size bomb's objects
         raise SpecError(render_all(too_big, converted.locator), source=where)
@@ -80,9 +92,9 @@ def _finish(converted: Converted, where: str, fmt: str) -> LoadedSpec:
     # Raw SQL (checks, index predicates and methods, db_type) leaves here re-rendered.
     gated, sql_problems = sqlgate.gate(done.project, names)
     _, access_problems = policy_problems(done.project)
-    late = render_all([*done.problems, *name_problems, *limits.check_project(done.project),
-                       *sql_problems, *check(done.project, untyped), *access_problems],
-                      locator)
+    late = render_all([*stack_problems(done.project.stack), *done.problems, *name_problems,
+                       *limits.check_project(done.project), *sql_problems,
+                       *check(done.project, untyped), *access_problems], locator)
     if early or late:
         raise SpecError(list(dict.fromkeys(early + late)), source=where)
     notes = [n.render(converted.locator) for n in converted.notes]

@@ -263,7 +263,8 @@ class Project(_Model):
     description: str | None = PField(default=None, description=(
         "Shown in the OpenAPI document and the generated README."))
     stack: str = PField(default="express-js", description=(
-        "The target stack (express-js: Node 22, Express 5, node-postgres)."))
+        "The target stack: express-js (Node 22, Express 5, node-postgres, JavaScript) or "
+        "express-ts (the same in strict TypeScript); --stack on the command line wins."))
     database: Database = PField(default=Database(), description="The database settings.")
     options: Options = PField(default=Options(), description="Optional modules.")
     tables: tuple[Table, ...] = PField(min_length=1, description="The tables (at least one).")

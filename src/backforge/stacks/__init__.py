@@ -13,6 +13,7 @@ from backforge.errors import UnknownStackError
 from backforge.plan.model import ModuleDef, OutputPolicy, Plan, Unit, UnitFiles
 from backforge.spec.model import Project
 from backforge.spec.names import Names
+from backforge.targets import STACK_NAMES
 
 if TYPE_CHECKING:
     from backforge.sql.evolution import Evolution
@@ -71,8 +72,12 @@ def get_stack(name: str) -> Stack:
         from backforge.stacks.express_js import STACK
 
         return STACK
+    if name == "express-ts":
+        from backforge.stacks.express_ts import STACK as TS_STACK
+
+        return TS_STACK
     raise UnknownStackError(name, known_stacks())
 
 
 def known_stacks() -> list[str]:
-    return ["express-js"]
+    return list(STACK_NAMES)

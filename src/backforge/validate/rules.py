@@ -2,7 +2,7 @@
 name the file, the line and a one-line fix (read by a person and by an LLM repair
 prompt alike).
 
-Rule ids: js-syntax, json-syntax (a language's `syntax_rule`), import-unresolved,
+Rule ids: js-syntax, ts-syntax, json-syntax (a language's `syntax_rule`), import-unresolved,
 import-name-missing, package-undeclared, file-missing, critical-file-missing.
 """
 

@@ -159,14 +159,31 @@ def _lint(run: _Run) -> None:
     raise StepFailed("lint")
 
 
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_JEST = re.compile(r"Tests:\s+(?:(\d+) failed, )?(?:\d+ skipped, )?(?:(\d+) passed, )?(\d+) total")
+_VITEST = re.compile(r"^\s*Tests\s+(.*?)\((\d+)\)\s*$", re.MULTILINE)
+
+
+def test_counts(output: str) -> TestCounts | None:
+    """The summary of the test runner the stack uses: jest's `Tests: 1 failed, 2 passed,
+    3 total` or vitest's `Tests  1 failed | 2 passed (3)` (colours stripped)."""
+    text = _ANSI.sub("", output)
+    m = _JEST.search(text)
+    if m:
+        return TestCounts(int(m.group(2) or 0), int(m.group(1) or 0), int(m.group(3)))
+    v = _VITEST.search(text)
+    if v is None:
+        return None
+    parts = {word: int(n) for n, word in re.findall(r"(\d+) (\w+)", v.group(1))}
+    return TestCounts(parts.get("passed", 0), parts.get("failed", 0), int(v.group(2)))
+
+
 def _tests(run: _Run, env: dict[str, str]) -> TestCounts | None:
     started = time.monotonic()
     result = run_command(["npm", "test", "--silent"], run.root, {**env, "LOG_LEVEL": "silent"})
-    m = re.search(r"Tests:\s+(?:(\d+) failed, )?(?:\d+ skipped, )?(?:(\d+) passed, )?(\d+) total",
-                  result.output)
-    counts = TestCounts(int(m.group(2) or 0), int(m.group(1) or 0), int(m.group(3))) if m else None
+    counts = test_counts(result.output)
     detail = (f"{counts.passed} passed, {counts.failed} failed of {counts.total}" if counts
-              else "no jest summary in the output")
+              else "no jest or vitest summary in the output")
     ok = result.ok and counts is not None and counts.failed == 0
     run.record("tests", StepStatus.PASSED if ok else StepStatus.FAILED, started, detail,
                "" if ok else result.output)

@@ -32,7 +32,7 @@ MAX_REPAIR_FILE_CHARS = 24_000  # per file resent
 MAX_REPAIR_CHARS = 80_000  # every file resent, together
 _SHOWN_PATH = 200
 HEADER_TAG = "backforge-unit"
-_CODE = (".js", ".mjs", ".cjs")
+_CODE = (".js", ".mjs", ".cjs", ".ts", ".mts", ".cts")  # the code files a prompt may offer
 
 
 @dataclass(frozen=True)

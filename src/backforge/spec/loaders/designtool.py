@@ -17,6 +17,7 @@ from typing import Any
 from backforge.spec.loaders.common import Converted, method, typed_field
 from backforge.spec.naming import sql_identifier, url_segment
 from backforge.spec.problems import Locator, Note, Problem
+from backforge.spec.targets import stack_for, stacks_text
 
 DEFAULT_PREFIX = "/api/v1"
 # tool key -> native key; several spellings seen in exports of that tool family
@@ -34,7 +35,8 @@ _FIELD_KEYS = {
 _TABLE_KEYS = {"name": "name", "description": "description", "timestamps": "timestamps"}
 _QUIET = {  # bookkeeping keys the tool always writes: ignored without a note
     "": {"id", "name", "description", "status", "createdAt", "updatedAt", "database", "schema",
-         "endpoints", "diagrams", "decisions", "version", "userId", "ownerId", "access"},
+         "endpoints", "diagrams", "decisions", "version", "userId", "ownerId", "access",
+         "options"},
     "table": {"id", "fields", "position", "color", "x", "y", "createdAt", "updatedAt"},
     "field": {"id", "nullable"},
 }
@@ -92,10 +94,37 @@ class _Builder:
                           "api_prefix": prefix}
         if data.get("access") is not None:
             out["access"] = data["access"]
+        self._stack(data.get("options"), out)
         self.notes += [Note("", f"ignored {level or 'top-level'} keys: {', '.join(sorted(keys))}")
                        for level, keys in self.ignored.items()]
         return Converted(out, Locator(self.paths), tuple(self.notes), tuple(self.problems),
                          frozenset(self.untyped))
+
+    def _stack(self, raw: Any, out: dict[str, Any]) -> None:
+        """`options.language` / `options.framework` (the tool's generator API) pick the
+        stack; a pair no stack serves is an error, never a silent fallback."""
+        if raw is None:
+            return
+        if not isinstance(raw, dict):
+            self.problems.append(Problem("options", "must be an object with language and "
+                                                    "framework"))
+            return
+        language, framework = raw.get("language"), raw.get("framework")
+        for key, value in (("language", language), ("framework", framework)):
+            if value is not None and not isinstance(value, str):
+                self.problems.append(Problem(f"options.{key}", "must be a string"))
+                return
+        stack = stack_for(language, framework)
+        if stack is None:
+            self.problems.append(Problem(
+                "options", f"no stack serves language '{language or 'javascript'}' with "
+                           f"framework '{framework or 'express'}'; the stacks that exist: "
+                           f"{stacks_text()}",
+                "set options.language and options.framework to one of those pairs"))
+            return
+        out["stack"] = stack
+        self.paths["stack"] = ("options.framework" if framework is not None
+                               else "options.language")
 
     def _ignore(self, level: str, raw: dict[str, Any], known: dict[str, str] | None = None) -> None:
         extra = {str(k) for k in raw} - _QUIET[level] - set(known or {})

@@ -1,5 +1,6 @@
 """What express-js units may write and what their code may use: the stack's half of the
-output boundary (the validator enforces it for every provider, templates included).
+output boundary (backforge.express.boundary; the validator enforces it for every
+provider, templates included).
 
 - Only `src/utils/config.js` reads `process.env`; the test helper (`tests/helpers.js`)
   may too: it points the config at the test database before the app loads, and tests
@@ -14,11 +15,10 @@ output boundary (the validator enforces it for every provider, templates include
 
 from __future__ import annotations
 
-from backforge.plan.model import OutputPolicy
+from backforge.express.boundary import express_policy
 from backforge.stacks.express_js.deps import VERSIONS
 
 CONFIG_MODULE = "src/utils/config.js"
-PACKAGE_JSON = "package.json"
 
 # Every script the generated package.json has (render.package_json picks from these).
 SCRIPTS: dict[str, str] = {
@@ -33,23 +33,4 @@ SCRIPTS: dict[str, str] = {
     "test": "jest --runInBand",
 }
 
-POLICY = OutputPolicy(
-    config_module=CONFIG_MODULE,
-    code_allowances={"unsafe-env-read": ("tests/helpers.js",)},
-    declared_patterns={"migrations": ("migrations/[0-9][0-9][0-9][0-9]_*.up.sql",
-                                      "migrations/[0-9][0-9][0-9][0-9]_*.down.sql")},
-    extra_folders={
-        "utils": ("src/utils",), "database": ("src/db",), "models": ("src/models",),
-        "middleware": ("src/middleware",), "auth": ("src/auth",),
-        "services": ("src/services",), "handlers": ("src/handlers",),
-        "routes": ("src/routes",), "tests": ("tests",),
-    },
-    forbidden_paths=("node_modules", "node_modules/*", "*/node_modules/*", ".npmrc",
-                     "*/.npmrc", ".yarnrc*", "*/.yarnrc*", ".yarn/*", ".pnpmfile.cjs",
-                     ".env", "*/.env", ".env.*", "*/.env.*", ".husky/*", ".github/*",
-                     ".vscode/*", ".idea/*"),
-    manifest=PACKAGE_JSON,
-    manifest_module="config",
-    packages=frozenset(VERSIONS),
-    scripts=SCRIPTS,
-)
+POLICY = express_policy(".js", VERSIONS, SCRIPTS)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from backforge.express.lockfiles import module_deps, project_deps
+
 VERSIONS: dict[str, str] = {
     "ajv": "^8.20.0",
     "ajv-formats": "^3.0.1",
@@ -46,18 +48,11 @@ DEVELOPMENT: dict[str, tuple[str, ...]] = {
 }
 
 
-def _pins(packages: Iterable[str]) -> dict[str, str]:
-    return {name: VERSIONS[name] for name in sorted(set(packages))}
-
-
 def module_dependencies(module: str) -> tuple[dict[str, str], dict[str, str]]:
     """(dependencies, devDependencies) that one module's files require."""
-    return _pins(RUNTIME.get(module, ())), _pins(DEVELOPMENT.get(module, ()))
+    return module_deps(VERSIONS, RUNTIME, DEVELOPMENT, module)
 
 
 def project_dependencies(modules: Iterable[str]) -> tuple[dict[str, str], dict[str, str]]:
     """package.json's (dependencies, devDependencies) for the enabled modules."""
-    mods = list(modules)
-    runtime = {p for m in mods for p in RUNTIME.get(m, ())}
-    dev = {p for m in mods for p in DEVELOPMENT.get(m, ())} - runtime
-    return _pins(runtime), _pins(dev)
+    return project_deps(VERSIONS, RUNTIME, DEVELOPMENT, modules)

@@ -17,6 +17,8 @@ PACKAGE_JSON = "package.json"
 _SECTIONS = ("dependencies", "devDependencies")
 # Type declarations are read by the compiler and editors, never imported.
 _TYPES_PREFIX = "@types/"
+# Packages whose command has another name than the package (scripts name the command).
+_COMMANDS = {"typescript": ("tsc",)}
 
 
 def _used_packages(scope: Scope) -> set[str]:
@@ -71,7 +73,8 @@ class UnusedDependencyCheck:
                 continue
             for package in declared:
                 if package in used or package.startswith(_TYPES_PREFIX) \
-                        or _mentioned(package, tools):
+                        or any(_mentioned(name, tools)
+                               for name in (package, *_COMMANDS.get(package, ()))):
                     continue
                 issues.append(Issue(
                     "dependency-unused", f"{section} declares {package}, which no file "

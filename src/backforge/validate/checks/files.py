@@ -9,7 +9,7 @@ from backforge.validate.rules import file_issues
 
 class FileCheck:
     name = "files"
-    rules = ("js-syntax", "json-syntax", "sql-syntax", "hcl-syntax", "yaml-syntax",
+    rules = ("js-syntax", "ts-syntax", "json-syntax", "sql-syntax", "hcl-syntax", "yaml-syntax",
              "import-unresolved", "import-name-missing", "package-undeclared")
 
     def check(self, scope: Scope) -> list[Issue]:

@@ -21,7 +21,7 @@ from backforge.engine.protocols import Issue, Severity
 from backforge.validate.checks import Scope
 from backforge.validate.model import SqlInterpolation
 
-_TOOL_CONFIG = re.compile(r"(?:^|[.\-])config\.[cm]?js$|^\.[\w-]+rc\.[cm]?js$")
+_TOOL_CONFIG = re.compile(r"(?:^|[.\-])config\.[cm]?[jt]s$|^\.[\w-]+rc\.[cm]?[jt]s$")
 _VALUE_BEFORE = re.compile(
     r"(?i)(?:=|<>|!=|<|>|\bLIKE|\bILIKE|\bLIMIT|\bOFFSET|\bBETWEEN|\bIS|['%])$")
 _LIST_OPENER = re.compile(r"(?i)\b(?:VALUES|IN)\s*$")
@@ -36,7 +36,8 @@ class NamedExportsCheck:
         issues: list[Issue] = []
         for path in scope.paths:
             parsed = scope.registry.get(path)
-            if parsed is None or parsed.default_export is None or parsed.language != "javascript" \
+            if parsed is None or parsed.default_export is None \
+                    or parsed.language not in ("javascript", "typescript") \
                     or _TOOL_CONFIG.search(posixpath.basename(path)):
                 continue
             default = parsed.default_export
@@ -45,9 +46,16 @@ class NamedExportsCheck:
             issues.append(Issue(
                 "export-default", f"`{form}` exports a single {what}; this stack's modules "
                 "export named members", path, default.line or None, Severity.ERROR,
-                f"export an object of names instead: module.exports = {{ "
-                f"{default.name or 'name'}, ... }} and destructure them where imported"))
+                _named_hint(default.name or "name", esm=parsed.language == "typescript")))
         return issues
+
+
+def _named_hint(name: str, *, esm: bool) -> str:
+    """`esm`: the stack writes ES export syntax (TypeScript); JavaScript is CommonJS."""
+    if esm:
+        return f"export the names instead: export {{ {name}, ... }}, imported as {{ {name} }}"
+    return (f"export an object of names instead: module.exports = {{ {name}, ... }} and "
+            "destructure them where imported")
 
 
 def _in_list(before: str) -> bool:

@@ -14,7 +14,7 @@ from backforge.validate.model import ParsedFile
 
 
 class Language(Protocol):
-    name: str  # "javascript", "json", "sql", "hcl", "yaml"
+    name: str  # "javascript", "typescript", "json", "sql", "hcl", "yaml"
     suffixes: tuple[str, ...]  # ".js", ".cjs", ...
     syntax_rule: str  # the Issue rule id for a file that does not parse
 
@@ -39,14 +39,17 @@ class Language(Protocol):
 
 
 def default_languages() -> tuple[Language, ...]:
-    """Every front-end this package ships: JavaScript, JSON, SQL, HCL (Terraform), YAML."""
+    """Every front-end this package ships: JavaScript, TypeScript, JSON, SQL, HCL
+    (Terraform), YAML."""
     from backforge.validate.languages.hcl import HclLanguage
     from backforge.validate.languages.javascript import JavaScriptLanguage
     from backforge.validate.languages.jsonfile import JsonLanguage
     from backforge.validate.languages.sql import SqlLanguage
+    from backforge.validate.languages.typescript import TypeScriptLanguage
     from backforge.validate.languages.yamlfile import YamlLanguage
 
-    return (JavaScriptLanguage(), JsonLanguage(), SqlLanguage(), HclLanguage(), YamlLanguage())
+    return (JavaScriptLanguage(), TypeScriptLanguage(), JsonLanguage(), SqlLanguage(),
+            HclLanguage(), YamlLanguage())
 
 
 def language_for(path: str, languages: Sequence[Language]) -> Language | None:

@@ -2,13 +2,15 @@
 
 One compiled grammar and query per process, one Parser per thread (a Parser is
 not safe to share between threads; creating one per file is wasted work).
+TypeScript (typescript.py) is the same front-end over the TypeScript grammar: its
+`Grammar` compiles these queries against that grammar.
 """
 
 from __future__ import annotations
 
 import posixpath
 from collections.abc import Collection
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import tree_sitter_javascript as tsjs
 from tree_sitter import Language as TSLanguage
@@ -56,11 +58,26 @@ _QUERY_SOURCE = """
   arguments: (arguments . (_) @target)) @assign_object
 """
 
-_TS_LANGUAGE = TSLanguage(tsjs.language())
-_QUERY = Query(_TS_LANGUAGE, _QUERY_SOURCE)
-_CALLS = Query(_TS_LANGUAGE, CALLS_QUERY)
-_SAFETY = Query(_TS_LANGUAGE, SAFETY_QUERY)
-_SAFETY_BOUND = Query(_TS_LANGUAGE, BOUND_QUERY)
+
+
+@dataclass(frozen=True)
+class Grammar:
+    """A tree-sitter grammar of the JavaScript family and every query compiled for it."""
+
+    language: TSLanguage
+    main: Query
+    calls: Query
+    safety: Query
+    bound: Query
+
+    @classmethod
+    def of(cls, language: TSLanguage, safety_extra: str = "") -> Grammar:
+        """`safety_extra`: patterns of node types only this grammar has."""
+        return cls(language, Query(language, _QUERY_SOURCE), Query(language, CALLS_QUERY),
+                   Query(language, SAFETY_QUERY + safety_extra), Query(language, BOUND_QUERY))
+
+
+_GRAMMAR = Grammar.of(TSLanguage(tsjs.language()))
 # Every query pattern contains one of these words. Running the query only over the
 # byte ranges where they occur costs a third of a whole-tree pass; the query still
 # does all the matching, so a word in a string or comment simply matches nothing.
@@ -69,9 +86,10 @@ _ANCHORS = (b"require", b"import", b"exports")
 _MAIN_CAPTURES = ("require", "dynamic", "assign", "assign_member", "assign_object")
 
 
-def _anchored_matches(root: Node, data: bytes) -> list[tuple[int, dict[str, list[Node]]]]:
+def _anchored_matches(root: Node, data: bytes,
+                      query: Query) -> list[tuple[int, dict[str, list[Node]]]]:
     """The query's matches around each anchor word, each match once, in document order."""
-    cursor = QueryCursor(_QUERY)
+    cursor = QueryCursor(query)
     found: dict[tuple[int, int], tuple[int, dict[str, list[Node]]]] = {}
     for start, end in word_hits(data, _ANCHORS):
         cursor.set_byte_range(start, end)
@@ -99,20 +117,24 @@ class JavaScriptLanguage(ThreadLocalParser):
     suffixes = (".js", ".cjs", ".mjs")
     syntax_rule = "js-syntax"
 
-    ts_language = _TS_LANGUAGE
+    grammar = _GRAMMAR
+    ts_language = _GRAMMAR.language
+
+    def _is_esm(self, path: str) -> bool:
+        return path.endswith(".mjs")
 
     def parse(self, path: str, source: str) -> ParsedFile:
         data = source.encode("utf-8", "replace")
         tree = self._parser().parse(data)
         root = tree.root_node
         problem = first_syntax_problem(root)
-        collector = Collector(esm=path.endswith(".mjs"))
+        collector = Collector(esm=self._is_esm(path))
         collector.scan_top_level(root)
-        collector.scan_matches(_anchored_matches(root, data))
+        collector.scan_matches(_anchored_matches(root, data, self.grammar.main))
         parsed = collector.result(path, self.name, (problem,) if problem else ())
         sql, spliced = sql_facts(root, data)
-        reads = env_reads(root, data, _CALLS)
-        found = hazards(root, data, _SAFETY, _SAFETY_BOUND)
+        reads = env_reads(root, data, self.grammar.calls)
+        found = hazards(root, data, self.grammar.safety, self.grammar.bound)
         if not (sql or spliced or reads or found):
             return parsed
         return replace(parsed, sql=sql, sql_interpolations=spliced, env_reads=reads,

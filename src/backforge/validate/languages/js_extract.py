@@ -27,7 +27,12 @@ _FUNCTION_DECLS = frozenset({"function_declaration", "generator_function_declara
 _FUNCTION_VALUES = frozenset({"arrow_function", "function_expression", "function",
                               "generator_function"})
 _FUNCTIONS = _FUNCTION_DECLS | _FUNCTION_VALUES | {"method_definition"}
-_CLASSES = frozenset({"class_declaration", "class"})
+_CLASSES = frozenset({"class_declaration", "class", "abstract_class_declaration"})
+# TypeScript declarations that bind a name (types are exports as much as values are:
+# `import type { Row }` of a name the target does not export fails to compile).
+_TS_DECLS = frozenset({"interface_declaration", "type_alias_declaration", "enum_declaration",
+                       "abstract_class_declaration", "function_signature",
+                       "internal_module", "module"})
 _VARIABLES = frozenset({"lexical_declaration", "variable_declaration"})
 # Parameters holding these need the tree to split them (patterns, calls, strings, comments).
 _COMPOUND_PARAMS = re.compile(r"[{\[(/'\"`]")
@@ -188,8 +193,9 @@ class Collector:
 
     def scan_top_level(self, root: Node) -> None:
         for node in root.named_children:
+            node = _ambient(node)
             kind = node.type
-            if kind in _FUNCTION_DECLS or kind == "class_declaration":
+            if kind in _FUNCTION_DECLS or kind == "class_declaration" or kind in _TS_DECLS:
                 self._declare(node)
             elif kind in _VARIABLES:
                 self._declare_variables(node)
@@ -244,6 +250,13 @@ class Collector:
     # -- ES modules -----------------------------------------------------------------
 
     def _es_import(self, node: Node) -> None:
+        required = next((c for c in node.named_children if c.type == "import_require_clause"),
+                        None)
+        if required is not None:  # TypeScript: import fs = require('fs')
+            source = required.child_by_field_name("source")
+            if source is not None:
+                self._add_import(string_value(source), (), node, ImportKind.REQUIRE)
+            return
         self.esm = True
         source = node.child_by_field_name("source")
         if source is None:
@@ -264,8 +277,14 @@ class Collector:
     def _es_export(self, node: Node) -> None:
         self.esm = True
         decl = node.child_by_field_name("declaration")
+        decl = _ambient(decl) if decl is not None else None
         value = node.child_by_field_name("value")
         is_default = any(c.type == "default" for c in node.children)
+        if any(c.type == "=" for c in node.children):  # TypeScript: export = value
+            assigned = node.named_children[-1] if node.named_child_count else None
+            if assigned is not None:
+                self._module_exports(_unwrap(assigned), line(node))
+            return
         if decl is not None:
             names = self._declare_variables(decl) if decl.type in _VARIABLES \
                 else [n for n in [self._declare(decl)] if n]
@@ -399,6 +418,13 @@ class Collector:
             self._object_exports(local, depth + 1)
         else:
             self.opaque = True
+
+
+def _ambient(node: Node) -> Node:
+    """`declare const x: T` (TypeScript) -> the declaration it wraps."""
+    if node.type == "ambient_declaration" and node.named_child_count:
+        return node.named_children[0]
+    return node
 
 
 def _class_statics(node: Node) -> list[str]:

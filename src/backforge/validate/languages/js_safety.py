@@ -49,6 +49,10 @@ SAFETY_QUERY = """
   function: (member_expression property: (property_identifier) @ctor
                                (#eq? @ctor "constructor"))) @ctor_call
 """
+# TypeScript's `import cp = require('child_process')` (its grammar only).
+TS_SAFETY_QUERY = """
+(import_require_clause source: (string) @source) @import
+"""
 # Uses of names bound to fs/http/net/...: run only over files that bind one (few do).
 BOUND_QUERY = """
 (member_expression object: (identifier) @object property: (property_identifier) @prop) @member
@@ -204,6 +208,11 @@ class _Scan:
                      f"imports '{specifier}', which this stack never needs")
             return
         if name not in MEMBER_MODULES:
+            return
+        if statement.type == "import_require_clause":  # TypeScript: import fs = require('fs')
+            local = statement.named_children[0] if statement.named_child_count else None
+            if local is not None and local.type == "identifier":
+                self.bound[text(local)] = name
             return
         for clause in (c for c in statement.named_children if c.type == "import_clause"):
             for part in clause.named_children:

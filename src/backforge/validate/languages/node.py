@@ -74,3 +74,40 @@ def specifier_for(from_path: str, target: str, *, esm: bool = False) -> str:
     base = posixpath.dirname(from_path) or "."
     rel = posixpath.relpath(path or ".", base)
     return rel if rel.startswith("../") or rel == ".." else f"./{rel}"
+
+
+# TypeScript's resolution (moduleResolution node16/nodenext/bundler, as tsc, tsx and vitest
+# apply it): an extension-less specifier tries the TypeScript sources first, and a `.js`
+# specifier names the `.ts` file it compiles from.
+_TS_FILE_SUFFIXES = ("", ".ts", ".tsx", ".d.ts", ".js", ".json")
+_TS_INDEX_FILES = ("index.ts", "index.tsx", "index.d.ts", "index.js")
+_TS_FOR_JS = {".js": (".ts", ".tsx"), ".mjs": (".mts",), ".cjs": (".cts",)}
+
+
+def resolve_ts(from_path: str, specifier: str, known_paths: Collection[str]) -> str | None:
+    base = target_path(from_path, specifier)
+    if base is None:
+        return None
+    stem, ext = posixpath.splitext(base)
+    for suffix in _TS_FOR_JS.get(ext, ()) if base else ():
+        if stem + suffix in known_paths:
+            return stem + suffix
+    if base and not specifier.endswith("/"):
+        for suffix in _TS_FILE_SUFFIXES:
+            if base + suffix in known_paths:
+                return base + suffix
+    prefix = f"{base}/" if base else ""
+    return next((prefix + index for index in _TS_INDEX_FILES if prefix + index in known_paths),
+                None)
+
+
+def ts_specifier_for(from_path: str, target: str) -> str:
+    """The extension-less specifier a TypeScript file compiled to CommonJS uses for
+    `target` (`'../db'` for src/db/index.ts)."""
+    stem, ext = posixpath.splitext(target)
+    path = stem if ext in (".ts", ".tsx", ".js") else target
+    if posixpath.basename(path) == "index" and ext in (".ts", ".tsx", ".js"):
+        path = posixpath.dirname(path)
+    base = posixpath.dirname(from_path) or "."
+    rel = posixpath.relpath(path or ".", base)
+    return rel if rel.startswith("../") or rel == ".." else f"./{rel}"

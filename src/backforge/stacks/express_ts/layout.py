@@ -1,0 +1,52 @@
+"""The express-ts module table (backforge.express.layout, shared by every Express stack)
+and its TypeScript files (plus tsconfig and the vitest config)."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from backforge.express.context import table_stem
+from backforge.express.layout import (
+    MIGRATION_FILES,
+    MODULES,
+    SETTINGS_MODULES,
+    Layout,
+    has_tableless_endpoints,
+)
+from backforge.express.templates import extra_output_path
+from backforge.express.templates import extra_templates as shared_extra_templates
+from backforge.plan.model import UnitFiles
+from backforge.spec.model import Project
+from backforge.spec.names import Names
+
+__all__ = ["CONFIG_FILES", "LAYOUT", "MIGRATION_FILES", "MODULES", "POLICY_MODULES",
+           "SETTINGS_MODULES", "TEMPLATES", "extra_output_path", "extra_templates",
+           "has_tableless_endpoints", "table_stem", "unit_files"]
+
+TEMPLATES = Path(__file__).parent / "templates"
+# src/policies/<table>.ts and routes that apply them (access.ENFORCED): off until the
+# contract and the vitest suite carry the authorisation matrix (issue 13 part 3).
+POLICY_MODULES = False
+
+CONFIG_FILES = ("package.json", "package-lock.json", ".npmrc", ".env.example", ".gitignore",
+                "eslint.config.mjs", "tsconfig.json", "tsconfig.build.json", "README.md",
+                ".github/workflows/ci.yml")
+
+
+@cache
+def extra_templates(folder: str) -> tuple[str, ...]:
+    """Template paths (relative to templates/<folder>, minus .j2) found on disk, sorted."""
+    return shared_extra_templates(TEMPLATES, folder)
+
+
+def _deploy_files(module: str) -> tuple[str, ...]:
+    return tuple(extra_output_path(module, rel) for rel in extra_templates(module))
+
+
+LAYOUT = Layout(".ts", CONFIG_FILES, _deploy_files, lambda: POLICY_MODULES,
+                test_config=("vitest.config.ts",))
+
+
+def unit_files(module: str, table: str | None, project: Project, names: Names) -> UnitFiles:
+    return LAYOUT.unit_files(module, table, project, names)

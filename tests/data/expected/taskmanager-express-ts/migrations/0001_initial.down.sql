@@ -1,0 +1,4 @@
+DROP TABLE IF EXISTS "comments";
+DROP TABLE IF EXISTS "tasks";
+DROP TABLE IF EXISTS "projects";
+DROP TABLE IF EXISTS "users";

@@ -1,0 +1,202 @@
+// Builders for the dynamic parts of parameterized SQL. Identifiers come only
+// from a model's TABLE definition (generated from the spec, always quoted);
+// every value travels as a $n parameter. Nothing a client sends is ever
+// spliced into SQL text: unknown properties are skipped.
+
+export type Row = Record<string, unknown>;
+export type Order = 'asc' | 'desc';
+
+// A model's TABLE constant (generated from the spec).
+export interface TableDef {
+  readonly name: string;
+  readonly select: string;
+  readonly keyProps: readonly string[];
+  readonly keyCondition: string;
+  readonly filterable: Readonly<Record<string, string>>;
+  readonly writable: Readonly<Record<string, string>>;
+  readonly updatable: Readonly<Record<string, string>>;
+  readonly json: readonly string[];
+  readonly defaultOrder: readonly string[];
+  readonly keyOrder: readonly string[];
+  readonly updatedAt: string | null;
+}
+
+export interface Scope {
+  condition: string;
+  value: unknown;
+}
+
+export interface Statement {
+  text: string;
+  values: unknown[];
+}
+
+export interface ListQuery {
+  filters?: Row | undefined;
+  sort?: string | undefined;
+  order?: Order | undefined;
+  limit: number;
+  offset?: number | undefined;
+  after?: unknown[] | undefined;
+  scope?: Scope | undefined;
+}
+
+function param(values: unknown[], value: unknown): string {
+  values.push(value);
+  return '$' + values.length;
+}
+
+// node-postgres would send a JS array as a PostgreSQL array: JSON columns get JSON text.
+function toDatabase(table: TableDef, prop: string, value: unknown): unknown {
+  if (value === null || !table.json.includes(prop)) {
+    return value;
+  }
+  return JSON.stringify(value);
+}
+
+function keyValues(table: TableDef, key: Row): unknown[] {
+  return table.keyProps.map((prop) => key[prop]);
+}
+
+// `scope`: { condition, value }, a generated condition with a $OWNER placeholder (the
+// access policy's owner rows) and its value, sent as a parameter.
+function whereEquals(table: TableDef, filters: Row | undefined, values: unknown[],
+  scope: Scope | undefined): string {
+  const conditions: string[] = [];
+  if (scope !== undefined) {
+    conditions.push('(' + scope.condition.replace('$OWNER', () => param(values, scope.value)) + ')');
+  }
+  for (const [prop, value] of Object.entries(filters ?? {})) {
+    const column = Object.hasOwn(table.filterable, prop) ? table.filterable[prop] : undefined;
+    if (value === undefined || column === undefined) {
+      continue;
+    }
+    conditions.push(column + ' = ' + param(values, value));
+  }
+  return conditions.length > 0 ? ' WHERE ' + conditions.join(' AND ') : '';
+}
+
+// The ORDER BY columns of a list: the sort column (or the table's default order), then
+// the key, so that the order is total and pages never overlap or skip rows.
+function orderColumns(table: TableDef, sort: string | undefined): string[] {
+  const sortColumn = sort !== undefined && Object.hasOwn(table.filterable, sort)
+    ? table.filterable[sort]
+    : undefined;
+  const columns = sortColumn !== undefined ? [sortColumn] : [...table.defaultOrder];
+  for (const column of table.keyOrder) {
+    if (!columns.includes(column)) {
+      columns.push(column);
+    }
+  }
+  return columns;
+}
+
+// The property each order column comes back as (null when one is not a plain column).
+function orderProps(table: TableDef, sort: string | undefined): string[] | null {
+  const byColumn = new Map<string, string | undefined>(
+    Object.entries(table.filterable).map(([prop, column]) => [column, prop]));
+  table.keyOrder.forEach((column, i) => byColumn.set(column, table.keyProps[i]));
+  const props = orderColumns(table, sort).map((column) => byColumn.get(column));
+  return props.every((prop) => prop !== undefined) ? props as string[] : null;
+}
+
+function orderBy(table: TableDef, sort: string | undefined, order: Order | undefined): string {
+  const direction = order === 'desc' ? ' DESC' : ' ASC';
+  return ' ORDER BY ' + orderColumns(table, sort).map((column) => column + direction).join(', ');
+}
+
+// Keyset pagination: the rows strictly after `after` (the order values of the previous
+// page's last row). PostgreSQL sorts NULL last ascending and first descending, so NULL
+// counts as the largest value in both directions.
+function afterCondition(table: TableDef, sort: string | undefined, order: Order | undefined,
+  after: unknown[], values: unknown[]): string {
+  const columns = orderColumns(table, sort);
+  const alternatives: string[] = [];
+  for (let i = 0; i < columns.length; i += 1) {
+    const terms = columns.slice(0, i).map((column, j) => (after[j] === null
+      ? column + ' IS NULL'
+      : column + ' = ' + param(values, after[j])));
+    const column = columns[i] ?? '';
+    if (order === 'desc') {
+      terms.push(after[i] === null ? column + ' IS NOT NULL' : column + ' < ' + param(values, after[i]));
+    } else if (after[i] === null) {
+      continue;
+    } else {
+      terms.push('(' + column + ' > ' + param(values, after[i]) + ' OR ' + column + ' IS NULL)');
+    }
+    alternatives.push('(' + terms.join(' AND ') + ')');
+  }
+  return alternatives.length > 0 ? '(' + alternatives.join(' OR ') + ')' : 'FALSE';
+}
+
+// { count, page }: the total of matching rows and one page of them (after the cursor
+// position `after` when given, else from `offset`).
+function buildList(table: TableDef, { filters, sort, order, limit, offset, after, scope }: ListQuery):
+  { count: Statement; page: Statement } {
+  const values: unknown[] = [];
+  const where = whereEquals(table, filters, values, scope);
+  const count = {
+    text: 'SELECT count(*) AS "total" FROM ' + table.name + where,
+    values: [...values],
+  };
+  let condition = where;
+  if (after !== undefined) {
+    const keyset = afterCondition(table, sort, order, after, values);
+    condition = where === '' ? ' WHERE ' + keyset : where + ' AND ' + keyset;
+  }
+  const skip = after === undefined ? ' OFFSET ' + param(values, offset ?? 0) : '';
+  const page = {
+    text: 'SELECT ' + table.select + ' FROM ' + table.name + condition
+      + orderBy(table, sort, order) + ' LIMIT ' + param(values, limit) + skip,
+    values,
+  };
+  return { count, page };
+}
+
+function buildInsert(table: TableDef, data: Row): Statement {
+  const values: unknown[] = [];
+  const columns: string[] = [];
+  const params: string[] = [];
+  for (const [prop, value] of Object.entries(data)) {
+    const column = Object.hasOwn(table.writable, prop) ? table.writable[prop] : undefined;
+    if (value === undefined || column === undefined) {
+      continue;
+    }
+    columns.push(column);
+    params.push(param(values, toDatabase(table, prop, value)));
+  }
+  const target = columns.length > 0
+    ? ' (' + columns.join(', ') + ') VALUES (' + params.join(', ') + ')'
+    : ' DEFAULT VALUES';
+  return { text: 'INSERT INTO ' + table.name + target + ' RETURNING ' + table.select, values };
+}
+
+// A partial update sets the given properties; a replace (PUT) resets the
+// others to their column default (NULL when there is none).
+function buildUpdate(table: TableDef, key: Row, changes: Row, { replace = false } = {}): Statement {
+  const values = keyValues(table, key);
+  const assignments: string[] = [];
+  for (const [prop, column] of Object.entries(table.updatable)) {
+    if (changes[prop] !== undefined) {
+      assignments.push(column + ' = ' + param(values, toDatabase(table, prop, changes[prop])));
+    } else if (replace) {
+      assignments.push(column + ' = DEFAULT');
+    }
+  }
+  if (assignments.length === 0) {
+    return {
+      text: 'SELECT ' + table.select + ' FROM ' + table.name + ' WHERE ' + table.keyCondition,
+      values,
+    };
+  }
+  if (table.updatedAt !== null) {
+    assignments.push(table.updatedAt + ' = now()');
+  }
+  return {
+    text: 'UPDATE ' + table.name + ' SET ' + assignments.join(', ')
+      + ' WHERE ' + table.keyCondition + ' RETURNING ' + table.select,
+    values,
+  };
+}
+
+export { keyValues, orderProps, buildList, buildInsert, buildUpdate };

@@ -1,0 +1,9 @@
+output "repository_url" {
+  description = "URL to tag and push images to."
+  value       = aws_ecr_repository.this.repository_url
+}
+
+output "repository_arn" {
+  description = "ARN of the repository."
+  value       = aws_ecr_repository.this.arn
+}

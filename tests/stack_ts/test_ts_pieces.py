@@ -1,0 +1,121 @@
+"""express-ts without running it: the stored lockfiles match deps.py, package.json and
+tsconfig say what the stack promises (strict, noUncheckedIndexedAccess, tsc in lint),
+row types follow the row's JSON Schema, every source is TypeScript, the output policy
+holds the template output to its own boundary, and the stack is served by name."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from backforge import api
+from backforge.express.layout import MODULES
+from backforge.stacks import get_stack, known_stacks
+from backforge.stacks.express_ts import lockfiles
+from backforge.stacks.express_ts.deps import VERSIONS
+from backforge.stacks.express_ts.types import ts_type
+from backforge.targets import STACK_NAMES
+from tests.conftest import DATA
+
+
+@pytest.fixture(scope="module")
+def files() -> dict[str, str]:
+    result = api.generate(api.load(DATA / "taskmanager.yaml", stack="express-ts"))
+    assert result.success, result.report
+    return dict(result.files)
+
+
+def test_every_catalogued_stack_is_served() -> None:
+    assert known_stacks() == list(STACK_NAMES)
+    for name in STACK_NAMES:
+        assert get_stack(name).name == name
+    assert get_stack("express-ts").modules == get_stack("express-js").modules == MODULES
+
+
+def test_every_combination_has_a_lockfile_matching_deps() -> None:
+    assert set(lockfiles.OPTIONAL) == {"auth", "tests"}
+    names = {p.stem for p in lockfiles.LOCKFILES.glob("*.json")}
+    assert names == {lockfiles.lock_name(c) for c in lockfiles.combinations()}
+    for combo in lockfiles.combinations():
+        lock = json.loads((lockfiles.LOCKFILES / f"{lockfiles.lock_name(combo)}.json").read_text())
+        deps, dev = lockfiles._deps(combo)
+        root = lock["packages"][""]
+        assert (root.get("dependencies", {}), root.get("devDependencies", {})) == (deps, dev), \
+            f"{combo}: stale lockfile; run python -m backforge.stacks.express_ts.lockfiles"
+
+
+def test_manifest_and_compiler_settings(files: dict[str, str]) -> None:
+    manifest = json.loads(files["package.json"])
+    assert manifest["main"] == "dist/index.js"
+    assert manifest["scripts"]["lint"] == "tsc --noEmit && eslint ."
+    assert manifest["scripts"]["build"] == "tsc -p tsconfig.build.json"
+    assert manifest["scripts"]["dev"].startswith("tsx ")
+    assert manifest["scripts"]["test"].startswith("vitest run")
+    assert {"typescript", "typescript-eslint", "tsx", "vitest"} <= set(manifest["devDependencies"])
+    for name in (*manifest["dependencies"], *manifest["devDependencies"]):
+        assert name in VERSIONS
+    lock = json.loads(files["package-lock.json"])
+    assert lock["packages"][""]["devDependencies"] == manifest["devDependencies"]
+    options = json.loads(files["tsconfig.json"])["compilerOptions"]
+    assert options["strict"] is True and options["noUncheckedIndexedAccess"] is True
+    build = json.loads(files["tsconfig.build.json"])
+    assert build["compilerOptions"]["outDir"] == "dist" and build["include"] == ["src/**/*.ts"]
+    assert 'CMD ["node", "dist/index.js"]' in files["Dockerfile"]
+    assert "RUN npx tsc -p tsconfig.build.json" in files["Dockerfile"]
+    assert "node dist/db/migrate.js up" in files["docker-entrypoint.sh"]
+
+
+def test_sources_are_typescript_with_a_row_type_per_table(files: dict[str, str]) -> None:
+    assert not [p for p in files if p.endswith(".js") and not p.startswith("terraform/")]
+    model = files["src/models/tasks.ts"]
+    assert "export type TaskRow = {" in model
+    assert '  status: "todo" | "in_progress" | "done";' in model
+    assert "  assignee_id: string | null;" in model
+    assert "  priority: number | null;" in model
+    assert "async function findTaskByKey(key: Row): Promise<TaskRow | null>" in model
+    for stem in ("users", "projects", "comments"):
+        assert "export type " in files[f"src/models/{stem}.ts"]
+
+
+@pytest.mark.parametrize(("schema", "expected"), [
+    ({"type": "string"}, "string"),
+    ({"type": ["integer", "null"]}, "number | null"),
+    ({"type": ["string", "integer", "null"]}, "string | number | null"),
+    ({"type": "string", "enum": ["a", "it's"]}, '"a" | "it\'s"'),
+    ({"type": ["string", "null"], "enum": ["x", None]}, '"x" | null'),
+    ({}, "unknown"),
+    ({"type": "boolean"}, "boolean"),
+])
+def test_ts_type_of_a_schema(schema: dict, expected: str) -> None:
+    assert ts_type(schema) == expected
+
+
+def test_hostile_names_stay_quoted_in_types() -> None:
+    spec = {"name": "Odd", "tables": [{"name": "items", "fields": [
+        {"name": "id", "type": "integer", "primary_key": True},
+        {"name": "constructor", "type": "string"},
+        {"name": "we ird'name", "type": "string", "required": True}]}]}
+    result = api.generate(api.load(spec, stack="express-ts"))
+    assert result.success, result.report
+    model = result.files["src/models/items.ts"]
+    row = model[model.index("export type ItemRow = {"):]
+    row = row[:row.index("};")]
+    # the names layer gave the API properties safe identifiers; the type uses exactly those
+    assert row.splitlines()[1:] == ["  id: number;", "  constructorValue: string | null;",
+                                    "  weIrdName: string;"]
+
+
+def test_llm_prompts_are_the_stacks_own_and_show_typescript_imports() -> None:
+    from backforge import plan as planner
+    from backforge.providers.llm.prompts import build_prompt
+    from tests.llm.conftest import template_context
+
+    loaded = api.load(DATA / "taskmanager.yaml", stack="express-ts")
+    plan = planner.build(loaded.project, get_stack("express-ts"), loaded.names)
+    unit = plan.units["services/tasks"]
+    prompt = build_prompt(unit, template_context(plan, unit.id))
+    assert "strict TypeScript" in prompt.system and "CommonJS modules only" not in prompt.system
+    assert "- src/models/tasks.ts: `import { " in prompt.user
+    assert "from '../models/tasks';`" in prompt.user and "require(" not in prompt.user
+    assert "TaskRow" in prompt.user  # the row type is an export the prompt offers
