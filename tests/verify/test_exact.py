@@ -3,7 +3,8 @@ PostgreSQL (slow), and schemathesis against every bundled example.
 
 Round trips: numeric and bigint travel as strings and come back unchanged; anything
 PostgreSQL would round or refuse is a 400 naming the field; bodies must be JSON; PUT
-needs a complete body; unserved methods are 405 with Allow; keyset pagination.
+needs a complete body; unserved methods are 405 with Allow; keyset pagination. The ledger
+app is generated once per Express stack (express-js and express-ts answer alike).
 """
 
 from __future__ import annotations
@@ -70,14 +71,16 @@ def _plan(loaded: LoadedSpec):
     return planner.build(loaded.project, stack, loaded.names), stack
 
 
-@pytest.fixture(scope="module")
-def ledger_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, RunningApp]]:
+@pytest.fixture(scope="module", params=["express-js", "express-ts"])
+def ledger_app(request: pytest.FixtureRequest,
+               tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, RunningApp]]:
     root = tmp_path_factory.mktemp("ledger")
     spec = root / "ledger.yaml"
     spec.write_text(LEDGER)
     out = root / "project"
-    assert api.generate(spec, output=out).success
-    plan, stack = _plan(load_spec(spec))
+    loaded = load_spec(spec, stack=request.param)
+    assert api.generate(loaded, output=out).success
+    plan, stack = _plan(loaded)
     with running_app(out, plan, stack) as app:
         yield out, app
 
@@ -226,8 +229,9 @@ def test_opaque_values_postgresql_would_refuse_are_400(ledger: Client, prop, val
     assert any(f == prop or f.startswith(prop + ".") for f in _fields(res)), res.body
 
 
+# The error handler as the app runs it: express-ts's compiled one (npm start built dist/).
 ERROR_PROBE = """
-const { errorHandler } = require('./src/middleware/error-handler');
+const { errorHandler } = require(process.argv[2]);
 const cases = JSON.parse(process.argv[1]);
 const out = cases.map((err) => {
   let status;
@@ -254,8 +258,10 @@ def test_database_errors_from_bad_values_are_400_and_statement_bugs_500(
         {"code": "54000", "message": "index row size 2720 exceeds btree version 4 maximum"},
         {"code": "42883", "message": "operator does not exist: inet = text"},
     ]
-    done = subprocess.run(["node", "-e", ERROR_PROBE, json.dumps(cases)], cwd=out, env=app.env,
-                          capture_output=True, text=True, timeout=60, check=True)
+    handler = "./dist/middleware/error-handler.js" if (out / "tsconfig.json").is_file() \
+        else "./src/middleware/error-handler.js"
+    done = subprocess.run(["node", "-e", ERROR_PROBE, json.dumps(cases), handler], cwd=out,
+                          env=app.env, capture_output=True, text=True, timeout=60, check=True)
     assert json.loads(done.stdout) == [[400, "doc"], [500, None], [400, "ip"], [400, "doc"],
                                        [500, None], [500, None]]
 

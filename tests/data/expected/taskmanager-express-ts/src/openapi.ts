@@ -1,4 +1,5 @@
 import { config } from './utils/config';
+import { JSON_VALUE } from './utils/validation';
 import { authSchemas } from './auth/schemas';
 import { usersSchemas } from './schemas/users';
 import { projectsSchemas } from './schemas/projects';
@@ -287,6 +288,7 @@ const PAGE_META = {
 const ERROR_RESPONSES: Record<string, string> = {
   BadRequest: 'The request is not valid: see error.fields',
   UnsupportedMediaType: 'The request body must be JSON (Content-Type: application/json)',
+  PayloadTooLarge: 'The request body is larger than JSON_BODY_LIMIT',
   Unauthorized: 'A valid bearer token is required',
   Forbidden: 'The access policy does not let this account do this',
   NotFound: 'No item has this key',
@@ -345,6 +347,7 @@ function operation({ tag, operationId, summary, auth = false, params = [], body,
   }
   if (body !== undefined) {
     op.requestBody = { required: true, content: jsonContent(body) };
+    op.responses[413] = responseRef('PayloadTooLarge');
     op.responses[415] = responseRef('UnsupportedMediaType');
   }
   if (auth) {
@@ -516,7 +519,12 @@ function addPaths(paths: Record<string, Json>, more: Record<string, Json>): void
 
 function buildOpenApiDocument(): Json {
   const paths: Record<string, Json> = {};
-  const schemas: Record<string, unknown> = { Error: ERROR_SCHEMA, PageMeta: PAGE_META };
+  // JsonValue: what a json column's schema refers to (see utils/validation).
+  const schemas: Record<string, unknown> = {
+    Error: ERROR_SCHEMA,
+    PageMeta: PAGE_META,
+    JsonValue: JSON_VALUE,
+  };
   addPaths(paths, authPaths());
   Object.assign(schemas, {
     Credentials: authSchemas.register,

@@ -6,7 +6,8 @@ import { ValidationError } from '../utils/errors';
 
 // Where PostgreSQL reports a column or constraint name, look it up in the
 // caller's map (column/constraint -> API property) so the error handler can
-// name the field the client sent.
+// name the field the client sent; a value it could not parse is reported against
+// its parameter ("unnamed portal parameter $2"): `props[1]` names that one.
 export type FieldNames = Readonly<Record<string, string>>;
 
 // What node-postgres puts on a database error (DatabaseError), plus the field we add.
@@ -15,10 +16,12 @@ export interface DbError {
   detail?: string | undefined;
   column?: string | undefined;
   constraint?: string | undefined;
+  where?: string | undefined;
   field?: string;
 }
 
-function describeField(err: unknown, fieldNames: FieldNames): unknown {
+function describeField(err: unknown, fieldNames: FieldNames,
+  props: readonly string[] = []): unknown {
   if (err === null || typeof err !== 'object' || typeof (err as DbError).code !== 'string') {
     return err;
   }
@@ -28,18 +31,23 @@ function describeField(err: unknown, fieldNames: FieldNames): unknown {
     const field = name !== undefined && Object.hasOwn(fieldNames, name) ? fieldNames[name] : undefined;
     if (field !== undefined) {
       dbErr.field = field;
-      break;
+      return dbErr;
     }
+  }
+  const parameter = /\bparameter \$(\d+)\b/.exec(dbErr.where ?? '')?.[1];
+  const prop = parameter !== undefined ? props[Number(parameter) - 1] : undefined;
+  if (prop !== undefined) {
+    dbErr.field = prop;
   }
   return dbErr;
 }
 
 async function query<R extends Row = Row>(text: string, values: unknown[] = [],
-  fieldNames: FieldNames = {}): Promise<QueryResult<R>> {
+  fieldNames: FieldNames = {}, props: readonly string[] = []): Promise<QueryResult<R>> {
   try {
     return await pool.query<R>(text, values);
   } catch (err) {
-    throw describeField(err, fieldNames);
+    throw describeField(err, fieldNames, props);
   }
 }
 

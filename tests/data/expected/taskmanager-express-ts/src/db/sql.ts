@@ -31,6 +31,12 @@ export interface Statement {
   values: unknown[];
 }
 
+// A write also carries `props`, the property each $n value came from, so that an error
+// PostgreSQL reports against a parameter ("parameter $2") can name the field.
+export interface WriteStatement extends Statement {
+  props: string[];
+}
+
 export interface ListQuery {
   filters?: Row | undefined;
   sort?: string | undefined;
@@ -153,8 +159,9 @@ function buildList(table: TableDef, { filters, sort, order, limit, offset, after
   return { count, page };
 }
 
-function buildInsert(table: TableDef, data: Row): Statement {
+function buildInsert(table: TableDef, data: Row): WriteStatement {
   const values: unknown[] = [];
+  const props: string[] = [];
   const columns: string[] = [];
   const params: string[] = [];
   for (const [prop, value] of Object.entries(data)) {
@@ -164,21 +171,25 @@ function buildInsert(table: TableDef, data: Row): Statement {
     }
     columns.push(column);
     params.push(param(values, toDatabase(table, prop, value)));
+    props.push(prop);
   }
   const target = columns.length > 0
     ? ' (' + columns.join(', ') + ') VALUES (' + params.join(', ') + ')'
     : ' DEFAULT VALUES';
-  return { text: 'INSERT INTO ' + table.name + target + ' RETURNING ' + table.select, values };
+  return { text: 'INSERT INTO ' + table.name + target + ' RETURNING ' + table.select, values, props };
 }
 
 // A partial update sets the given properties; a replace (PUT) resets the
 // others to their column default (NULL when there is none).
-function buildUpdate(table: TableDef, key: Row, changes: Row, { replace = false } = {}): Statement {
+function buildUpdate(table: TableDef, key: Row, changes: Row,
+  { replace = false } = {}): WriteStatement {
   const values = keyValues(table, key);
+  const props = [...table.keyProps];
   const assignments: string[] = [];
   for (const [prop, column] of Object.entries(table.updatable)) {
     if (changes[prop] !== undefined) {
       assignments.push(column + ' = ' + param(values, toDatabase(table, prop, changes[prop])));
+      props.push(prop);
     } else if (replace) {
       assignments.push(column + ' = DEFAULT');
     }
@@ -187,6 +198,7 @@ function buildUpdate(table: TableDef, key: Row, changes: Row, { replace = false 
     return {
       text: 'SELECT ' + table.select + ' FROM ' + table.name + ' WHERE ' + table.keyCondition,
       values,
+      props,
     };
   }
   if (table.updatedAt !== null) {
@@ -196,6 +208,7 @@ function buildUpdate(table: TableDef, key: Row, changes: Row, { replace = false 
     text: 'UPDATE ' + table.name + ' SET ' + assignments.join(', ')
       + ' WHERE ' + table.keyCondition + ' RETURNING ' + table.select,
     values,
+    props,
   };
 }
 

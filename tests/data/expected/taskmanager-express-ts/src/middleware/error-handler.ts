@@ -20,6 +20,7 @@ interface Thrown {
   expose?: boolean;
   message?: string;
   allowed?: unknown;
+  position?: string;
 }
 
 function answer(status: number, code: string, message: string, field?: string): Answer {
@@ -56,6 +57,18 @@ function fromDatabase(err: Thrown): Answer | null {
       return answer(400, 'value_too_long', `${subject} is too long`, field);
     case '22003':
       return answer(400, 'out_of_range', `${subject} is out of range`, field);
+    case '54000':
+      // A value over its type's own size limit (a tsvector holds 1 MB): the client's; any
+      // other program limit is the server's.
+      return /^string is too long for tsvector\b/.test(err.message ?? '')
+        ? answer(400, 'value_too_long', `${subject} is too long`, field)
+        : null;
+    case '42601':
+      // The syntax of a value (tsvector or tsquery input: "syntax error in tsvector") is
+      // the client's; a statement's own syntax error ("at or near") is a server bug.
+      return /^syntax error in [a-z]+\b/.test(err.message ?? '') && err.position === undefined
+        ? answer(400, 'invalid_value', `${subject} has the wrong format`, field)
+        : null;
     default:
       // Class 22 is "data exception": always a value the client sent.
       return /^22[0-9A-Z]{3}$/.test(err.code ?? '')

@@ -64,7 +64,8 @@ async function findCommentByKey(key: Row): Promise<CommentRow | null> {
 
 async function insertComment(data: Row): Promise<CommentRow> {
   const statement = buildInsert(TABLE, data);
-  const result = await query<CommentRow>(statement.text, statement.values, FIELD_NAMES);
+  const result = await query<CommentRow>(statement.text, statement.values, FIELD_NAMES,
+    statement.props);
   const inserted = result.rows[0];
   if (inserted === undefined) {
     throw new Error('INSERT ... RETURNING returned no row');
@@ -75,14 +76,16 @@ async function insertComment(data: Row): Promise<CommentRow> {
 // Sets the given properties; null when no row has this key.
 async function updateCommentByKey(key: Row, changes: Row): Promise<CommentRow | null> {
   const statement = buildUpdate(TABLE, key, changes);
-  const result = await query<CommentRow>(statement.text, statement.values, FIELD_NAMES);
+  const result = await query<CommentRow>(statement.text, statement.values, FIELD_NAMES,
+    statement.props);
   return result.rows[0] ?? null;
 }
 
 // Sets every updatable property: the ones not given go back to their default.
 async function replaceCommentByKey(key: Row, data: Row): Promise<CommentRow | null> {
   const statement = buildUpdate(TABLE, key, data, { replace: true });
-  const result = await query<CommentRow>(statement.text, statement.values, FIELD_NAMES);
+  const result = await query<CommentRow>(statement.text, statement.values, FIELD_NAMES,
+    statement.props);
   return result.rows[0] ?? null;
 }
 

@@ -76,7 +76,8 @@ async function findProjectByKey(key: Row): Promise<ProjectRow | null> {
 
 async function insertProject(data: Row): Promise<ProjectRow> {
   const statement = buildInsert(TABLE, data);
-  const result = await query<ProjectRow>(statement.text, statement.values, FIELD_NAMES);
+  const result = await query<ProjectRow>(statement.text, statement.values, FIELD_NAMES,
+    statement.props);
   const inserted = result.rows[0];
   if (inserted === undefined) {
     throw new Error('INSERT ... RETURNING returned no row');
@@ -87,14 +88,16 @@ async function insertProject(data: Row): Promise<ProjectRow> {
 // Sets the given properties; null when no row has this key.
 async function updateProjectByKey(key: Row, changes: Row): Promise<ProjectRow | null> {
   const statement = buildUpdate(TABLE, key, changes);
-  const result = await query<ProjectRow>(statement.text, statement.values, FIELD_NAMES);
+  const result = await query<ProjectRow>(statement.text, statement.values, FIELD_NAMES,
+    statement.props);
   return result.rows[0] ?? null;
 }
 
 // Sets every updatable property: the ones not given go back to their default.
 async function replaceProjectByKey(key: Row, data: Row): Promise<ProjectRow | null> {
   const statement = buildUpdate(TABLE, key, data, { replace: true });
-  const result = await query<ProjectRow>(statement.text, statement.values, FIELD_NAMES);
+  const result = await query<ProjectRow>(statement.text, statement.values, FIELD_NAMES,
+    statement.props);
   return result.rows[0] ?? null;
 }
 

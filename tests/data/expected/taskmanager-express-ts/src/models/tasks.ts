@@ -94,7 +94,8 @@ async function findTaskByKey(key: Row): Promise<TaskRow | null> {
 
 async function insertTask(data: Row): Promise<TaskRow> {
   const statement = buildInsert(TABLE, data);
-  const result = await query<TaskRow>(statement.text, statement.values, FIELD_NAMES);
+  const result = await query<TaskRow>(statement.text, statement.values, FIELD_NAMES,
+    statement.props);
   const inserted = result.rows[0];
   if (inserted === undefined) {
     throw new Error('INSERT ... RETURNING returned no row');
@@ -105,14 +106,16 @@ async function insertTask(data: Row): Promise<TaskRow> {
 // Sets the given properties; null when no row has this key.
 async function updateTaskByKey(key: Row, changes: Row): Promise<TaskRow | null> {
   const statement = buildUpdate(TABLE, key, changes);
-  const result = await query<TaskRow>(statement.text, statement.values, FIELD_NAMES);
+  const result = await query<TaskRow>(statement.text, statement.values, FIELD_NAMES,
+    statement.props);
   return result.rows[0] ?? null;
 }
 
 // Sets every updatable property: the ones not given go back to their default.
 async function replaceTaskByKey(key: Row, data: Row): Promise<TaskRow | null> {
   const statement = buildUpdate(TABLE, key, data, { replace: true });
-  const result = await query<TaskRow>(statement.text, statement.values, FIELD_NAMES);
+  const result = await query<TaskRow>(statement.text, statement.values, FIELD_NAMES,
+    statement.props);
   return result.rows[0] ?? null;
 }
 

@@ -64,7 +64,8 @@ async function findUserByKey(key: Row): Promise<UserRow | null> {
 
 async function insertUser(data: Row): Promise<UserRow> {
   const statement = buildInsert(TABLE, data);
-  const result = await query<UserRow>(statement.text, statement.values, FIELD_NAMES);
+  const result = await query<UserRow>(statement.text, statement.values, FIELD_NAMES,
+    statement.props);
   const inserted = result.rows[0];
   if (inserted === undefined) {
     throw new Error('INSERT ... RETURNING returned no row');
@@ -75,14 +76,16 @@ async function insertUser(data: Row): Promise<UserRow> {
 // Sets the given properties; null when no row has this key.
 async function updateUserByKey(key: Row, changes: Row): Promise<UserRow | null> {
   const statement = buildUpdate(TABLE, key, changes);
-  const result = await query<UserRow>(statement.text, statement.values, FIELD_NAMES);
+  const result = await query<UserRow>(statement.text, statement.values, FIELD_NAMES,
+    statement.props);
   return result.rows[0] ?? null;
 }
 
 // Sets every updatable property: the ones not given go back to their default.
 async function replaceUserByKey(key: Row, data: Row): Promise<UserRow | null> {
   const statement = buildUpdate(TABLE, key, data, { replace: true });
-  const result = await query<UserRow>(statement.text, statement.values, FIELD_NAMES);
+  const result = await query<UserRow>(statement.text, statement.values, FIELD_NAMES,
+    statement.props);
   return result.rows[0] ?? null;
 }
 

@@ -81,18 +81,37 @@ function checkJsonColumn({ maxDepth }: { maxDepth: number }): JsonCheck {
   return validateJson;
 }
 
+// Any JSON value jsonb stores: no NUL in a string or an object key. A json column's
+// schema refers to it (#/components/schemas/JsonValue) only under `if: { x-json }`, so the
+// recursive check runs on values whose depth x-json has already bounded.
+const JSON_VALUE: SchemaObject = {
+  description: 'any JSON value without NUL (\\u0000) in a string or key',
+  type: ['object', 'array', 'string', 'number', 'boolean', 'null'],
+  pattern: '^[^\\u0000]*$',
+  propertyNames: { type: 'string', pattern: '^[^\\u0000]*$' },
+  additionalProperties: { $ref: '#/components/schemas/JsonValue' },
+  items: { $ref: '#/components/schemas/JsonValue' },
+};
+
 for (const ajv of [bodyAjv, inputAjv]) {
   ajv.addKeyword({ keyword: 'x-json', errors: true, compile: checkJsonColumn });
   // Annotation only: the words an error message uses for a pattern or type mismatch.
   ajv.addKeyword({ keyword: 'x-expected', schemaType: 'string' });
+  // Where the OpenAPI document keeps JsonValue; a compiled schema carries it there too.
+  ajv.addKeyword({ keyword: 'components', schemaType: 'object' });
+}
+
+// The schema with the components its references point to, as in the OpenAPI document.
+function withComponents(schema: SchemaObject): SchemaObject {
+  return { ...schema, components: { schemas: { JsonValue: JSON_VALUE } } };
 }
 
 function compileBodyValidator(schema: SchemaObject): ValidateFunction {
-  return bodyAjv.compile(schema);
+  return bodyAjv.compile(withComponents(schema));
 }
 
 function compileInputValidator(schema: SchemaObject): ValidateFunction {
-  return inputAjv.compile(schema);
+  return inputAjv.compile(withComponents(schema));
 }
 
 function describe(error: ErrorObject): string {
@@ -135,4 +154,5 @@ export {
   compileInputValidator,
   toFieldErrors,
   jsonDepth,
+  JSON_VALUE,
 };
