@@ -181,8 +181,10 @@ function buildInsert(table: TableDef, data: Row): WriteStatement {
 
 // A partial update sets the given properties; a replace (PUT) resets the
 // others to their column default (NULL when there is none).
+// `scope` (as in buildList): the row is written only while the condition holds, in the
+// same statement (the access policy's owner check cannot race the write).
 function buildUpdate(table: TableDef, key: Row, changes: Row,
-  { replace = false } = {}): WriteStatement {
+  { replace = false, scope }: { replace?: boolean; scope?: Scope | undefined } = {}): WriteStatement {
   const values = keyValues(table, key);
   const props = [...table.keyProps];
   const assignments: string[] = [];
@@ -194,9 +196,12 @@ function buildUpdate(table: TableDef, key: Row, changes: Row,
       assignments.push(column + ' = DEFAULT');
     }
   }
+  // The owner's parameter comes last, so `props` still names the $n of every value.
+  const where = table.keyCondition + (scope === undefined ? ''
+    : ' AND (' + scope.condition.replace('$OWNER', () => param(values, scope.value)) + ')');
   if (assignments.length === 0) {
     return {
-      text: 'SELECT ' + table.select + ' FROM ' + table.name + ' WHERE ' + table.keyCondition,
+      text: 'SELECT ' + table.select + ' FROM ' + table.name + ' WHERE ' + where,
       values,
       props,
     };
@@ -206,7 +211,7 @@ function buildUpdate(table: TableDef, key: Row, changes: Row,
   }
   return {
     text: 'UPDATE ' + table.name + ' SET ' + assignments.join(', ')
-      + ' WHERE ' + table.keyCondition + ' RETURNING ' + table.select,
+      + ' WHERE ' + where + ' RETURNING ' + table.select,
     values,
     props,
   };
