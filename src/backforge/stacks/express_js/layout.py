@@ -68,10 +68,11 @@ MIGRATION_FILES = ("migrations/0001_initial.up.sql", "migrations/0001_initial.do
 DATABASE_FILES = ("src/db/pool.js", "src/db/sql.js", "src/db/migrate.js", "src/db/seed.js",
                   "src/db/index.js")
 MIDDLEWARE_FILES = tuple(f"src/middleware/{n}.js" for n in
-                         ("error-handler", "validate", "request-logger", "not-found", "index"))
+                         ("error-handler", "validate", "request-logger", "not-found", "rate-limit",
+                          "index"))
 AUTH_FILES = (*(f"src/auth/{n}.js" for n in
-                ("password", "tokens", "middleware", "schemas", "service", "handlers", "routes",
-                 "create-admin")),
+                ("password", "tokens", "sessions", "middleware", "schemas", "service", "handlers",
+                 "routes", "create-admin")),
               "migrations/0002_auth.up.sql", "migrations/0002_auth.down.sql")
 APP_FILES = ("src/app.js", "src/index.js")
 CUSTOM_FILES = ("src/schemas/custom.js", "src/services/custom.js", "src/handlers/custom.js",

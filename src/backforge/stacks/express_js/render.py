@@ -25,6 +25,7 @@ import jinja2
 from backforge.engine.protocols import GeneratedFile, Generation
 from backforge.plan.model import Plan, Unit
 from backforge.render.quoting import FILTERS, finalize, js_string
+from backforge.rest import auth as rest_auth
 from backforge.rest import schemas
 from backforge.rest.schemas import DEFAULT_LIMIT, MAX_LIMIT
 from backforge.spec import naming
@@ -225,6 +226,7 @@ def auth_render(ctx: ProjectContext) -> dict[str, Any]:
     writable = {**definition["writable"], PASSWORD_PROP: acc["password_sql"],
                 ROLE_PROP: acc["role_sql"]}
     return {"acc": acc, "accounts_def": {**definition, "writable": writable},
+            "shared_schemas": rest_auth.body_schemas(),
             "field_names": model_sql.field_names(users), "password_prop": PASSWORD_PROP,
             "role_prop": ROLE_PROP}
 
@@ -316,6 +318,7 @@ def render_shared(module: str, plan: Plan, ctx: ProjectContext,
     if module == "routes":
         tableless = schemas.endpoint_schemas(ctx, ctx.tableless)
         context = {**common, "openapi": openapi_context(ctx), "tableless_schemas": tableless,
+                   "auth_routes": rest_auth.ROUTES, "error_names": rest_auth.ERROR_NAMES,
                    "router_order": router_order(ctx), "implemented": implemented,
                    "access_ops": {t.name: {"served": {op: access.served(ctx, t, op)
                                                       for op in OPERATIONS},
@@ -365,7 +368,7 @@ def router_order(ctx: ProjectContext) -> list[TableContext]:
 
 
 _RESERVED_COMPONENTS = frozenset({"Error", "PageMeta", "Credentials", "Login", "Token",
-                                  "Forbidden"})
+                                  "Forbidden", *rest_auth.body_schemas()})
 
 
 def openapi_context(ctx: ProjectContext) -> dict[str, Any]:
@@ -374,7 +377,7 @@ def openapi_context(ctx: ProjectContext) -> dict[str, Any]:
     for t in ctx.tables:
         name = t.tn.singular
         components[t.name] = f"{name}Record" if name in _RESERVED_COMPONENTS else name
-    taken: set[str] = {"register", "login", "me"}
+    taken: set[str] = {r.operation_id for r in rest_auth.ROUTES}
     crud_ids = {}
     for t in ctx.tables:
         fn = t.fn
@@ -408,9 +411,7 @@ def readme_endpoints(ctx: ProjectContext) -> list[tuple[str, str, str, bool]]:
     rows: list[tuple[str, str, str, bool]] = []
     prefix = ctx.prefix
     if ctx.auth:
-        rows += [("POST", f"{prefix}/auth/register", "create an account", False),
-                 ("POST", f"{prefix}/auth/login", "get an access token", False),
-                 ("GET", f"{prefix}/auth/me", "the signed-in account", True)]
+        rows += rest_auth.readme_rows(prefix)
     for t in ctx.tables:
         coll, item = prefix + t.collection_path, prefix + t.item_path_openapi
         rows += [("GET", coll, f"list {t.label_plural} (filter, sort, paginate)", False),

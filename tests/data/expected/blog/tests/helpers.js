@@ -25,8 +25,12 @@ if (process.env.TEST_DATABASE_URL) {
   }
 }
 process.env.LOG_LEVEL ??= 'silent';
+// Rate limit counters in memory, one set per suite's app: a REDIS_URL from .env would
+// share them between suites (and with a running server).
+process.env.REDIS_URL = '';
 process.env.JWT_SECRET ??= 'test-only-secret-that-is-long-enough-for-hs256';
-process.env.BCRYPT_ROUNDS = '4';
+// The cheapest scrypt cost: the suites hash many passwords.
+process.env.SCRYPT_COST = '10';
 
 const request = require('supertest');
 const { createApp } = require('../src/app');

@@ -25,6 +25,9 @@ if (process.env.TEST_DATABASE_URL) {
   }
 }
 process.env.LOG_LEVEL ??= 'silent';
+// Rate limit counters in memory, one set per suite's app: a REDIS_URL from .env would
+// share them between suites (and with a running server).
+process.env.REDIS_URL = '';
 
 const request = require('supertest');
 const { createApp } = require('../src/app');
