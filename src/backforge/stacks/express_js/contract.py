@@ -19,6 +19,7 @@ from backforge.sql.ddl import fk_order
 from backforge.sql.samples import different_value
 from backforge.stacks.express_js import access
 from backforge.stacks.express_js.context import ProjectContext, TableContext
+from backforge.stacks.express_js.contract_sessions import check_sessions
 from backforge.stacks.express_js.render import project_context
 from backforge.stacks.express_js.testgen import (
     MAIN,
@@ -300,3 +301,4 @@ def run_contract(probe: Probe, plan: Plan) -> None:
             created.append((t, row))
     check_custom_endpoints(authed, plan, rows)
     check_deletes(authed, plan, created)
+    check_sessions(probe, plan)  # last: it spends the address's login budget

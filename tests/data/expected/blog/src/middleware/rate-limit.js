@@ -76,7 +76,18 @@ class RedisStore {
   }
 }
 
+const BOOT_ATTEMPTS = 3;
 let redis = null;
+let connectedOnce = false;
+
+// Before the first connection a few attempts, then the boot fails; after it, reconnect
+// for as long as it takes (limited routes answer 503 meanwhile).
+function reconnectDelay(retries, cause) {
+  if (!connectedOnce && retries >= BOOT_ATTEMPTS) {
+    return cause;
+  }
+  return Math.min(100 * 2 ** retries, 3000);
+}
 
 // One Redis connection per process, shared by every limiter. Commands fail at once
 // while it is down (no offline queue), so a request is never held waiting for Redis.
@@ -85,7 +96,10 @@ function redisClient() {
     redis = createClient({
       url: config.redisUrl,
       disableOfflineQueue: true,
-      socket: { connectTimeout: 5000, reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 3000) },
+      socket: { connectTimeout: 5000, reconnectStrategy: reconnectDelay },
+    });
+    redis.on('ready', () => {
+      connectedOnce = true;
     });
     redis.on('error', (err) => logger.error({ err }, 'rate limit store (Redis) error'));
   }
