@@ -75,6 +75,7 @@ AUTH_FILES = (*(f"src/auth/{n}.js" for n in
                  "routes", "create-admin")),
               "migrations/0002_auth.up.sql", "migrations/0002_auth.down.sql")
 APP_FILES = ("src/app.js", "src/index.js")
+SESSIONS_TEST = "tests/auth-sessions.test.js"  # with auth: refresh, logout, limits, timing
 CUSTOM_FILES = ("src/schemas/custom.js", "src/services/custom.js", "src/handlers/custom.js",
                 "src/routes/custom.js")
 
@@ -119,7 +120,9 @@ def _shared_files(module: str, project: Project) -> UnitFiles:
         extra = CUSTOM_FILES if has_tableless_endpoints(project) else ()
         return UnitFiles((*files, *extra), ("src/routes/index.js",))
     if module == "tests":
-        return UnitFiles(("tests/helpers.js", "tests/app.test.js"), ("tests/helpers.js",))
+        sessions = (SESSIONS_TEST,) if project.options.auth else ()
+        return UnitFiles(("tests/helpers.js", "tests/app.test.js", *sessions),
+                         ("tests/helpers.js",))
     raise KeyError(module)
 
 

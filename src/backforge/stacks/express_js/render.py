@@ -40,7 +40,12 @@ from backforge.stacks.express_js.context import (
 from backforge.stacks.express_js.deps import module_dependencies, project_dependencies
 from backforge.stacks.express_js.endpoints import LOCAL_NAMES
 from backforge.stacks.express_js.jsliteral import js_key, js_value
-from backforge.stacks.express_js.layout import TEMPLATES, extra_output_path, extra_templates
+from backforge.stacks.express_js.layout import (
+    SESSIONS_TEST,
+    TEMPLATES,
+    extra_output_path,
+    extra_templates,
+)
 from backforge.stacks.express_js.lockfiles import NODE_ENGINES, lockfile
 from backforge.stacks.express_js.testgen import js_body, js_key_path, suite_plan
 
@@ -340,13 +345,15 @@ def render_shared(module: str, plan: Plan, ctx: ProjectContext,
                  for e in ctx.tableless]
         paths = [p for t in ctx.tables for p in (t.collection_path, t.item_path_openapi)]
         acc = access.auth_context(ctx)
-        return _render_folder("tests/shared", lambda p: p, **common, calls=calls,
+        files = _render_folder("tests/shared", lambda p: p, **common, calls=calls,
                               clear_statements=clear_statements(ctx), openapi_paths=paths,
                               register_sample=access.register_body(ctx, 5, "unused"),
                               login_prop=acc["login"].prop if acc else "",
                               login_email=bool(acc and acc["lower_login"]),
                               accounts_path=acc["users"].collection_path if acc else "",
-                              accounts_key=acc["key"].prop if acc else "")
+                              accounts_key=acc["key"].prop if acc else "",
+                              password_column=acc["password_sql"].strip('"') if acc else "")
+        return [f for f in files if acc is not None or f[0] != SESSIONS_TEST]
     raise KeyError(module)
 
 
