@@ -67,8 +67,8 @@ class ExpressJsStack:
 
     def unit_scope(self, unit: Unit, plan: Plan) -> Mapping[str, Any] | None:
         """Modules whose output follows from the project settings, not from the tables:
-        only the names the stack derives from the set of tables (the migrations table
-        dodges a spec table of that name), whether custom endpoints exist and, for auth,
+        only the names the stack derives from the set of tables (the migrations and the
+        sessions tables dodge a spec table of that name), whether custom endpoints exist and, for auth,
         the users table leak in. tests/regen/test_slices.py renders every spec mutation to
         hold this true."""
         if unit.module not in layout.SETTINGS_MODULES:
@@ -77,6 +77,7 @@ class ExpressJsStack:
         scope = {"settings": plan.project.model_dump(mode="json",
                                                      exclude={"tables", "endpoints"}),
                  "auth_table": ctx.auth_table, "migrations_table": ctx.migrations_table,
+                 "sessions_table": ctx.sessions_table,
                  "endpoints": bool(ctx.endpoints),
                  "tableless_endpoints": layout.has_tableless_endpoints(plan.project)}
         if unit.module == "auth":

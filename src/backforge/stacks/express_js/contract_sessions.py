@@ -26,7 +26,6 @@ from backforge.plan import Plan
 from backforge.stacks.express_js import access
 from backforge.stacks.express_js.render import project_context
 from backforge.verify.checks import Probe
-from backforge.verify.model import CheckResult
 
 SESSION_VARIANT = 40
 UNKNOWN_VARIANT = 70  # sample logins no account has
@@ -226,12 +225,10 @@ def check_sessions(probe: Probe, plan: Plan) -> SessionFigures | None:
     unknown_ms, known_ms = _measure_timing(a)
     attempts = _flood(a)
     figures = SessionFigures(unknown_ms, known_ms, attempts)
-    probe.recorder.add(CheckResult(
-        None, f"login timing differs by less than {TIMING_RATIO:g}x (median of "
-        f"{TIMING_SAMPLES})", figures.ratio < TIMING_RATIO, str(figures)))
-    probe.recorder.add(CheckResult(
-        None, f"a login flood meets 429 within {FLOOD_ATTEMPTS} attempts",
-        attempts is not None, str(figures)))
+    probe.expect(figures.ratio < TIMING_RATIO, f"login timing differs by less than "
+                 f"{TIMING_RATIO:g}x (median of {TIMING_SAMPLES})", str(figures))
+    probe.expect(attempts is not None, f"a login flood meets 429 within {FLOOD_ATTEMPTS} "
+                 "attempts", str(figures))
     return figures
 
 
