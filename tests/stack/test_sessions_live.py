@@ -24,7 +24,7 @@ from backforge.stacks.express_js.contract_sessions import (
 from backforge.verify.checks import Probe
 from backforge.verify.http import Client
 from backforge.verify.model import Recorder
-from backforge.verify.postgres import free_port
+from backforge.verify.postgres import find_bin, free_port
 from backforge.verify.process import Server
 from backforge.verify.runner import running_app
 from tests.conftest import DATA, slow_needing
@@ -144,3 +144,57 @@ def test_two_instances_share_their_limits_in_redis(taskmanager: Path, tmp_path: 
         refused.stop()
         assert not healthy and "exited" in detail, detail
         assert "rate limit store" in refused.logs()
+
+
+DISABLED_SPEC = """
+name: Locked Club
+database: {engine: postgresql, name: locked_club}
+options: {auth: true, tests: false, api_prefix: /api}
+tables:
+  - name: members
+    fields:
+      - {name: id, type: integer, primary_key: true, auto_increment: true}
+      - {name: email, type: string, max_length: 200, required: true, unique: true}
+      - {name: is_active, type: boolean, default: true, required: true}
+  - name: auth_sessions
+    description: The spec's own table of this name; the stack's moves aside.
+    fields:
+      - {name: id, type: integer, primary_key: true, auto_increment: true}
+      - {name: note, type: string, max_length: 50}
+"""
+
+
+def _psql(url: str, sql: str) -> str:
+    psql = find_bin("psql") or "psql"
+    done = subprocess.run([psql, url, "-v", "ON_ERROR_STOP=1", "-tAc", sql],
+                          capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
+def test_a_disabled_account_is_refused_everywhere(tmp_path: Path) -> None:
+    spec = tmp_path / "club.yaml"
+    spec.write_text(DISABLED_SPEC)
+    out = tmp_path / "club"
+    assert api.generate(spec, output=out).success
+    the_plan, stack = api._plan_for(out, None)
+    with running_app(out, the_plan, stack) as app:
+        url, c = app.env["DATABASE_URL"], Client(app.base_url)
+        tables = _psql(url, "SELECT string_agg(tablename, ',' ORDER BY tablename) "
+                            "FROM pg_tables WHERE schemaname = 'public'").split(",")
+        assert "auth_sessions_2" in tables and "auth_sessions" in tables
+        assert _psql(url, "SELECT count(*) FROM information_schema.columns WHERE "
+                          "table_name = 'auth_sessions'") == "2"  # the spec's, untouched
+        body = {"email": "m@example.com", "password": PASSWORD}
+        assert c.call("POST", "/api/auth/register", body).status == 201
+        pair = c.call("POST", "/api/auth/login", body).body
+        assert c.with_token(pair["token"]).call("GET", "/api/auth/me").status == 200
+        _psql(url, "UPDATE members SET is_active = false")
+        assert c.with_token(pair["token"]).call("GET", "/api/auth/me").status == 401
+        assert c.call("POST", "/api/auth/refresh",
+                      {"refreshToken": pair["refreshToken"]}).status == 401
+        refused = c.call("POST", "/api/auth/login", body)
+        wrong = c.call("POST", "/api/auth/login", {**body, "password": "not the passphrase"})
+        assert refused.status == wrong.status == 401
+        assert refused.body == wrong.body  # a disabled account looks like a wrong password
+        _psql(url, "UPDATE members SET is_active = true")
+        assert c.call("POST", "/api/auth/login", body).status == 200

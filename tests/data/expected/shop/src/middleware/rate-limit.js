@@ -6,7 +6,6 @@
 // the same Redis, so a client cannot multiply its budget by the number of instances.
 // If Redis does not answer, limited routes answer 503 (fail closed) instead of letting
 // unlimited password guesses through; src/index.js connects before it listens.
-const crypto = require('node:crypto');
 const net = require('node:net');
 const { createClient } = require('@redis/client');
 const { config } = require('../utils/config');
@@ -143,12 +142,6 @@ function addressKey(ip) {
   return `${groups.slice(0, 4).map((g) => Number.parseInt(g, 16).toString(16)).join(':')}::/64`;
 }
 
-// An account key (a login name, a refresh token, a user id) as a short digest: keys
-// compare case-insensitively and no secret is stored in the counters.
-function accountKey(value) {
-  const text = String(value ?? '').trim().toLowerCase();
-  return crypto.createHash('sha256').update(text).digest('base64url').slice(0, 22);
-}
 
 async function consume(store, name, rate, key) {
   if (rate === null) {

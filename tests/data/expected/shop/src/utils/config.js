@@ -182,17 +182,6 @@ function seconds(value) {
   return match ? Number(match[1]) * DURATION_UNITS[match[2]] : 0;
 }
 
-// A duration as jsonwebtoken reads it ('15m'), checked against a ceiling in seconds.
-function duration(name, fallback, maxSeconds) {
-  const value = text(name, fallback);
-  const secs = seconds(value);
-  if (secs < 1 || secs > maxSeconds) {
-    problems.push(`${name} must be a duration like 15m, 1h or 7d (at most ${maxSeconds / 86400}d), ` +
-      `got "${value}"`);
-    return fallback;
-  }
-  return value;
-}
 
 // count/window (100/15m) as { limit, windowMs }; undefined when malformed.
 function parseRate(value) {
