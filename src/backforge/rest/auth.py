@@ -14,9 +14,12 @@ from typing import Any
 Schema = dict[str, Any]
 
 # Passwords are hashed whole (scrypt reads every byte); the cap only bounds the work one
-# request can cause. Counted in UTF-8 bytes by the service: a JSON Schema counts characters.
+# request can cause. The JSON Schema caps characters (what clients and fuzzers can see);
+# the service also caps UTF-8 bytes at 4 per character, so a schema-valid password always
+# passes and a longer schema could never let an unbounded one through.
 PASSWORD_MIN_CHARS = 8
-PASSWORD_MAX_BYTES = 256
+PASSWORD_MAX_CHARS = 256
+PASSWORD_MAX_BYTES = 4 * PASSWORD_MAX_CHARS
 
 
 # The component names of the error responses the account routes document.
@@ -52,14 +55,15 @@ ROUTES: tuple[AuthRoute, ...] = (
               False, "Refresh", 204, None, (400,), False),
     AuthRoute("POST", "/auth/password", "changePassword",
               "Change the password: every session of the account is revoked and a new pair "
-              "is returned", True, "PasswordChange", 200, "Token", (400,), True),
+              "is returned (403 when the current password is wrong)", True, "PasswordChange",
+              200, "Token", (400,), True),
     AuthRoute("GET", "/auth/me", "me", "The account of the bearer token", True, None, 200, "",
               (), False),
 )
 
 
 def password_schema() -> Schema:
-    return {"type": "string", "minLength": PASSWORD_MIN_CHARS, "maxLength": PASSWORD_MAX_BYTES}
+    return {"type": "string", "minLength": PASSWORD_MIN_CHARS, "maxLength": PASSWORD_MAX_CHARS}
 
 
 def body_schemas() -> dict[str, Schema]:

@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import quote
 
 from backforge.plan import Plan
+from backforge.rest import auth as rest_auth
 from backforge.stacks.express_js import access
 from backforge.stacks.express_js.render import project_context
 from backforge.verify.checks import Probe
@@ -140,7 +141,7 @@ def _check_logout_and_password(a: _Accounts) -> None:
     old = a.login(SESSION_VARIANT, "login before the password change")
     other = a.login(SESSION_VARIANT, "a second session of the same account")
     authed = a.probe.with_token(old.get("token"))
-    authed.request("POST", f"{a.auth}/password", 400, "a wrong current password is refused",
+    authed.request("POST", f"{a.auth}/password", 403, "a wrong current password is refused",
                    body={"currentPassword": WRONG, "newPassword": NEW_PASSWORD})
     changed = authed.request("POST", f"{a.auth}/password", 200, "change the password",
                              body={"currentPassword": PASSWORD, "newPassword": NEW_PASSWORD})
@@ -153,19 +154,21 @@ def _check_logout_and_password(a: _Accounts) -> None:
     a.login(SESSION_VARIANT, "the new password signs in", password=NEW_PASSWORD)
 
 
-def _check_password_bytes(a: _Accounts) -> None:
-    too_long = "é" * 129  # 258 bytes in UTF-8, 129 characters
+def _check_password_length(a: _Accounts) -> None:
+    too_long = "x" * (rest_auth.PASSWORD_MAX_CHARS + 1)
     res = a.probe.request("POST", f"{a.auth}/register", 400,
-                          "a password over the byte cap is a 400 naming it",
+                          "a password over the cap is a 400 naming it",
                           body=a.body(SESSION_VARIANT + 1, too_long))
     error = res.body.get("error", {}) if isinstance(res.body, dict) else {}
     fields = [f.get("field") for f in error.get("fields", []) if isinstance(f, dict)]
-    a.probe.expect("password" in fields, "the byte cap names the password field",
-                   f"got {res.body}")
-    long_password = "é" * 60 + "tail"  # 124 bytes: bcrypt would have kept 72
-    a.register(SESSION_VARIANT + 1, "register with a password over 72 bytes", long_password)
-    a.login(SESSION_VARIANT + 1, "its first 72 bytes do not sign in", "é" * 36, expect=401)
-    a.login(SESSION_VARIANT + 1, "the whole password signs in", long_password)
+    a.probe.expect("password" in fields, "the cap names the password field", f"got {res.body}")
+    # The longest password there is, 4 bytes a character: bcrypt would have kept 72 bytes.
+    longest = "\U0001F600" * rest_auth.PASSWORD_MAX_CHARS
+    a.register(SESSION_VARIANT + 1, "register with the longest password", longest)
+    a.login(SESSION_VARIANT + 1, "its first 72 bytes do not sign in", longest[:18], expect=401)
+    a.login(SESSION_VARIANT + 1, "all but its last character does not sign in", longest[:-1],
+            expect=401)
+    a.login(SESSION_VARIANT + 1, "the whole password signs in", longest)
 
 
 def _timed_login(a: _Accounts, credentials: dict[str, Any]) -> tuple[float, int]:
@@ -221,7 +224,7 @@ def check_sessions(probe: Probe, plan: Plan) -> SessionFigures | None:
     a = _Accounts(probe, plan)
     _check_rotation(a)
     _check_logout_and_password(a)
-    _check_password_bytes(a)
+    _check_password_length(a)
     unknown_ms, known_ms = _measure_timing(a)
     attempts = _flood(a)
     figures = SessionFigures(unknown_ms, known_ms, attempts)

@@ -352,7 +352,8 @@ def render_shared(module: str, plan: Plan, ctx: ProjectContext,
                               login_email=bool(acc and acc["lower_login"]),
                               accounts_path=acc["users"].collection_path if acc else "",
                               accounts_key=acc["key"].prop if acc else "",
-                              password_column=acc["password_sql"].strip('"') if acc else "")
+                              password_column=acc["password_sql"].strip('"') if acc else "",
+                              password_max_chars=rest_auth.PASSWORD_MAX_CHARS)
         return [f for f in files if acc is not None or f[0] != SESSIONS_TEST]
     raise KeyError(module)
 

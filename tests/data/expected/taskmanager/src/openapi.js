@@ -480,7 +480,7 @@ function authPaths() {
       post: operation({
         tag: 'auth',
         operationId: 'changePassword',
-        summary: 'Change the password: every session of the account is revoked and a new pair is returned',
+        summary: 'Change the password: every session of the account is revoked and a new pair is returned (403 when the current password is wrong)',
         auth: true,
         body: schemaRef('PasswordChange'),
         responses: {

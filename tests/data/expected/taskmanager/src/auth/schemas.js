@@ -1,8 +1,8 @@
 'use strict';
 
 // Register takes the fields a new user needs (never its role) and a password.
-// Passwords are hashed whole: the service refuses one over 256 bytes (UTF-8)
-// with a 400 instead of cutting it.
+// Passwords are hashed whole, never cut; the schema caps their length (the service also
+// caps their UTF-8 bytes at 1024).
 const authSchemas = {
   register: {
     type: 'object',

@@ -2,7 +2,7 @@
 
 const { query } = require('../db');
 const { buildInsert } = require('../db/sql');
-const { UnauthorizedError, ValidationError } = require('../utils/errors');
+const { ForbiddenError, UnauthorizedError, ValidationError } = require('../utils/errors');
 const { hashPassword, verifyPassword, verifyDummy } = require('./password');
 const { issueSession, rotate, revokeToken, revokeFamily, revokeAll } = require('./sessions');
 
@@ -41,7 +41,7 @@ const SELECT_SESSION = 'SELECT "users"."id" AS "id", "role" AS "role" FROM "user
 const SELECT_LOGIN = 'SELECT "id" AS "id", "role" AS "role", "password_hash" AS "hash", TRUE AS "enabled" FROM "users" WHERE "email" = $1';
 const SELECT_HASH = 'SELECT "password_hash" AS "hash" FROM "users" WHERE "id" = $1';
 const UPDATE_HASH = 'UPDATE "users" SET "password_hash" = $2 WHERE "id" = $1';
-const PASSWORD_MAX_BYTES = 256;
+const PASSWORD_MAX_BYTES = 1024;
 const FIELD_NAMES = Object.freeze({
   id: 'id',
   email: 'email',
@@ -61,8 +61,8 @@ function normalizeLogin(login) {
   return login.trim().toLowerCase();
 }
 
-// The schema caps characters; the cap that matters is in bytes (what scrypt reads):
-// a password is never cut, a longer one is refused.
+// Passwords are hashed whole, never cut. The schema caps characters; this caps what
+// scrypt reads, in bytes (4 per allowed character: no schema-valid password fails it).
 function checkPasswordBytes(password, field) {
   if (Buffer.byteLength(password, 'utf8') > PASSWORD_MAX_BYTES) {
     throw new ValidationError([{ field, message: `must be at most ${PASSWORD_MAX_BYTES} bytes (UTF-8)` }]);
@@ -120,7 +120,7 @@ async function changePassword(user, { currentPassword, newPassword }) {
   const stored = result.rows[0]?.hash ?? null;
   const valid = stored !== null && (await verifyPassword(currentPassword, stored));
   if (!valid) {
-    throw new ValidationError([{ field: 'currentPassword', message: 'is not the current password' }]);
+    throw new ForbiddenError('The current password is wrong');
   }
   await query(UPDATE_HASH, [user.id, await hashPassword(newPassword)]);
   await revokeAll(user.id);
