@@ -22,10 +22,12 @@ from backforge.engine import run_sync
 from backforge.engine.events import Event, EventKind
 from backforge.engine.protocols import Issue, Usage
 from backforge.engine.report import usage_dict
+from backforge.errors import InputError, OutputError
 from backforge.output.journal import FolderLock, Transaction, pending, recover
 from backforge.output.writer import MemorySink, check_output_dir
-from backforge.providers.template import TemplateProvider
-from backforge.run_options import PROVIDERS, GenerateOptions
+from backforge.providers.choice import Choice as _Choice
+from backforge.providers.choice import choose as _provider
+from backforge.run_options import GenerateOptions
 from backforge.spec import load as load_spec
 from backforge.spec.loaders import LoadedSpec
 from backforge.spec.policy import resolve as resolve_policy
@@ -99,7 +101,6 @@ def import_spec(source: str | Path | None = None, *, database_url: str | None = 
     """Import SQL DDL, DBML, any other spec format or a live database (`database_url`) and
     render it as native YAML; written to `output` when given (an existing file only with
     `force`). Raises InputError subclasses (exit 2) for bad input."""
-    from backforge.errors import InputError, OutputError
     from backforge.spec.loaders.dump import to_yaml
 
     if (source is None) == (database_url is None):
@@ -116,64 +117,6 @@ def import_spec(source: str | Path | None = None, *, database_url: str | None = 
         except OSError as exc:
             raise OutputError(str(target), f"cannot write: {exc.strerror or exc}") from None
     return ImportResult(loaded, text, target)
-
-
-@dataclass(frozen=True)
-class _Choice:
-    """The provider a run uses and the model behind it (None: templates, no model)."""
-
-    provider: Any
-    model: str | None = None
-
-
-def _provider(name: str, stack, options: GenerateOptions | None = None) -> _Choice:
-    o = options or GenerateOptions()
-    if name == "template":
-        return _Choice(TemplateProvider(stack))
-    if name in ("openai", "anthropic"):
-        from backforge.providers.routing import RoutingProvider
-
-        model = _model_client(name, o)
-        template = TemplateProvider(stack)
-        return _Choice(RoutingProvider(model, {m: template for m in stack.template_modules}),
-                       model.model)
-    if name == "hybrid":
-        return _hybrid_provider(stack, o)
-    from backforge.errors import InputError
-
-    raise InputError(f"--provider: unknown provider '{name}'; available: {', '.join(PROVIDERS)}")
-
-
-def _model_client(api: str, o: GenerateOptions):
-    """The HTTP client of one model API, with the user's response cache unless disabled."""
-    from backforge.providers.llm.anthropic import AnthropicProvider
-    from backforge.providers.llm.cache import ResponseCache
-    from backforge.providers.llm.openai import OpenAIProvider
-    from backforge.providers.llm.settings import LLMSettings
-
-    settings = LLMSettings(base_url=o.base_url, model=o.model, api_key_env=o.api_key_env,
-                           stream=o.stream)
-    kind = OpenAIProvider if api == "openai" else AnthropicProvider
-    return kind(settings, cache=ResponseCache() if o.cache else None)
-
-
-def _hybrid_provider(stack, o: GenerateOptions) -> _Choice:
-    """Templates plus a model for custom endpoint logic. The model speaks the OpenAI
-    Chat Completions API unless BACKFORGE_HYBRID_API=anthropic (the Messages API)."""
-    import os
-
-    from backforge.errors import InputError
-    from backforge.providers.hybrid import HybridProvider
-    from backforge.validate import UnitValidator
-
-    api = os.environ.get("BACKFORGE_HYBRID_API", "openai").strip().lower() or "openai"
-    if api not in ("openai", "anthropic"):
-        raise InputError(f"BACKFORGE_HYBRID_API: unknown API '{api}'; use openai or anthropic")
-    model = _model_client(api, o)
-    # Keep the 501 stubs of bodies that still fail after one repair (or at the last
-    # attempt when fewer are allowed): a loop breaker may stop retrying after that.
-    return _Choice(HybridProvider(stack, model, checker=UnitValidator(),
-                                  fallback_from=min(2, o.max_retries + 1)), model.model)
 
 
 def generate(spec: str | Path | Mapping[str, Any] | LoadedSpec,
@@ -458,7 +401,6 @@ def validate_dir(path: str | Path, *, spec: str | Path | None = None,
     The stack and spec come from `.backforge/report.json` when present (else express-js
     and no spec); `spec`/`stack` override them. With a spec, required and critical files
     are checked too. Raises InputError (exit 2) for a missing folder or a bad spec."""
-    from backforge.errors import InputError
     from backforge.validate import validate_tree
     from backforge.validate.project import ModuleMap, assess, read_project
     from backforge.validate.validator import stack_rules_of
@@ -520,7 +462,6 @@ def _spec_for(spec: str | Path | None, recorded: Mapping[str, Any],
     """The explicit spec (errors are the caller's: exit 2), else the normalized copy in
     .backforge/spec.json, else the recorded source if it still loads, else None (and a
     note that presence was not checked)."""
-    from backforge.errors import InputError
 
     if spec is not None:
         return load(spec)
@@ -557,7 +498,6 @@ def _layout_project():
 
 def _plan_for(root: Path, spec: str | Path | None) -> tuple[Any, Any]:
     """The plan and stack a generated folder came from (its recorded spec, or `spec`)."""
-    from backforge.errors import InputError
 
     loaded = _spec_for(spec, _recorded_report(root), [], root)
     if loaded is None:
@@ -571,7 +511,6 @@ def fuzz(path: str | Path, *, spec: str | Path | None = None,
          max_examples: int = 10, max_time: float = 120) -> Any:
     """Run the project (install, PostgreSQL, migrate, seed, boot) and schemathesis
     against it; returns a verify.fuzz.FuzzReport. Needs the `fuzz` extra."""
-    from backforge.errors import InputError
     from backforge.verify.fuzz import fuzz_app, schemathesis_command
     from backforge.verify.runner import running_app
 
@@ -591,7 +530,6 @@ def verify(path: str | Path, *, spec: str | Path | None = None,
            on_step: Callable[[StepResult], None] | None = None) -> VerifyReport:
     """Run a generated project for real (install, PostgreSQL, migrate, boot, API checks,
     its own tests) and add a `verify` section to its .backforge/report.json."""
-    from backforge.errors import InputError
     from backforge.verify import verify_project
 
     # Absolute first: every step runs commands with cwd=root, and a relative path given to

@@ -3,7 +3,8 @@
 One ephemeral PostgreSQL for the session, one database per case. Each case's
 migrations are applied by its own generated runner (`node src/db/migrate.js up`, what
 `npm run migrate` runs) and the database must then hold exactly the declared relations:
-the spec's tables (by their SQL names) plus the stack's own (`schema_migrations`;
+the spec's tables (by their SQL names) plus the stack's own (`schema_migrations`, and
+with auth `auth_sessions` for refresh tokens, renamed clear of the spec's tables;
 accounts are rows of the spec's users table), every index, sequence and constraint owned by one of them,
 as many of each per table as in the baseline spec's database, and nothing else at all
 (no function, trigger, type, rule, policy, extension, schema, role, no `pwn*` object).
@@ -27,6 +28,7 @@ from pathlib import Path
 
 import pytest
 
+from backforge.express.context import build_project
 from backforge.spec import load
 from backforge.verify.postgres import EphemeralPostgres, find_bin
 from backforge.verify.process import install_dependencies, modules_cache_dir, run_command
@@ -42,7 +44,6 @@ from tests.hostile.support import (
 
 pytestmark = pytest.mark.slow
 
-RUNNER_TABLE = "schema_migrations"
 # What the corpus's SQL payloads create (`CREATE TABLE pwned ...`). A declared name may
 # hold the word after its table's prefix (a field named `...pwn...`): that is data.
 PAYLOAD_NAME = re.compile(r"^pwn", re.IGNORECASE)
@@ -118,7 +119,11 @@ def _declared(got: Generated) -> tuple[list[str], set[str]]:
     """(the spec's tables by SQL name in declaration order, the stack's own tables)."""
     loaded = load(got.spec)
     tables = [loaded.names.table(t.name).sql for t in loaded.project.tables]
-    return tables, {RUNNER_TABLE}
+    ctx = build_project(loaded.project, loaded.names)
+    own = {ctx.migrations_table}
+    if ctx.auth and ctx.policy.accounts is not None:
+        own.add(ctx.sessions_table)
+    return tables, own
 
 
 def _shape(rows: list[tuple[str, str, str]], tables: list[str]) -> Counter:

@@ -49,7 +49,7 @@ def test_default_policy_is_enforced_on_taskmanager(enforced: None, tmp_path: Pat
         b_row, b = _account(c, "b@example.com")
         _, admin = _account(c, "c@example.com")
         assert "password_hash" not in a_row and not any(
-            isinstance(v, str) and v.startswith("$2") for v in a_row.values())
+            isinstance(v, str) and v.startswith(("scrypt$", "$2")) for v in a_row.values())
         promoted = subprocess.run(["npm", "run", "--silent", "create-admin", "--",
                                    "c@example.com"], cwd=out, capture_output=True, text=True,
                                   env={**os.environ, **app.env}, check=False)

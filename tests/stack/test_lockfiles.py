@@ -57,7 +57,7 @@ def test_generated_project_ships_the_matching_lockfile(auth: bool, tests: bool) 
     for name in (*manifest["dependencies"], *manifest["devDependencies"]):
         locked = lock["packages"][f"node_modules/{name}"]["version"]
         assert locked.split(".")[0] == VERSIONS[name].lstrip("^").split(".")[0], name
-    assert ("bcryptjs" in manifest["dependencies"]) is auth
+    assert ("jsonwebtoken" in manifest["dependencies"]) is auth
     assert ("jest" in manifest["devDependencies"]) is tests
     assert "ignore-scripts=true" in files[".npmrc"].splitlines()
 

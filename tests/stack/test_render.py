@@ -164,7 +164,7 @@ def test_package_json_scripts_and_metadata() -> None:
                 "test": "jest --runInBand", "lint": "eslint ."}
     assert expected.items() <= manifest["scripts"].items()
     majors = {"express": 5, "pg": 8, "ajv": 8, "ajv-formats": 3, "pino": 10, "pino-http": 11,
-              "helmet": 8, "cors": 2, "dotenv": 18, "swagger-ui-express": 5, "bcryptjs": 3,
+              "helmet": 8, "cors": 2, "dotenv": 18, "swagger-ui-express": 5, "@redis/client": 6,
               "jsonwebtoken": 9, "jest": 30, "supertest": 7, "eslint": 10, "@eslint/js": 10,
               "globals": 17}
     versions = {**manifest["dependencies"], **manifest["devDependencies"]}
@@ -224,7 +224,7 @@ def test_env_example_lists_every_variable_the_code_reads(spec_name: str) -> None
     for source in _js_files(files).values():
         read |= set(re.findall(r"process\.env\.([A-Z][A-Z0-9_]*)", source))
         read |= set(re.findall(r"\b(?:text|required|integer|oneOf|secret|boolean|host|"
-                               r"trustProxy|corsOrigins|caFile|duration|size|databaseUrl)"
+                               r"trustProxy|corsOrigins|caFile|duration|size|databaseUrl|rateLimit|redisUrl)"
                                r"\('([A-Z][A-Z0-9_]*)'", source))
     assert read - {"NODE_ENV"} <= documented
     assert listed <= read

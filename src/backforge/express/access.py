@@ -15,6 +15,7 @@ from typing import Any
 from backforge.express import testgen
 from backforge.express.context import ProjectContext, TableContext
 from backforge.express.testgen import ParentRef
+from backforge.rest import auth as rest_auth
 from backforge.rest import schemas
 from backforge.spec.policy_model import (
     AccountModel,
@@ -33,7 +34,11 @@ OWNER_PARAM = "$OWNER"
 # route as one ordinary account. Off, the policy modules are not generated and the
 # routes keep the old rule (a token for writes only); accounts are users rows either way.
 ENFORCED = False  # each stack's layout has the matching POLICY_MODULES switch
-PASSWORD_MAX = 72  # bcrypt reads no more than 72 bytes; see auth/schemas.js
+# A boolean column of the users table by one of these names switches accounts off: its
+# rows cannot sign in, refresh, or use a token while they are disabled.
+_ACTIVE_NAMES = frozenset({"active", "is_active", "enabled", "is_enabled"})
+_DISABLED_NAMES = frozenset({"disabled", "is_disabled", "locked", "is_locked", "banned",
+                             "is_banned", "blocked", "is_blocked", "suspended", "is_suspended"})
 
 
 def _column(ctx: ProjectContext, table: str, field: str) -> tuple[TableContext, Column]:
@@ -120,6 +125,20 @@ def accounts(ctx: ProjectContext) -> AccountModel | None:
     return ctx.policy.accounts if ctx.policy.enabled else None
 
 
+def enabled_condition(users: TableContext) -> str:
+    """SQL that is true for an account that may sign in: `TRUE`, or the users table's
+    active/disabled flag (a NULL flag counts as enabled)."""
+    for c in users.columns:
+        name = c.field.name.lower()
+        if c.kind.value != "boolean":
+            continue
+        if name in _ACTIVE_NAMES:
+            return f"{users.quoted}.{c.quoted} IS NOT FALSE"
+        if name in _DISABLED_NAMES:
+            return f"{users.quoted}.{c.quoted} IS NOT TRUE"
+    return "TRUE"
+
+
 def auth_context(ctx: ProjectContext) -> dict[str, Any] | None:
     """What the auth module renders from: the users table, its login and role columns,
     and the register/login JSON Schemas (the users create schema without the role)."""
@@ -132,7 +151,7 @@ def auth_context(ctx: ProjectContext) -> dict[str, Any] | None:
     create = schemas.create_schema(users)
     props = {k: v for k, v in create["properties"].items()
              if role is None or k != role.prop}
-    password = {"type": "string", "minLength": 8, "maxLength": PASSWORD_MAX}
+    password = rest_auth.password_schema()
     register = {"type": "object", "additionalProperties": False,
                 "required": [*(r for r in create.get("required", []) if r in props), "password"],
                 "properties": {**props, "password": password}}
@@ -147,7 +166,8 @@ def auth_context(ctx: ProjectContext) -> dict[str, Any] | None:
             "admin": acc.admin_role, "default_role": acc.default_role,
             "password_sql": f'"{acc.password_field}"',
             "password_added": acc.password_field_added,
-            "key": users.pk[0],
+            "key": users.pk[0], "sessions": f'"{ctx.sessions_table}"',
+            "enabled_sql": enabled_condition(users), "password_max": rest_auth.PASSWORD_MAX_BYTES,
             "register": register, "login_schema": login_schema,
             "lower_login": login.kind.value in ("string", "text") and "email" in login.sql}
 

@@ -188,6 +188,7 @@ class ProjectContext:
     auth: bool
     auth_table: str  # SQL name of the users table (accounts are its rows)
     migrations_table: str
+    sessions_table: str  # refresh tokens (auth on): a name no spec table has
     env_vars: tuple[EnvVar, ...]
 
     @cached_property
@@ -324,9 +325,26 @@ def env_vars(project: Project, db_name: str) -> tuple[EnvVar, ...]:
             EnvVar("JWT_SECRET", "change-me-to-a-long-random-secret-of-32-chars-or-more", True,
                    "secret that signs access tokens: outside development and test at least "
                    "32 bytes, 10 different characters, not this example"),
-            EnvVar("JWT_EXPIRES_IN", "1h", False, "access token lifetime: a number and s, m, "
-                   "h or d (15m, 1h, 7d)"),
-            EnvVar("BCRYPT_ROUNDS", "10", False, "bcrypt cost factor for password hashes"),
+            EnvVar("JWT_EXPIRES_IN", "15m", False, "access token lifetime, at most 1d: a "
+                   "number and s, m, h or d (5m, 15m, 1h); a refresh token renews it"),
+            EnvVar("REFRESH_TOKEN_TTL", "30d", False, "how long a refresh token stays usable "
+                   "(each refresh issues a new one and retires the old)"),
+            EnvVar("SCRYPT_COST", "15", False, "scrypt cost as log2(N) for password hashes "
+                   "(15: 32 MiB and ~50-100 ms per hash; 10 to 20)"),
+        ]
+    out += [
+        EnvVar("REDIS_URL", "", False, "redis:// or rediss:// URL of the rate limit store "
+               "shared by every instance (set it when more than one runs); empty: each "
+               "process counts on its own, in memory"),
+        EnvVar("RATE_LIMIT_GLOBAL", "1000/1m", False, "requests per client address on every "
+               "route but /health: count/window (window: a number and s, m, h); 0 turns it off"),
+    ]
+    if project.options.auth:
+        out += [
+            EnvVar("RATE_LIMIT_AUTH_IP", "100/15m", False, "login, register and refresh "
+                   "attempts per client address, each route counted apart"),
+            EnvVar("RATE_LIMIT_AUTH_ACCOUNT", "10/15m", False, "login, register, refresh and "
+                   "password change attempts per account (login name, refresh session, user)"),
         ]
     return tuple(out)
 
@@ -337,13 +355,15 @@ def build_project(project: Project, names: Names) -> ProjectContext:
     tables = tuple(build_table(project, names, t, i, endpoints, camel_props)
                    for i, t in enumerate(project.tables))
     taken = {t.sql for t in tables}
+    migrations_table = _free_name("schema_migrations", taken)
     db_name = sql_identifier(project.database.name or project.name)
     return ProjectContext(
         project=project, names=names, tables=tables, endpoints=endpoints,
         prefix=normalize_prefix(project.options.api_prefix),
         app=kebab(project.name) or "app", db_name=db_name, auth=project.options.auth,
         auth_table=_auth_table(project, tables),
-        migrations_table=_free_name("schema_migrations", taken),
+        migrations_table=migrations_table,
+        sessions_table=_free_name("auth_sessions", taken | {migrations_table}),
         env_vars=env_vars(project, db_name))
 
 

@@ -99,8 +99,11 @@ def check_basics(probe: Probe, plan: Plan) -> Probe:
 
 
 def _leaks_hash(row: dict[str, Any]) -> bool:
-    """A bcrypt hash in any property of a row the API returned."""
-    return any(isinstance(v, str) and v.startswith("$2") and len(v) == 60 for v in row.values())
+    """A password hash (scrypt as the app writes it, or bcrypt) in any property of a row
+    the API returned."""
+    return any(isinstance(v, str) and (v.startswith("scrypt$") or
+                                       (v.startswith("$2") and len(v) == 60))
+               for v in row.values())
 
 
 def check_table(probe: Probe, plan: Plan, t: TableContext,

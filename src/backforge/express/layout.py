@@ -72,6 +72,13 @@ class Layout:
     deploy_files: Callable[[str], tuple[str, ...]]
     policy_modules: Callable[[], bool]  # whether auth projects get src/policies/<t>
     test_config: tuple[str, ...] = ()  # the test runner's configuration (tests unit)
+    # Refresh sessions and rate limits (src/auth/sessions, src/middleware/rate-limit and,
+    # with auth, tests/auth-sessions.test): express-js has them; express-ts not yet.
+    sessions: bool = False
+
+    @property
+    def sessions_test(self) -> str:
+        return f"tests/auth-sessions.test{self.ext}"
 
     def _src(self, folder: str, *names: str) -> tuple[str, ...]:
         return tuple(f"{folder}/{n}{self.ext}" for n in names)
@@ -90,12 +97,14 @@ class Layout:
             return UnitFiles(self._src("src/db", "pool", "sql", "migrate", "seed", "index"),
                              (f"src/db/pool{x}", f"src/db/migrate{x}"))
         if module == "middleware":
+            limits = ("rate-limit",) if self.sessions else ()
             return UnitFiles(self._src("src/middleware", "error-handler", "validate",
-                                       "request-logger", "not-found", "index"),
+                                       "request-logger", "not-found", *limits, "index"),
                              (f"src/middleware/error-handler{x}", f"src/middleware/validate{x}"))
         if module == "auth":
-            files = (*self._src("src/auth", "password", "tokens", "middleware", "schemas",
-                                "service", "handlers", "routes", "create-admin"),
+            sessions = ("sessions",) if self.sessions else ()
+            files = (*self._src("src/auth", "password", "tokens", *sessions, "middleware",
+                                "schemas", "service", "handlers", "routes", "create-admin"),
                      "migrations/0002_auth.up.sql", "migrations/0002_auth.down.sql")
             return UnitFiles(files, (f"src/auth/middleware{x}", f"src/auth/routes{x}"))
         if module == "app":
@@ -125,8 +134,9 @@ class Layout:
             extra = self.custom_files() if has_tableless_endpoints(project) else ()
             return UnitFiles((*files, *extra), (f"src/routes/index{x}",))
         if module == "tests":
-            return UnitFiles((f"tests/helpers{x}", f"tests/app.test{x}", *self.test_config),
-                             (f"tests/helpers{x}",))
+            sessions = (self.sessions_test,) if self.sessions and project.options.auth else ()
+            return UnitFiles((f"tests/helpers{x}", f"tests/app.test{x}", *sessions,
+                              *self.test_config), (f"tests/helpers{x}",))
         raise KeyError(module)
 
     def unit_files(self, module: str, table: str | None, project: Project,

@@ -1,6 +1,6 @@
 """package-lock.json for every dependency set an Express stack can declare.
 
-A generated package.json depends on the enabled options (auth adds bcryptjs and
+A generated package.json depends on the enabled options (auth adds
 jsonwebtoken, tests adds the test runner), so each stack keeps one lockfile per
 combination of those options as data under its `lockfiles/`. Generation copies the one
 whose root dependencies equal the project's, with the project's name, version and

@@ -40,6 +40,7 @@ from backforge.express.templates import extra_output_path, extra_templates, temp
 from backforge.express.testgen import endpoint_call, js_body, js_key_path, suite_plan
 from backforge.plan.model import Plan, Unit
 from backforge.render.quoting import FILTERS, finalize, js_string
+from backforge.rest import auth as rest_auth
 from backforge.rest import schemas
 from backforge.rest.schemas import DEFAULT_LIMIT, MAX_LIMIT
 from backforge.spec import naming
@@ -67,6 +68,7 @@ class Flavor:
     # package.json fields of the language: type, main, the test runner's settings
     manifest: Callable[[ProjectContext], dict[str, Any]]
     template_globals: Mapping[str, Any] = field(default_factory=dict)
+    sessions: bool = False  # refresh/logout/password routes and rate limits (Layout.sessions)
 
 
 def make_environment(templates: Path, template_globals: Mapping[str, Any]) -> jinja2.Environment:
@@ -156,6 +158,7 @@ def auth_render(ctx: ProjectContext) -> dict[str, Any]:
     writable = {**definition["writable"], PASSWORD_PROP: acc["password_sql"],
                 ROLE_PROP: acc["role_sql"]}
     return {"acc": acc, "accounts_def": {**definition, "writable": writable},
+            "shared_schemas": rest_auth.body_schemas(),
             "field_names": model_sql.field_names(users), "password_prop": PASSWORD_PROP,
             "role_prop": ROLE_PROP}
 
@@ -243,7 +246,8 @@ def router_order(ctx: ProjectContext) -> list[TableContext]:
 
 
 _RESERVED_COMPONENTS = frozenset({"Error", "PageMeta", "Credentials", "Login", "Token",
-                                  "Forbidden", values.JSON_VALUE_REF.rsplit("/", 1)[-1]})
+                                  "Forbidden", values.JSON_VALUE_REF.rsplit("/", 1)[-1],
+                                  *rest_auth.body_schemas()})
 
 
 def openapi_context(ctx: ProjectContext) -> dict[str, Any]:
@@ -252,7 +256,7 @@ def openapi_context(ctx: ProjectContext) -> dict[str, Any]:
     for t in ctx.tables:
         name = t.tn.singular
         components[t.name] = f"{name}Record" if name in _RESERVED_COMPONENTS else name
-    taken: set[str] = {"register", "login", "me"}
+    taken: set[str] = {r.operation_id for r in rest_auth.ROUTES}
     crud_ids = {}
     for t in ctx.tables:
         fn = t.fn
@@ -280,15 +284,16 @@ def openapi_context(ctx: ProjectContext) -> dict[str, Any]:
             "schema_vars": schema_vars, "tags": tags, "info": info, "links": links}
 
 
-def readme_endpoints(ctx: ProjectContext) -> list[tuple[str, str, str, bool]]:
+def readme_endpoints(ctx: ProjectContext,
+                     sessions: bool = True) -> list[tuple[str, str, str, bool]]:
     """(method, path, what it does, needs a token) for the README's endpoint table;
-    what it does is spec text for custom endpoints."""
+    what it does is spec text for custom endpoints. `sessions`: the stack serves
+    refresh, logout and password change (express-ts does not yet)."""
     rows: list[tuple[str, str, str, bool]] = []
     prefix = ctx.prefix
     if ctx.auth:
-        rows += [("POST", f"{prefix}/auth/register", "create an account", False),
-                 ("POST", f"{prefix}/auth/login", "get an access token", False),
-                 ("GET", f"{prefix}/auth/me", "the signed-in account", True)]
+        rows += [row for row in rest_auth.readme_rows(prefix)
+                 if sessions or row[1].rsplit("/", 1)[-1] in ("register", "login", "me")]
     for t in ctx.tables:
         coll, item = prefix + t.collection_path, prefix + t.item_path_openapi
         rows += [("GET", coll, f"list {t.label_plural} (filter, sort, paginate)", False),
@@ -374,7 +379,8 @@ class Renderer:
         if lock is not None:  # None only when deps changed without a lockfile refresh
             files.append(("package-lock.json", lock))
         return files + self._render_folder("config", lambda p: p, **_common(ctx, plan),
-                                           endpoints=readme_endpoints(ctx),
+                                           endpoints=readme_endpoints(
+                                               ctx, self.flavor.sessions),
                                            node_major=NODE_MAJOR, db_name=ctx.db_name,
                                            auth_example=auth_example(ctx))
 
@@ -414,14 +420,19 @@ class Renderer:
                     **routes_context(ctx, common, tableless, implemented))
             return files
         if module == "tests":
-            return self._render_folder("tests/shared", lambda p: p,
-                                       **tests_context(ctx, common, implemented))
+            files = self._render_folder("tests/shared", lambda p: p,
+                                        **tests_context(ctx, common, implemented))
+            # The session checks exist only with accounts (Layout.sessions_test).
+            with_accounts = access.auth_context(ctx) is not None
+            return [f for f in files
+                    if with_accounts or not f[0].startswith("tests/auth-sessions.test")]
         raise KeyError(module)
 
 
 def routes_context(ctx: ProjectContext, common: dict[str, Any], tableless: dict[str, Any],
                    implemented: frozenset[str]) -> dict[str, Any]:
     return {**common, "openapi": openapi_context(ctx), "tableless_schemas": tableless,
+            "auth_routes": rest_auth.ROUTES, "error_names": rest_auth.ERROR_NAMES,
             "router_order": router_order(ctx), "implemented": implemented,
             "access_ops": {t.name: {"served": {op: access.served(ctx, t, op)
                                                for op in OPERATIONS},
@@ -442,4 +453,6 @@ def tests_context(ctx: ProjectContext, common: dict[str, Any],
             "login_prop": acc["login"].prop if acc else "",
             "login_email": bool(acc and acc["lower_login"]),
             "accounts_path": acc["users"].collection_path if acc else "",
-            "accounts_key": acc["key"].prop if acc else ""}
+            "accounts_key": acc["key"].prop if acc else "",
+            "password_column": acc["password_sql"].strip('"') if acc else "",
+            "password_max_chars": rest_auth.PASSWORD_MAX_CHARS}

@@ -55,8 +55,9 @@ class ExpressStack:
 
     def unit_scope(self, unit: Any, plan: Plan) -> Mapping[str, Any] | None:
         """Modules whose output follows from the project settings, not from the tables:
-        only the names the stack derives from the set of tables (the migrations table
-        dodges a spec table of that name), whether custom endpoints exist and, for auth,
+        only the names the stack derives from the set of tables (the migrations and the
+        sessions tables dodge a spec table of that name), whether custom endpoints exist
+        and, for auth,
         the users table leak in. tests/regen/test_slices.py renders every spec mutation to
         hold this true."""
         if unit.module not in SETTINGS_MODULES:
@@ -67,6 +68,7 @@ class ExpressStack:
         scope = {"settings": plan.project.model_dump(mode="json",
                                                      exclude={"tables", "endpoints"}),
                  "auth_table": ctx.auth_table, "migrations_table": ctx.migrations_table,
+                 "sessions_table": ctx.sessions_table,
                  "endpoints": bool(ctx.endpoints),
                  "tableless_endpoints": has_tableless_endpoints(plan.project)}
         if unit.module == "auth":
@@ -82,5 +84,8 @@ class ExpressStack:
     def contract(self, probe: Probe, plan: Plan) -> None:
         """The API checks `backforge verify` runs against a live server of this stack."""
         from backforge.express.contract import run_contract
+        from backforge.express.contract_sessions import check_sessions
 
         run_contract(probe, plan)
+        if self.layout.sessions:
+            check_sessions(probe, plan)  # last: it spends the address's login budget

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from backforge.rest import auth
 from backforge.rest.resources import RestProject, RestTable
 from backforge.sql.columns import Column
 from backforge.sql.evolution import ApiChange
@@ -34,8 +35,7 @@ def operations(ctx: RestProject) -> dict[str, Operation]:
     out: list[Operation] = []
     p = ctx.prefix
     if ctx.auth:
-        out += [Operation(f"POST {p}/auth/register", False),
-                Operation(f"POST {p}/auth/login", False), Operation(f"GET {p}/auth/me", True)]
+        out += [Operation(label, token) for label, token in auth.operations(p)]
     for t in ctx.tables:
         coll, item = p + t.collection_path, p + t.item_path_openapi
         out += [Operation(f"GET {coll}", False), Operation(f"POST {coll}", ctx.auth),

@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from backforge.express.lockfiles import module_deps, project_deps
 
 VERSIONS: dict[str, str] = {
+    "@redis/client": "^6.4.0",
     "ajv": "^8.20.0",
     "ajv-formats": "^3.0.1",
-    "bcryptjs": "^3.0.3",
     "cors": "^2.8.6",
     "dotenv": "^18.0.10",
     "express": "^5.3.0",
@@ -35,8 +35,8 @@ VERSIONS: dict[str, str] = {
 RUNTIME: dict[str, tuple[str, ...]] = {
     "utils": ("ajv", "ajv-formats", "dotenv", "pino"),
     "database": ("pg",),
-    "middleware": ("pino-http",),
-    "auth": ("bcryptjs", "express", "jsonwebtoken"),
+    "middleware": ("@redis/client", "pino-http"),
+    "auth": ("express", "jsonwebtoken"),
     "routes": ("express",),
     "app": ("cors", "express", "helmet", "swagger-ui-express"),
     "tests": ("dotenv",),

@@ -7,6 +7,7 @@ const swaggerUi = require('swagger-ui-express');
 const { config } = require('./utils/config');
 const { ping } = require('./db');
 const { requestLogger, notFound, errorHandler } = require('./middleware');
+const { globalLimiter } = require('./middleware/rate-limit');
 const { createApiRouter } = require('./routes');
 const { buildOpenApiDocument } = require('./openapi');
 
@@ -46,6 +47,8 @@ function createApp() {
   }));
   app.use(cors(corsOptions()));
   app.use(requestLogger);
+  // RATE_LIMIT_GLOBAL per client address, before the body is even parsed.
+  app.use(globalLimiter());
   app.use(express.json({ limit: config.jsonBodyLimit }));
 
   app.get('/health', health);

@@ -396,6 +396,8 @@ const ERROR_RESPONSES = {
   PayloadTooLarge: 'The request body is larger than JSON_BODY_LIMIT',
   Unauthorized: 'A valid bearer token is required',
   NotFound: 'No item has this key',
+  TooManyRequests: 'Rate limited: retry after the number of seconds in Retry-After',
+  ServiceUnavailable: 'The rate limit store (Redis) does not answer',
   Conflict: 'Conflicts with stored data: a duplicate unique value or a missing reference',
   NotImplemented: 'Declared in the spec but not implemented yet',
   InternalError: 'Unexpected server error',
@@ -437,7 +439,10 @@ function operation({ tag, operationId, summary, auth = false, params = [], body,
     op.security = [{ bearerAuth: [] }];
     op.responses[401] = responseRef('Unauthorized');
   }
+  // Every route but /health counts against the global rate limit.
+  op.responses[429] = responseRef('TooManyRequests');
   op.responses[500] = responseRef('InternalError');
+  op.responses[503] = responseRef('ServiceUnavailable');
   return op;
 }
 
@@ -578,6 +583,9 @@ function buildOpenApiDocument() {
     name,
     { description, content: jsonContent(schemaRef('Error')) },
   ]));
+  responses.TooManyRequests.headers = {
+    'Retry-After': { description: 'seconds until the limit resets', schema: { type: 'integer', minimum: 1 } },
+  };
   const components = { schemas, responses };
   return {
     openapi: '3.1.0',

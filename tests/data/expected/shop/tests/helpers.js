@@ -25,6 +25,9 @@ if (process.env.TEST_DATABASE_URL) {
   }
 }
 process.env.LOG_LEVEL ??= 'silent';
+// Rate limit counters in memory, one set per suite's app: a REDIS_URL from .env would
+// share them between suites (and with a running server).
+process.env.REDIS_URL = '';
 
 const request = require('supertest');
 const { createApp } = require('../src/app');
@@ -75,6 +78,28 @@ async function closeDatabase() {
   await closePool();
 }
 
+// An app built in a fresh module registry with these environment overrides: its own
+// configuration, rate limit counters and database pool (close() ends the pool).
+function isolatedApp(overrides) {
+  const before = Object.fromEntries(Object.keys(overrides).map((name) => [name, process.env[name]]));
+  let built;
+  jest.isolateModules(() => {
+    Object.assign(process.env, overrides);
+    try {
+      built = { app: require('../src/app').createApp(), db: require('../src/db') };
+    } finally {
+      for (const [name, value] of Object.entries(before)) {
+        if (value === undefined) {
+          delete process.env[name];
+        } else {
+          process.env[name] = value;
+        }
+      }
+    }
+  });
+  return { api: () => request(built.app), close: () => built.db.closePool() };
+}
+
 // Auth is off for this API: no headers needed.
 async function authHeaders() {
   return {};
@@ -95,6 +120,7 @@ module.exports = {
   itemPath,
   resetDatabase,
   closeDatabase,
+  isolatedApp,
   authHeaders,
   createRecord,
 };

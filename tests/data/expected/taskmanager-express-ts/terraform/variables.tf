@@ -143,8 +143,13 @@ variable "app_environment" {
     "CORS_ORIGINS"                  = ""
     "DOCS_ENABLED"                  = "false"
     "JSON_BODY_LIMIT"               = "100kb"
-    "JWT_EXPIRES_IN"                = "1h"
-    "BCRYPT_ROUNDS"                 = "10"
+    "JWT_EXPIRES_IN"                = "15m"
+    "REFRESH_TOKEN_TTL"             = "30d"
+    "SCRYPT_COST"                   = "15"
+    "REDIS_URL"                     = ""
+    "RATE_LIMIT_GLOBAL"             = "1000/1m"
+    "RATE_LIMIT_AUTH_IP"            = "100/15m"
+    "RATE_LIMIT_AUTH_ACCOUNT"       = "10/15m"
   }
 }
 

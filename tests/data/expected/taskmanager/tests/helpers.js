@@ -25,8 +25,12 @@ if (process.env.TEST_DATABASE_URL) {
   }
 }
 process.env.LOG_LEVEL ??= 'silent';
+// Rate limit counters in memory, one set per suite's app: a REDIS_URL from .env would
+// share them between suites (and with a running server).
+process.env.REDIS_URL = '';
 process.env.JWT_SECRET ??= 'test-only-secret-that-is-long-enough-for-hs256';
-process.env.BCRYPT_ROUNDS = '4';
+// The cheapest scrypt cost unless a suite asks for more: the suites hash many passwords.
+process.env.SCRYPT_COST ??= '10';
 
 const request = require('supertest');
 const { createApp } = require('../src/app');
@@ -73,6 +77,28 @@ async function closeDatabase() {
   await closePool();
 }
 
+// An app built in a fresh module registry with these environment overrides: its own
+// configuration, rate limit counters and database pool (close() ends the pool).
+function isolatedApp(overrides) {
+  const before = Object.fromEntries(Object.keys(overrides).map((name) => [name, process.env[name]]));
+  let built;
+  jest.isolateModules(() => {
+    Object.assign(process.env, overrides);
+    try {
+      built = { app: require('../src/app').createApp(), db: require('../src/db') };
+    } finally {
+      for (const [name, value] of Object.entries(before)) {
+        if (value === undefined) {
+          delete process.env[name];
+        } else {
+          process.env[name] = value;
+        }
+      }
+    }
+  });
+  return { api: () => request(built.app), close: () => built.db.closePool() };
+}
+
 let accounts = 0;
 
 // A register body: sample values of the account's fields, its own login, a password.
@@ -111,6 +137,7 @@ module.exports = {
   itemPath,
   resetDatabase,
   closeDatabase,
+  isolatedApp,
   authHeaders,
   createRecord,
   newAccount,

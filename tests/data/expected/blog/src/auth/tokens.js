@@ -6,10 +6,11 @@ const { UnauthorizedError } = require('../utils/errors');
 
 const ALGORITHM = 'HS256';
 
-// A signed access token for an account: { sub: its key }. The role is not in the token:
-// the auth middleware reads it from the account's row on every request.
-function signAccessToken(account) {
-  return jwt.sign({}, config.auth.jwtSecret, {
+// A signed access token: { sub: the account's key, sid: its session }. The role is not in
+// the token: the auth middleware reads the account's row, and checks that the session is
+// still live, on every request.
+function signAccessToken(account, session) {
+  return jwt.sign({ sid: session }, config.auth.jwtSecret, {
     algorithm: ALGORITHM,
     subject: String(account.id),
     expiresIn: config.auth.jwtExpiresIn,

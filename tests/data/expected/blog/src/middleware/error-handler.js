@@ -90,6 +90,9 @@ function errorHandler(err, req, res, next) {
     return;
   }
   const { status, body } = toResponse(err);
+  if (status === 429 && Number.isInteger(err.retryAfter)) {
+    res.set('Retry-After', String(err.retryAfter));
+  }
   if (status === 405 && Array.isArray(err.allowed)) {
     res.set('Allow', err.allowed.join(', '));
   }

@@ -2,7 +2,7 @@
 
 const express = require('express');
 const { MethodNotAllowedError } = require('../utils/errors');
-const { authRouter } = require('../auth/routes');
+const { createAuthRouter } = require('../auth/routes');
 const { customRouter } = require('./custom');
 const { authorsRouter } = require('./authors');
 const { postsRouter } = require('./posts');
@@ -46,7 +46,7 @@ function answerUnservedMethods(router) {
 // Routers with fixed paths go first so item routes (/:id) cannot shadow them.
 function createApiRouter() {
   const router = express.Router();
-  router.use(authRouter);
+  router.use(createAuthRouter());
   router.use(customRouter);
   router.use(authorsRouter);
   router.use(postsRouter);

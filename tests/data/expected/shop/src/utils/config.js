@@ -15,6 +15,7 @@ require('dotenv').config({ quiet: true });
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const SSL_MODES = ['disable', 'require', 'verify-full'];
 const RELAXED_ENVS = ['development', 'test'];
+const DURATION_UNITS = { s: 1, m: 60, h: 3600, d: 86400 };
 
 const problems = [];
 
@@ -174,6 +175,58 @@ function caFile(name, sslMode) {
   }
 }
 
+// <integer><unit> with s, m, h or d, as seconds; a bare number would mean milliseconds to
+// jsonwebtoken, so a unit is required.
+function seconds(value) {
+  const match = /^(\d{1,6})([smhd])$/.exec(value);
+  return match ? Number(match[1]) * DURATION_UNITS[match[2]] : 0;
+}
+
+
+// count/window (100/15m) as { limit, windowMs }; undefined when malformed.
+function parseRate(value) {
+  const [count, window, extra] = value.split('/');
+  const limit = /^\d{1,7}$/.test(count ?? '') ? Number(count) : 0;
+  const windowSeconds = seconds(window ?? '');
+  if (extra !== undefined || limit < 1 || windowSeconds < 1 || windowSeconds > 86400) {
+    return undefined;
+  }
+  return Object.freeze({ limit, windowMs: windowSeconds * 1000 });
+}
+
+// At most `limit` requests per key in each window; 0 turns the limiter off (null).
+function rateLimit(name, fallback) {
+  const value = text(name, fallback);
+  if (value === '0') {
+    return null;
+  }
+  const rate = parseRate(value);
+  if (rate === undefined) {
+    problems.push(`${name} must be count/window like 100/15m (window at most 1d) or 0, ` +
+      `got "${value}"`);
+    return parseRate(fallback);
+  }
+  return rate;
+}
+
+function redisUrl(name) {
+  const raw = text(name, undefined);
+  if (raw === undefined) {
+    return undefined;
+  }
+  let url;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !['redis:', 'rediss:'].includes(url.protocol)) {
+    problems.push(`${name} must be a URL like redis://host:6379 or rediss://host:6380`);
+    return undefined;
+  }
+  return raw;
+}
+
 const env = text('NODE_ENV', 'production');
 const relaxed = RELAXED_ENVS.includes(env);
 const sslMode = oneOf('DATABASE_SSL', SSL_MODES, 'disable');
@@ -201,6 +254,10 @@ const config = Object.freeze({
   corsOrigins: corsOrigins('CORS_ORIGINS', relaxed),
   docsEnabled: boolean('DOCS_ENABLED', relaxed),
   jsonBodyLimit: size('JSON_BODY_LIMIT', '100kb'),
+  redisUrl: redisUrl('REDIS_URL'),
+  rateLimits: Object.freeze({
+    global: rateLimit('RATE_LIMIT_GLOBAL', '1000/1m'),
+  }),
 });
 
 if (config.headersTimeoutMs <= config.keepAliveTimeoutMs) {

@@ -18,7 +18,7 @@ const authSchemas = {
         pattern: '^[^\\u0000]*$',
         'x-expected': 'must be text without NUL (\\u0000) characters',
       },
-      password: { type: 'string', minLength: 8, maxLength: 72 },
+      password: { type: 'string', minLength: 8, maxLength: 256 },
     },
   },
   login: {
@@ -32,7 +32,7 @@ const authSchemas = {
         pattern: '^[^\\u0000]*$',
         'x-expected': 'must be text without NUL (\\u0000) characters',
       },
-      password: { type: 'string', minLength: 8, maxLength: 72 },
+      password: { type: 'string', minLength: 8, maxLength: 256 },
     },
   },
   token: {

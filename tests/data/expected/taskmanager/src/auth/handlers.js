@@ -1,19 +1,34 @@
 'use strict';
 
 const { sendCreated } = require('../utils/responses');
-const { registerAccount, login, getAccount } = require('./service');
+const service = require('./service');
 
 async function registerHandler(req, res) {
-  const account = await registerAccount(req.validated.body);
+  const account = await service.registerAccount(req.validated.body);
   sendCreated(res, `${req.baseUrl}/auth/me`, account);
 }
 
 async function loginHandler(req, res) {
-  res.status(200).json(await login(req.validated.body));
+  res.status(200).json(await service.login(req.validated.body));
+}
+
+async function refreshHandler(req, res) {
+  res.status(200).json(await service.refresh(req.validated.body));
+}
+
+async function logoutHandler(req, res) {
+  await service.logout(req.validated.body);
+  res.status(204).end();
+}
+
+async function passwordHandler(req, res) {
+  res.status(200).json(await service.changePassword(req.user, req.validated.body));
 }
 
 async function meHandler(req, res) {
-  res.status(200).json(await getAccount(req.user.id));
+  res.status(200).json(await service.getAccount(req.user.id));
 }
 
-module.exports = { registerHandler, loginHandler, meHandler };
+module.exports = {
+  registerHandler, loginHandler, refreshHandler, logoutHandler, passwordHandler, meHandler,
+};

@@ -2,7 +2,7 @@
 
 const express = require('express');
 const { MethodNotAllowedError } = require('../utils/errors');
-const { authRouter } = require('../auth/routes');
+const { createAuthRouter } = require('../auth/routes');
 const { usersRouter } = require('./users');
 const { projectsRouter } = require('./projects');
 const { tasksRouter } = require('./tasks');
@@ -45,7 +45,7 @@ function answerUnservedMethods(router) {
 // Routers with fixed paths go first so item routes (/:id) cannot shadow them.
 function createApiRouter() {
   const router = express.Router();
-  router.use(authRouter);
+  router.use(createAuthRouter());
   router.use(usersRouter);
   router.use(projectsRouter);
   router.use(tasksRouter);

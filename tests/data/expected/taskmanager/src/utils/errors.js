@@ -75,6 +75,21 @@ class UnsupportedMediaTypeError extends AppError {
   }
 }
 
+// A rate limit answered: the client may try again in `retryAfter` seconds (Retry-After).
+class TooManyRequestsError extends AppError {
+  constructor(retryAfter, message = 'Too many requests: try again later') {
+    super(message, { status: 429, code: 'too_many_requests' });
+    this.retryAfter = retryAfter;
+  }
+}
+
+// A service the request needs (the rate limit store) does not answer.
+class ServiceUnavailableError extends AppError {
+  constructor(message = 'Service unavailable: try again later') {
+    super(message, { status: 503, code: 'unavailable' });
+  }
+}
+
 // A declared endpoint whose logic has not been written yet.
 class NotImplementedError extends AppError {
   constructor(endpoint) {
@@ -96,5 +111,7 @@ module.exports = {
   ConflictError,
   MethodNotAllowedError,
   UnsupportedMediaTypeError,
+  TooManyRequestsError,
+  ServiceUnavailableError,
   NotImplementedError,
 };
