@@ -73,7 +73,8 @@ class Layout:
     policy_modules: Callable[[], bool]  # whether auth projects get src/policies/<t>
     test_config: tuple[str, ...] = ()  # the test runner's configuration (tests unit)
     # Refresh sessions and rate limits (src/auth/sessions, src/middleware/rate-limit and,
-    # with auth, tests/auth-sessions.test): express-js has them; express-ts not yet.
+    # with auth, tests/auth-sessions.test): both Express stacks have them; a new stack
+    # may start without.
     sessions: bool = False
 
     @property

@@ -288,7 +288,8 @@ def readme_endpoints(ctx: ProjectContext,
                      sessions: bool = True) -> list[tuple[str, str, str, bool]]:
     """(method, path, what it does, needs a token) for the README's endpoint table;
     what it does is spec text for custom endpoints. `sessions`: the stack serves
-    refresh, logout and password change (express-ts does not yet)."""
+    refresh, logout and password change (both Express stacks do; a new stack may start
+    without)."""
     rows: list[tuple[str, str, str, bool]] = []
     prefix = ctx.prefix
     if ctx.auth:

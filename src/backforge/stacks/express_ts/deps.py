@@ -9,9 +9,9 @@ from collections.abc import Iterable
 from backforge.express.lockfiles import module_deps, project_deps
 
 VERSIONS: dict[str, str] = {
+    "@redis/client": "^6.4.0",
     "ajv": "^8.20.0",
     "ajv-formats": "^3.0.1",
-    "bcryptjs": "^3.0.3",
     "cors": "^2.8.6",
     "dotenv": "^18.0.10",
     "express": "^5.3.0",
@@ -43,9 +43,9 @@ RUNTIME: dict[str, tuple[str, ...]] = {
     # utils and middleware import express's types (erased by tsc, checked all the same)
     "utils": ("ajv", "ajv-formats", "dotenv", "express", "pino"),
     "database": ("pg",),
-    "middleware": ("express", "pino-http"),
+    "middleware": ("@redis/client", "express", "pino-http"),
     "handlers": ("express",),
-    "auth": ("bcryptjs", "express", "jsonwebtoken"),
+    "auth": ("express", "jsonwebtoken"),
     "routes": ("express",),
     "app": ("cors", "express", "helmet", "swagger-ui-express"),
     "tests": ("dotenv",),

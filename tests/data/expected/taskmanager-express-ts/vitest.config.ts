@@ -37,8 +37,12 @@ export default defineConfig({
     env: {
       DATABASE_URL: testDatabaseUrl(),
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+      // Rate limit counters in memory, one set per suite's app: a REDIS_URL from .env
+      // would share them between suites (and with a running server).
+      REDIS_URL: '',
       JWT_SECRET: process.env.JWT_SECRET ?? 'test-only-secret-that-is-long-enough-for-hs256',
-      BCRYPT_ROUNDS: '4',
+      // The cheapest scrypt cost unless a suite asks for more: the suites hash many passwords.
+      SCRYPT_COST: process.env.SCRYPT_COST ?? '10',
     },
   },
 });

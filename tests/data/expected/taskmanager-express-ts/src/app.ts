@@ -6,6 +6,7 @@ import swaggerUi from 'swagger-ui-express';
 import { config } from './utils/config';
 import { ping } from './db';
 import { requestLogger, notFound, errorHandler } from './middleware';
+import { globalLimiter } from './middleware/rate-limit';
 import { createApiRouter } from './routes';
 import { buildOpenApiDocument } from './openapi';
 
@@ -45,6 +46,8 @@ function createApp(): Express {
   }));
   app.use(cors(corsOptions()));
   app.use(requestLogger);
+  // RATE_LIMIT_GLOBAL per client address, before the body is even parsed.
+  app.use(globalLimiter());
   app.use(express.json({ limit: config.jsonBodyLimit }));
 
   app.get('/health', health);

@@ -292,6 +292,8 @@ const ERROR_RESPONSES: Record<string, string> = {
   Unauthorized: 'A valid bearer token is required',
   Forbidden: 'The access policy does not let this account do this',
   NotFound: 'No item has this key',
+  TooManyRequests: 'Rate limited: retry after the number of seconds in Retry-After',
+  ServiceUnavailable: 'The rate limit store (Redis) does not answer',
   Conflict: 'Conflicts with stored data: a duplicate unique value or a missing reference',
   NotImplemented: 'Declared in the spec but not implemented yet',
   InternalError: 'Unexpected server error',
@@ -355,7 +357,10 @@ function operation({ tag, operationId, summary, auth = false, params = [], body,
     op.responses[401] = responseRef('Unauthorized');
     op.responses[403] = responseRef('Forbidden');
   }
+  // Every route but /health counts against the global rate limit.
+  op.responses[429] = responseRef('TooManyRequests');
   op.responses[500] = responseRef('InternalError');
+  op.responses[503] = responseRef('ServiceUnavailable');
   return op;
 }
 
@@ -470,45 +475,97 @@ function customOperation(e: CustomEndpoint): Operation {
   });
 }
 
-function authPaths(): Record<string, Record<string, Operation>> {
-  const credentials = schemaRef('Credentials');
-  return {
+// The account routes (backforge.rest.auth lists them for every stack).
+function authPaths(): Record<string, Json> {
+  const paths: Record<string, Json> = {};
+  addPaths(paths, {
     '/auth/register': {
       post: operation({
         tag: 'auth',
         operationId: 'register',
         summary: 'Create an account',
-        body: credentials,
+        body: schemaRef('Credentials'),
         responses: {
-          201: { description: 'The new account', content: jsonContent(schemaRef('User')) },
+          201: { description: 'OK', content: jsonContent(schemaRef('User')) },
           400: responseRef('BadRequest'),
           409: responseRef('Conflict'),
         },
       }),
     },
+  });
+  addPaths(paths, {
     '/auth/login': {
       post: operation({
         tag: 'auth',
         operationId: 'login',
-        summary: 'Exchange credentials for an access token',
+        summary: 'Exchange credentials for an access token and a refresh token',
         body: schemaRef('Login'),
         responses: {
-          200: { description: 'A bearer token', content: jsonContent(schemaRef('Token')) },
+          200: { description: 'OK', content: jsonContent(schemaRef('Token')) },
           400: responseRef('BadRequest'),
           401: responseRef('Unauthorized'),
         },
       }),
     },
+  });
+  addPaths(paths, {
+    '/auth/refresh': {
+      post: operation({
+        tag: 'auth',
+        operationId: 'refresh',
+        summary: 'Exchange a refresh token for a new pair (the old one stops working; using it again signs out every session of its family)',
+        body: schemaRef('Refresh'),
+        responses: {
+          200: { description: 'OK', content: jsonContent(schemaRef('Token')) },
+          400: responseRef('BadRequest'),
+          401: responseRef('Unauthorized'),
+        },
+      }),
+    },
+  });
+  addPaths(paths, {
+    '/auth/logout': {
+      post: operation({
+        tag: 'auth',
+        operationId: 'logout',
+        summary: 'Revoke the session of a refresh token (its access tokens stop working too)',
+        body: schemaRef('Refresh'),
+        responses: {
+          204: { description: 'Done' },
+          400: responseRef('BadRequest'),
+        },
+      }),
+    },
+  });
+  addPaths(paths, {
+    '/auth/password': {
+      post: operation({
+        tag: 'auth',
+        operationId: 'changePassword',
+        summary: 'Change the password: every session of the account is revoked and a new pair is returned (403 when the current password is wrong)',
+        auth: true,
+        body: schemaRef('PasswordChange'),
+        responses: {
+          200: { description: 'OK', content: jsonContent(schemaRef('Token')) },
+          400: responseRef('BadRequest'),
+        },
+      }),
+    },
+  });
+  addPaths(paths, {
     '/auth/me': {
       get: operation({
         tag: 'auth',
         operationId: 'me',
         summary: 'The account of the bearer token',
         auth: true,
-        responses: { 200: { description: 'The account', content: jsonContent(schemaRef('User')) } },
+        responses: {
+          200: { description: 'OK', content: jsonContent(schemaRef('User')) },
+        },
       }),
     },
-  };
+  });
+  return paths;
 }
 
 function addPaths(paths: Record<string, Json>, more: Record<string, Json>): void {
@@ -529,6 +586,8 @@ function buildOpenApiDocument(): Json {
   Object.assign(schemas, {
     Credentials: authSchemas.register,
     Login: authSchemas.login,
+    Refresh: authSchemas.refresh,
+    PasswordChange: authSchemas.passwordChange,
     Token: authSchemas.token,
   });
   for (const r of RESOURCES) {
@@ -547,6 +606,12 @@ function buildOpenApiDocument(): Json {
     name,
     { description, content: jsonContent(schemaRef('Error')) },
   ]));
+  const limited = responses.TooManyRequests as Json | undefined;
+  if (limited !== undefined) {
+    limited.headers = {
+      'Retry-After': { description: 'seconds until the limit resets', schema: { type: 'integer', minimum: 1 } },
+    };
+  }
   const components: Json = { schemas, responses };
   components.securitySchemes = { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } };
   return {

@@ -4,6 +4,7 @@
 // database name ends in _test) before any of this loads: they migrate it and delete
 // every row, so never point them at real data.
 import request from 'supertest';
+import { vi } from 'vitest';
 import type { Response } from 'supertest';
 import { createApp } from '../src/app';
 import { withTransaction, closePool } from '../src/db';
@@ -49,6 +50,28 @@ async function closeDatabase(): Promise<void> {
   await closePool();
 }
 
+// An app built from a fresh module registry with these environment overrides: its own
+// configuration, rate limit counters and database pool (close() ends the pool).
+async function isolatedApp(overrides: Record<string, string>):
+  Promise<{ api: () => ReturnType<typeof request>; close: () => Promise<void> }> {
+  const before = Object.fromEntries(Object.keys(overrides).map((name) => [name, process.env[name]]));
+  vi.resetModules();
+  Object.assign(process.env, overrides);
+  try {
+    const built = (await import('../src/app.js')).createApp();
+    const db = await import('../src/db/index.js');
+    return { api: () => request(built), close: () => db.closePool() };
+  } finally {
+    for (const [name, value] of Object.entries(before)) {
+      if (value === undefined) {
+        Reflect.deleteProperty(process.env, name);
+      } else {
+        process.env[name] = value;
+      }
+    }
+  }
+}
+
 let accounts = 0;
 
 // A register body: sample values of the account's fields, its own login, a password.
@@ -88,6 +111,7 @@ export {
   itemPath,
   resetDatabase,
   closeDatabase,
+  isolatedApp,
   authHeaders,
   createRecord,
   newAccount,

@@ -3,26 +3,32 @@ import { ForbiddenError, UnauthorizedError } from '../utils/errors';
 import { verifyAccessToken } from './tokens';
 import { findAccount } from './service';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 function bearer(req: Request): string | null {
   const header = req.get('authorization') ?? '';
   const [scheme, token] = header.split(' ');
   return scheme?.toLowerCase() === 'bearer' && token ? token : null;
 }
 
-// Requires `Authorization: Bearer <token>` of an account that still exists (its row is
-// read on every request, so a deleted account's token is refused at once); sets
-// req.user = { id, role }.
+// Requires `Authorization: Bearer <token>` of an enabled account whose session is live
+// (both are read on every request, so the token of a deleted or disabled account, or of
+// a session that logged out, is refused at once); sets req.user = { id, role, session }.
 async function requireAuth(req: Request, _res: Response, next: NextFunction): Promise<void> {
   const token = bearer(req);
   if (token === null) {
     throw new UnauthorizedError('Send a bearer token: Authorization: Bearer <token>');
   }
   const claims = verifyAccessToken(token);
-  const account = await findAccount(claims.sub);
-  if (account === null) {
-    throw new UnauthorizedError('The account of this token no longer exists');
+  const session: unknown = claims.sid;
+  if (typeof session !== 'string' || !UUID.test(session)) {
+    throw new UnauthorizedError('The token is not valid');
   }
-  req.user = { id: account.id, role: account.role };
+  const account = await findAccount(claims.sub, session);
+  if (account === null) {
+    throw new UnauthorizedError('The session or the account of this token is no longer valid');
+  }
+  req.user = { id: account.id, role: account.role, session };
   next();
 }
 

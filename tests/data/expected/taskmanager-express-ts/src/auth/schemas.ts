@@ -1,5 +1,6 @@
-// Register takes the fields a new user needs (never its role) and a password;
-// bcrypt reads only the first 72 bytes, so longer passwords are refused, not cut.
+// Register takes the fields a new user needs (never its role) and a password.
+// Passwords are hashed whole, never cut; the schema caps their length (the service also
+// caps their UTF-8 bytes at 1024).
 const authSchemas = {
   register: {
     type: 'object',
@@ -35,14 +36,31 @@ const authSchemas = {
       password: { type: 'string', minLength: 8, maxLength: 256 },
     },
   },
+  refresh: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['refreshToken'],
+    properties: { refreshToken: { type: 'string', minLength: 1, maxLength: 200 } },
+  },
+  passwordChange: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['currentPassword', 'newPassword'],
+    properties: {
+      currentPassword: { type: 'string', minLength: 8, maxLength: 256 },
+      newPassword: { type: 'string', minLength: 8, maxLength: 256 },
+    },
+  },
   token: {
     type: 'object',
     additionalProperties: false,
-    required: ['token', 'tokenType', 'expiresIn'],
+    required: ['token', 'tokenType', 'expiresIn', 'refreshToken', 'refreshExpiresIn'],
     properties: {
-      token: { type: 'string' },
+      token: { type: 'string', description: 'the access token (a JWT)' },
       tokenType: { type: 'string', enum: ['Bearer'] },
-      expiresIn: { type: 'string' },
+      expiresIn: { type: 'string', description: 'access token lifetime' },
+      refreshToken: { type: 'string', description: 'single use: POST it to /auth/refresh' },
+      refreshExpiresIn: { type: 'string' },
     },
   },
 };

@@ -5,10 +5,11 @@ import { UnauthorizedError } from '../utils/errors';
 
 const ALGORITHM = 'HS256';
 
-// A signed access token for an account: { sub: its key }. The role is not in the token:
-// the auth middleware reads it from the account's row on every request.
-function signAccessToken(account: { id: unknown }): string {
-  return jwt.sign({}, config.auth.jwtSecret ?? '', {
+// A signed access token: { sub: the account's key, sid: its session }. The role is not in
+// the token: the auth middleware reads the account's row, and checks that the session is
+// still live, on every request.
+function signAccessToken(account: { id: unknown }, session: string): string {
+  return jwt.sign({ sid: session }, config.auth.jwtSecret ?? '', {
     algorithm: ALGORITHM,
     subject: String(account.id),
     // config checked it: <integer><s|m|h|d>

@@ -21,6 +21,7 @@ interface Thrown {
   message?: string;
   allowed?: unknown;
   position?: string;
+  retryAfter?: unknown;
 }
 
 function answer(status: number, code: string, message: string, field?: string): Answer {
@@ -110,6 +111,10 @@ function errorHandler(err: unknown, req: Request, res: Response, next: NextFunct
     return;
   }
   const { status, body } = toResponse(err);
+  const retryAfter = (err as Thrown | null)?.retryAfter;
+  if (status === 429 && Number.isInteger(retryAfter)) {
+    res.set('Retry-After', String(retryAfter));
+  }
   const allowed = (err as Thrown | null)?.allowed;
   if (status === 405 && Array.isArray(allowed)) {
     res.set('Allow', allowed.join(', '));

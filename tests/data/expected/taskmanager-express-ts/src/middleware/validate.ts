@@ -23,10 +23,11 @@ export interface Validated {
   body: Input;
 }
 
-// The signed-in account (set by the auth middleware): its key and role.
+// The signed-in account (set by the auth middleware): its key, role and session.
 export interface RequestUser {
   id: unknown;
   role?: unknown;
+  session?: string;
 }
 
 declare module 'express-serve-static-core' {

@@ -1,7 +1,7 @@
 import express from 'express';
 import type { Router } from 'express';
 import { MethodNotAllowedError } from '../utils/errors';
-import { authRouter } from '../auth/routes';
+import { createAuthRouter } from '../auth/routes';
 import { usersRouter } from './users';
 import { projectsRouter } from './projects';
 import { tasksRouter } from './tasks';
@@ -51,7 +51,7 @@ function answerUnservedMethods(router: Router): void {
 // Routers with fixed paths go first so item routes (/:id) cannot shadow them.
 function createApiRouter(): Router {
   const router = express.Router();
-  router.use(authRouter);
+  router.use(createAuthRouter());
   router.use(usersRouter);
   router.use(projectsRouter);
   router.use(tasksRouter);

@@ -19,6 +19,12 @@ const MIN_SECRET_BYTES = 32;
 const MIN_SECRET_DISTINCT = 10;
 const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 
+// At most `limit` requests per key in each window of `windowMs`.
+export interface Rate {
+  readonly limit: number;
+  readonly windowMs: number;
+}
+
 const problems: string[] = [];
 
 function text<T extends string | undefined>(name: string, fallback: T): string | T {
@@ -197,22 +203,73 @@ function secret(name: string, relaxed: boolean): string | undefined {
   return value;
 }
 
-// <integer><unit> with s, m, h or d; a bare number would mean milliseconds to
+// <integer><unit> with s, m, h or d, as seconds; a bare number would mean milliseconds to
 // jsonwebtoken, so a unit is required.
-function duration(name: string, fallback: string): string {
-  const value = text(name, fallback);
+function seconds(value: string): number {
   const match = /^(\d{1,6})([smhd])$/.exec(value);
-  const seconds = match ? Number(match[1]) * (DURATION_UNITS[match[2] ?? ''] ?? 0) : 0;
-  if (seconds < 1 || seconds > 366 * 86400) {
-    problems.push(`${name} must be a duration like 15m, 1h or 7d (at most 366d), got "${value}"`);
+  return match ? Number(match[1]) * (DURATION_UNITS[match[2] ?? ''] ?? 0) : 0;
+}
+
+// A duration as jsonwebtoken reads it ('15m'), checked against a ceiling in seconds.
+function duration(name: string, fallback: string, maxSeconds: number): string {
+  const value = text(name, fallback);
+  const secs = seconds(value);
+  if (secs < 1 || secs > maxSeconds) {
+    problems.push(`${name} must be a duration like 15m, 1h or 7d (at most ${maxSeconds / 86400}d), ` +
+      `got "${value}"`);
     return fallback;
   }
   return value;
 }
 
+// count/window (100/15m) as { limit, windowMs }; undefined when malformed.
+function parseRate(value: string): Rate | undefined {
+  const [count, window, extra] = value.split('/');
+  const limit = /^\d{1,7}$/.test(count ?? '') ? Number(count) : 0;
+  const windowSeconds = seconds(window ?? '');
+  if (extra !== undefined || limit < 1 || windowSeconds < 1 || windowSeconds > 86400) {
+    return undefined;
+  }
+  return Object.freeze({ limit, windowMs: windowSeconds * 1000 });
+}
+
+// At most `limit` requests per key in each window; 0 turns the limiter off (null).
+function rateLimit(name: string, fallback: string): Rate | null {
+  const value = text(name, fallback);
+  if (value === '0') {
+    return null;
+  }
+  const rate = parseRate(value);
+  if (rate === undefined) {
+    problems.push(`${name} must be count/window like 100/15m (window at most 1d) or 0, ` +
+      `got "${value}"`);
+    return parseRate(fallback) ?? null;
+  }
+  return rate;
+}
+
+function redisUrl(name: string): string | undefined {
+  const raw = text(name, undefined);
+  if (raw === undefined) {
+    return undefined;
+  }
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !['redis:', 'rediss:'].includes(url.protocol)) {
+    problems.push(`${name} must be a URL like redis://host:6379 or rediss://host:6380`);
+    return undefined;
+  }
+  return raw;
+}
+
 const env = text('NODE_ENV', 'production');
 const relaxed = RELAXED_ENVS.includes(env);
 const sslMode = oneOf('DATABASE_SSL', SSL_MODES, 'disable');
+const refreshTtl = duration('REFRESH_TOKEN_TTL', '30d', 366 * 86400);
 
 const config = Object.freeze({
   env,
@@ -237,10 +294,18 @@ const config = Object.freeze({
   corsOrigins: corsOrigins('CORS_ORIGINS', relaxed),
   docsEnabled: boolean('DOCS_ENABLED', relaxed),
   jsonBodyLimit: size('JSON_BODY_LIMIT', '100kb'),
+  redisUrl: redisUrl('REDIS_URL'),
+  rateLimits: Object.freeze({
+    global: rateLimit('RATE_LIMIT_GLOBAL', '1000/1m'),
+    authIp: rateLimit('RATE_LIMIT_AUTH_IP', '100/15m'),
+    authAccount: rateLimit('RATE_LIMIT_AUTH_ACCOUNT', '10/15m'),
+  }),
   auth: Object.freeze({
     jwtSecret: secret('JWT_SECRET', relaxed),
-    jwtExpiresIn: duration('JWT_EXPIRES_IN', '1h'),
-    bcryptRounds: integer('BCRYPT_ROUNDS', 10, 4, 15),
+    jwtExpiresIn: duration('JWT_EXPIRES_IN', '15m', 86400),
+    refreshTtl,
+    refreshTtlSeconds: seconds(refreshTtl),
+    scryptCost: integer('SCRYPT_COST', 15, 10, 20),
   }),
 });
 

@@ -96,6 +96,23 @@ class UnsupportedMediaTypeError extends AppError {
   }
 }
 
+// A rate limit answered: the client may try again in `retryAfter` seconds (Retry-After).
+class TooManyRequestsError extends AppError {
+  readonly retryAfter: number;
+
+  constructor(retryAfter: number, message = 'Too many requests: try again later') {
+    super(message, { status: 429, code: 'too_many_requests' });
+    this.retryAfter = retryAfter;
+  }
+}
+
+// A service the request needs (the rate limit store) does not answer.
+class ServiceUnavailableError extends AppError {
+  constructor(message = 'Service unavailable: try again later') {
+    super(message, { status: 503, code: 'unavailable' });
+  }
+}
+
 // A declared endpoint whose logic has not been written yet.
 class NotImplementedError extends AppError {
   readonly endpoint: string;
@@ -119,5 +136,7 @@ export {
   ConflictError,
   MethodNotAllowedError,
   UnsupportedMediaTypeError,
+  TooManyRequestsError,
+  ServiceUnavailableError,
   NotImplementedError,
 };
