@@ -96,9 +96,11 @@ class ExpressJsStack:
 
     def contract(self, probe: Probe, plan: Plan) -> None:
         """The API checks `backforge verify` runs against a live server of this stack."""
+        from backforge.stacks.express_js.authz import run_matrix
         from backforge.stacks.express_js.contract import run_contract
 
         run_contract(probe, plan)
+        run_matrix(probe, plan)
 
 
 STACK = ExpressJsStack()
