@@ -60,6 +60,7 @@ class Cell:
     expected: int  # the HTTP status
     reason: str  # the rule and why it gives this status
     visible: bool | None = None  # list: must the owner's row be in the caller's list
+    served: bool = True  # False: the operation has no route (405/404, undocumented)
 
     @property
     def allowed(self) -> bool:
@@ -68,7 +69,7 @@ class Cell:
     def to_dict(self) -> dict[str, Any]:
         return {"table": self.table, "operation": self.operation.value,
                 "principal": self.principal.value, "expected": self.expected,
-                "reason": self.reason, "visible": self.visible}
+                "reason": self.reason, "visible": self.visible, "served": self.served}
 
 
 def _served(tp: TablePolicy, op: Operation, can_update: bool) -> bool:
@@ -91,7 +92,8 @@ def _cell(policy: Policy, tp: TablePolicy, op: Operation, who: Principal,
         return Cell(tp.table, op, who, status, f"{op.value}: {rule}: {why}", visible)
 
     if not _served(tp, op, can_update):
-        return made(*_unserved(tp, op, can_update))
+        status, why = _unserved(tp, op, can_update)
+        return Cell(tp.table, op, who, status, f"{op.value}: {rule}: {why}", served=False)
     if who is Principal.ANONYMOUS:
         if rule.grant is Grant.PUBLIC:
             return made(SUCCESS[op], "public", True if op is Operation.LIST else None)
@@ -123,7 +125,7 @@ def _cell(policy: Policy, tp: TablePolicy, op: Operation, who: Principal,
 def _open_cell(table: str, op: Operation, can_update: bool) -> Cell:
     if op is Operation.UPDATE and not can_update:
         return Cell(table, op, Principal.ANONYMOUS, 405, "update: no updatable columns: not "
-                    "served, the path serves other methods")
+                    "served, the path serves other methods", served=False)
     return Cell(table, op, Principal.ANONYMOUS, SUCCESS[op], f"{op.value}: auth is off: "
                 "anyone", True if op is Operation.LIST else None)
 

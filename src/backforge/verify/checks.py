@@ -77,11 +77,13 @@ class Probe:
             text = now
         return text
 
-    def cell(self, result: MatrixResult) -> bool:
-        """Record one checked cell of the authorisation matrix (its request is already a
-        check of its own)."""
-        self.recorder.matrix.append(result)
-        return result.passed
+    def cell(self, table: str, operation: str, principal: str, expected: int,
+             got: int | None, passed: bool, reason: str, note: str = "") -> bool:
+        """Record one cell of the authorisation matrix (its request is already a check of
+        its own); `got` None: not checked, `note` says why."""
+        self.recorder.matrix.append(MatrixResult(table, operation, principal, expected, got,
+                                                 passed, reason, note))
+        return passed
 
     def expect(self, condition: bool, name: str, message: str, *,
                table: str | None = None) -> bool:

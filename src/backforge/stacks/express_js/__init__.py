@@ -34,8 +34,9 @@ def _render():  # -> the render module
 
 class ExpressJsStack:
     name = "express-js"
-    # Not yet (issue 13, part 2): writes need a JWT, nothing checks owners or roles.
-    enforces_access = False
+    # Routes apply the policy (src/policies/); verify and the generated tests/access.test.js
+    # hold every cell of the authorisation matrix.
+    enforces_access = True
     # config holds package.json and the stored package-lock.json (a resolved npm tree no
     # model can write) plus files derived from the same dependency set; docker and
     # terraform follow from the settings alone.
@@ -100,7 +101,7 @@ class ExpressJsStack:
         from backforge.stacks.express_js.contract import run_contract
 
         run_contract(probe, plan)
-        run_matrix(probe, plan)
+        run_matrix(probe, _render().project_context(plan))
 
 
 STACK = ExpressJsStack()

@@ -29,10 +29,10 @@ from backforge.stacks.express_js.layout import POLICY_MODULES
 from backforge.stacks.express_js.testgen import ParentRef
 
 OWNER_PARAM = "$OWNER"
-# Whether routes apply the policy. Off until verify's contract and the generated jest
-# suite carry the authorisation matrix (issue 13 part 3): they still exercise every
-# route as one ordinary account. Off, the policy modules are not generated and the
-# routes keep the old rule (a token for writes only); accounts are users rows either way.
+# Whether routes apply the policy (on: verify's contract and tests/access.test.js hold
+# every cell of the authorisation matrix). Off, the policy modules are not generated and
+# the routes keep the old rule (a token for writes only); accounts are users rows either
+# way. Kept as a switch so tests can render the unenforced form.
 ENFORCED = POLICY_MODULES
 PASSWORD_MAX = 72  # bcrypt reads no more than 72 bytes; see auth/schemas.js
 

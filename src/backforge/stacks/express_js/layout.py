@@ -15,9 +15,9 @@ from backforge.spec.names import Names
 from backforge.stacks.express_js.endpoints import custom_endpoints
 
 TEMPLATES = Path(__file__).parent / "templates"
-# src/policies/<table>.js and routes that apply them (access.ENFORCED): off until the
-# contract and the jest suite carry the authorisation matrix (issue 13 part 3).
-POLICY_MODULES = False
+# src/policies/<table>.js and routes that apply them (access.ENFORCED); verify's contract
+# and tests/access.test.js hold the authorisation matrix.
+POLICY_MODULES = True
 
 # Why `migrations` stands alone and who waits for it. The initial migration and the
 # seed follow from the spec alone (no JS module), so that unit starts at once instead
@@ -118,7 +118,11 @@ def _shared_files(module: str, project: Project) -> UnitFiles:
         extra = CUSTOM_FILES if has_tableless_endpoints(project) else ()
         return UnitFiles((*files, *extra), ("src/routes/index.js",))
     if module == "tests":
-        return UnitFiles(("tests/helpers.js", "tests/app.test.js"), ("tests/helpers.js",))
+        # tests/access.test.js: the authorisation matrix (stacks/express_js/authz.py)
+        matrix = ("tests/access.test.js",) if not project.options.auth or POLICY_MODULES \
+            else ()
+        return UnitFiles(("tests/helpers.js", "tests/app.test.js", *matrix),
+                         ("tests/helpers.js",))
     raise KeyError(module)
 
 

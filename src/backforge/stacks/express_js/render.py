@@ -24,12 +24,13 @@ import jinja2
 
 from backforge.engine.protocols import GeneratedFile, Generation
 from backforge.plan.model import Plan, Unit
-from backforge.render.quoting import FILTERS, finalize, js_string
+from backforge.render.quoting import FILTERS, finalize, js_string, sql_literal
 from backforge.rest import schemas
 from backforge.rest.schemas import DEFAULT_LIMIT, MAX_LIMIT
 from backforge.spec import naming
+from backforge.spec.policy_model import Grant, Operation, Rule, TableKind
 from backforge.sql import ddl
-from backforge.stacks.express_js import access, model_sql
+from backforge.stacks.express_js import access, matrixdata, model_sql
 from backforge.stacks.express_js.boundary import SCRIPTS
 from backforge.stacks.express_js.context import (
     ProjectContext,
@@ -186,7 +187,38 @@ def auth_example(ctx: ProjectContext) -> dict[str, Any] | None:
     login = {acc["login"].prop: register.get(acc["login"].prop), "password": password}
     return {"register": json.dumps(register, ensure_ascii=False),
             "login": json.dumps(login, ensure_ascii=False), "login_prop": acc["login"].prop,
-            "default_role": acc["default_role"], "admin": acc["admin"]}
+            "default_role": acc["default_role"], "admin": acc["admin"],
+            "policy": policy_rows(ctx)}
+
+
+def _who(rule: Rule, admin: str) -> str:
+    """A rule in the README's words: `owner or admin`, `signed-in`, `no one`."""
+    if rule.grant is Grant.NONE:
+        return "no one"
+    if rule.grant is Grant.PUBLIC:
+        return "anyone"
+    if rule.grant is Grant.AUTHENTICATED:
+        return "signed-in"
+    names = [*(["owner"] if rule.grant is Grant.OWNER else []),
+             *(r for r in rule.roles if r != admin), admin]
+    return " or ".join(names)
+
+
+def policy_rows(ctx: ProjectContext) -> list[dict[str, str]]:
+    """The effective policy, one row per table: who may do each operation and what makes
+    a row someone's."""
+    policy = ctx.policy
+    if not policy.enabled or policy.accounts is None:
+        return []
+    admin = policy.accounts.admin_role
+    out = []
+    for tp in policy.tables:
+        owner = " → ".join(f"{h.table}.{h.field}" for h in tp.owner_path)
+        if tp.kind is TableKind.USERS:
+            owner = "the account itself"
+        out.append({"table": tp.table, "owner": owner or "none (shared)",
+                    **{op.value: _who(tp.rule(op), admin) for op in Operation}})
+    return out
 
 
 def render_migrations(ctx: ProjectContext) -> Files:
@@ -303,7 +335,8 @@ def render_table(module: str, ctx: ProjectContext, t: TableContext,
         plan = suite_plan(ctx, t, context["schemas"]["endpoints"], implemented)
         acc = access.accounts(ctx)
         context.update(plan=plan, key_path=js_key_path, js_body=js_body,
-                       accounts_table=acc is not None and acc.table == t.name)
+                       accounts_table=acc is not None and acc.table == t.name,
+                       uncreatable=uncreatable(ctx))
     files = _render_folder(f"{module}/table", lambda p: p.replace("TABLE", t.stem), **context)
     if module == "models" and context["policy"] is not None:
         files += _render_folder("policies/table", lambda p: p.replace("TABLE", t.stem), **context)
@@ -337,14 +370,33 @@ def render_shared(module: str, plan: Plan, ctx: ProjectContext,
                  for e in ctx.tableless]
         paths = [p for t in ctx.tables for p in (t.collection_path, t.item_path_openapi)]
         acc = access.auth_context(ctx)
-        return _render_folder("tests/shared", lambda p: p, **common, calls=calls,
+        matrix = matrixdata.jest_matrix(ctx)
+        files = _render_folder("tests/matrix", lambda p: p, **common, matrix=matrix) \
+            if matrix is not None else []
+        return files + _render_folder("tests/shared", lambda p: p, **common, calls=calls,
                               clear_statements=clear_statements(ctx), openapi_paths=paths,
                               register_sample=access.register_body(ctx, 5, "unused"),
                               login_prop=acc["login"].prop if acc else "",
                               login_email=bool(acc and acc["lower_login"]),
                               accounts_path=acc["users"].collection_path if acc else "",
-                              accounts_key=acc["key"].prop if acc else "")
+                              accounts_key=acc["key"].prop if acc else "",
+                              promote_sql=promote_sql(ctx))
     raise KeyError(module)
+
+
+def uncreatable(ctx: ProjectContext) -> frozenset[str]:
+    """Tables the policy serves no create for (the users table: register is the door)."""
+    return frozenset(t.name for t in ctx.tables if not access.served(ctx, t, "create"))
+
+
+def promote_sql(ctx: ProjectContext) -> str | None:
+    """What `npm run create-admin` runs: the account with login $1 gets the admin role.
+    The tests make their admin with it; None unless the policy is enforced."""
+    acc = access.auth_context(ctx)
+    if acc is None or not access.ENFORCED:
+        return None
+    return (f"UPDATE {acc['users'].quoted} SET {acc['role_sql']} = "
+            f"{sql_literal(acc['admin'])} WHERE {acc['login'].quoted} = $1")
 
 
 def clear_statements(ctx: ProjectContext) -> list[str]:

@@ -56,8 +56,8 @@ const RESOURCES = [
         description: 'The new row\'s key as the delete operation\'s path',
       },
     },
-    auth: { list: false, read: false, create: true, update: true, delete: true },
-    served: { list: true, read: true, create: true, update: true, delete: true },
+    auth: { list: true, read: true, create: true, update: true, delete: true },
+    served: { list: true, read: true, create: false, update: true, delete: true },
   },
   {
     tag: 'projects',
@@ -98,7 +98,7 @@ const RESOURCES = [
         description: 'The new row\'s key as the delete operation\'s path',
       },
     },
-    auth: { list: false, read: false, create: true, update: true, delete: true },
+    auth: { list: true, read: true, create: true, update: true, delete: true },
     served: { list: true, read: true, create: true, update: true, delete: true },
   },
   {
@@ -140,7 +140,7 @@ const RESOURCES = [
         description: 'The new row\'s key as the delete operation\'s path',
       },
     },
-    auth: { list: false, read: false, create: true, update: true, delete: true },
+    auth: { list: true, read: true, create: true, update: true, delete: true },
     served: { list: true, read: true, create: true, update: true, delete: true },
   },
   {
@@ -182,7 +182,7 @@ const RESOURCES = [
         description: 'The new row\'s key as the delete operation\'s path',
       },
     },
-    auth: { list: false, read: false, create: true, update: true, delete: true },
+    auth: { list: true, read: true, create: true, update: true, delete: true },
     served: { list: true, read: true, create: true, update: true, delete: true },
   },
 ];

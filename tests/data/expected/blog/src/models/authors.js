@@ -21,6 +21,9 @@ const TABLE = Object.freeze({
 const SELECT_BY_KEY = 'SELECT "id" AS "id", "name" AS "name", "email" AS "email", "bio" AS "bio", "created_at" AS "createdAt" FROM "authors" WHERE "id" = $1';
 const DELETE_BY_KEY = 'DELETE FROM "authors" WHERE "id" = $1';
 
+// The rows of one owner ($OWNER: the owner's key), from the access policy.
+const OWNER_CONDITION = '"authors"."id" = $OWNER';
+
 // Column and constraint names -> API properties, so a database error can name the field.
 const FIELD_NAMES = Object.freeze({
   id: 'id',
@@ -33,13 +36,19 @@ const FIELD_NAMES = Object.freeze({
 
 // One page of authors matching `filters` (property -> value), the total that
 // match (null when `count` is false) and the cursor of the next page.
-async function findAuthors(options) {
-  return findPage(TABLE, options, FIELD_NAMES);
+// `owner`: only that account's rows (null: every row).
+async function findAuthors({ owner = null, ...options }) {
+  const scope = owner === null ? undefined : { condition: OWNER_CONDITION, value: owner };
+  return findPage(TABLE, { ...options, scope }, FIELD_NAMES);
 }
 
-// The author with this key ({ id }), or null.
-async function findAuthorByKey(key) {
-  const result = await query(SELECT_BY_KEY, keyValues(TABLE, key), FIELD_NAMES);
+// The author with this key ({ id }), or null; with an
+// `owner`, null too when it is not that account's.
+async function findAuthorByKey(key, owner = null) {
+  const values = keyValues(TABLE, key);
+  const text = owner === null ? SELECT_BY_KEY
+    : SELECT_BY_KEY + ' AND ' + OWNER_CONDITION.replace('$OWNER', () => '$' + values.push(owner));
+  const result = await query(text, values, FIELD_NAMES);
   return result.rows[0] ?? null;
 }
 

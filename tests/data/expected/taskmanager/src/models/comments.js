@@ -28,6 +28,9 @@ const TABLE = Object.freeze({
 const SELECT_BY_KEY = 'SELECT "id" AS "id", "task_id" AS "task_id", "author_id" AS "author_id", "body" AS "body", "created_at" AS "created_at", "updated_at" AS "updated_at" FROM "comments" WHERE "id" = $1';
 const DELETE_BY_KEY = 'DELETE FROM "comments" WHERE "id" = $1';
 
+// The rows of one owner ($OWNER: the owner's key), from the access policy.
+const OWNER_CONDITION = '"comments"."author_id" = $OWNER';
+
 // Column and constraint names -> API properties, so a database error can name the field.
 const FIELD_NAMES = Object.freeze({
   id: 'id',
@@ -42,13 +45,19 @@ const FIELD_NAMES = Object.freeze({
 
 // One page of comments matching `filters` (property -> value), the total that
 // match (null when `count` is false) and the cursor of the next page.
-async function findComments(options) {
-  return findPage(TABLE, options, FIELD_NAMES);
+// `owner`: only that account's rows (null: every row).
+async function findComments({ owner = null, ...options }) {
+  const scope = owner === null ? undefined : { condition: OWNER_CONDITION, value: owner };
+  return findPage(TABLE, { ...options, scope }, FIELD_NAMES);
 }
 
-// The comment with this key ({ id }), or null.
-async function findCommentByKey(key) {
-  const result = await query(SELECT_BY_KEY, keyValues(TABLE, key), FIELD_NAMES);
+// The comment with this key ({ id }), or null; with an
+// `owner`, null too when it is not that account's.
+async function findCommentByKey(key, owner = null) {
+  const values = keyValues(TABLE, key);
+  const text = owner === null ? SELECT_BY_KEY
+    : SELECT_BY_KEY + ' AND ' + OWNER_CONDITION.replace('$OWNER', () => '$' + values.push(owner));
+  const result = await query(text, values, FIELD_NAMES);
   return result.rows[0] ?? null;
 }
 
