@@ -87,23 +87,30 @@ async function insertPost(data) {
   return result.rows[0];
 }
 
-// Sets the given properties; null when no row has this key.
-async function updatePostByKey(key, changes) {
-  const statement = buildUpdate(TABLE, key, changes);
+// Sets the given properties; null when no row has this key (with an `owner`: when it is
+// no longer that account's; the check is part of the UPDATE, so it cannot race it).
+async function updatePostByKey(key, changes, owner = null) {
+  const scope = owner === null ? undefined : { condition: OWNER_CONDITION, value: owner };
+  const statement = buildUpdate(TABLE, key, changes, { scope });
   const result = await query(statement.text, statement.values, FIELD_NAMES);
   return result.rows[0] ?? null;
 }
 
 // Sets every updatable property: the ones not given go back to their default.
-async function replacePostByKey(key, data) {
-  const statement = buildUpdate(TABLE, key, data, { replace: true });
+async function replacePostByKey(key, data, owner = null) {
+  const scope = owner === null ? undefined : { condition: OWNER_CONDITION, value: owner };
+  const statement = buildUpdate(TABLE, key, data, { replace: true, scope });
   const result = await query(statement.text, statement.values, FIELD_NAMES);
   return result.rows[0] ?? null;
 }
 
-// True when a row was deleted.
-async function deletePostByKey(key) {
-  const result = await query(DELETE_BY_KEY, keyValues(TABLE, key), FIELD_NAMES);
+// True when a row was deleted (with an `owner`: only while it is that account's, in the
+// same DELETE).
+async function deletePostByKey(key, owner = null) {
+  const values = keyValues(TABLE, key);
+  const text = owner === null ? DELETE_BY_KEY
+    : DELETE_BY_KEY + ' AND (' + OWNER_CONDITION.replace('$OWNER', () => '$' + values.push(owner)) + ')';
+  const result = await query(text, values, FIELD_NAMES);
   return result.rowCount > 0;
 }
 

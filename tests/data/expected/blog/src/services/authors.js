@@ -57,9 +57,11 @@ async function createAuthor(data, caller = undefined) {
   return insertAuthor(data);
 }
 
+// The write repeats the owner check in its own statement: a row that changes hands
+// between the check and the write is not written (404).
 async function updateAuthor(key, changes, caller = undefined) {
   await checkWrite(changes, caller, await writable('update', key, caller));
-  const author = await updateAuthorByKey(key, changes);
+  const author = await updateAuthorByKey(key, changes, ownerScope('update', caller));
   if (author === null) {
     throw notFound();
   }
@@ -68,7 +70,7 @@ async function updateAuthor(key, changes, caller = undefined) {
 
 async function replaceAuthor(key, data, caller = undefined) {
   await checkWrite(data, caller, await writable('update', key, caller));
-  const author = await replaceAuthorByKey(key, data);
+  const author = await replaceAuthorByKey(key, data, ownerScope('update', caller));
   if (author === null) {
     throw notFound();
   }
@@ -77,7 +79,7 @@ async function replaceAuthor(key, data, caller = undefined) {
 
 async function deleteAuthor(key, caller = undefined) {
   await writable('delete', key, caller);
-  const deleted = await deleteAuthorByKey(key);
+  const deleted = await deleteAuthorByKey(key, ownerScope('delete', caller));
   if (!deleted) {
     throw notFound();
   }

@@ -57,9 +57,11 @@ async function createPostTag(data, caller = undefined) {
   return insertPostTag(data);
 }
 
+// The write repeats the owner check in its own statement: a row that changes hands
+// between the check and the write is not written (404).
 async function updatePostTag(key, changes, caller = undefined) {
   await checkWrite(changes, caller, await writable('update', key, caller));
-  const postTag = await updatePostTagByKey(key, changes);
+  const postTag = await updatePostTagByKey(key, changes, ownerScope('update', caller));
   if (postTag === null) {
     throw notFound();
   }
@@ -68,7 +70,7 @@ async function updatePostTag(key, changes, caller = undefined) {
 
 async function replacePostTag(key, data, caller = undefined) {
   await checkWrite(data, caller, await writable('update', key, caller));
-  const postTag = await replacePostTagByKey(key, data);
+  const postTag = await replacePostTagByKey(key, data, ownerScope('update', caller));
   if (postTag === null) {
     throw notFound();
   }
@@ -77,7 +79,7 @@ async function replacePostTag(key, data, caller = undefined) {
 
 async function deletePostTag(key, caller = undefined) {
   await writable('delete', key, caller);
-  const deleted = await deletePostTagByKey(key);
+  const deleted = await deletePostTagByKey(key, ownerScope('delete', caller));
   if (!deleted) {
     throw notFound();
   }

@@ -57,9 +57,11 @@ async function createPost(data, caller = undefined) {
   return insertPost(data);
 }
 
+// The write repeats the owner check in its own statement: a row that changes hands
+// between the check and the write is not written (404).
 async function updatePost(key, changes, caller = undefined) {
   await checkWrite(changes, caller, await writable('update', key, caller));
-  const post = await updatePostByKey(key, changes);
+  const post = await updatePostByKey(key, changes, ownerScope('update', caller));
   if (post === null) {
     throw notFound();
   }
@@ -68,7 +70,7 @@ async function updatePost(key, changes, caller = undefined) {
 
 async function replacePost(key, data, caller = undefined) {
   await checkWrite(data, caller, await writable('update', key, caller));
-  const post = await replacePostByKey(key, data);
+  const post = await replacePostByKey(key, data, ownerScope('update', caller));
   if (post === null) {
     throw notFound();
   }
@@ -77,7 +79,7 @@ async function replacePost(key, data, caller = undefined) {
 
 async function deletePost(key, caller = undefined) {
   await writable('delete', key, caller);
-  const deleted = await deletePostByKey(key);
+  const deleted = await deletePostByKey(key, ownerScope('delete', caller));
   if (!deleted) {
     throw notFound();
   }

@@ -57,9 +57,11 @@ async function createTag(data, caller = undefined) {
   return insertTag(data);
 }
 
+// The write repeats the owner check in its own statement: a row that changes hands
+// between the check and the write is not written (404).
 async function updateTag(key, changes, caller = undefined) {
   await checkWrite(changes, caller, await writable('update', key, caller));
-  const tag = await updateTagByKey(key, changes);
+  const tag = await updateTagByKey(key, changes, ownerScope('update', caller));
   if (tag === null) {
     throw notFound();
   }
@@ -68,7 +70,7 @@ async function updateTag(key, changes, caller = undefined) {
 
 async function replaceTag(key, data, caller = undefined) {
   await checkWrite(data, caller, await writable('update', key, caller));
-  const tag = await replaceTagByKey(key, data);
+  const tag = await replaceTagByKey(key, data, ownerScope('update', caller));
   if (tag === null) {
     throw notFound();
   }
@@ -77,7 +79,7 @@ async function replaceTag(key, data, caller = undefined) {
 
 async function deleteTag(key, caller = undefined) {
   await writable('delete', key, caller);
-  const deleted = await deleteTagByKey(key);
+  const deleted = await deleteTagByKey(key, ownerScope('delete', caller));
   if (!deleted) {
     throw notFound();
   }

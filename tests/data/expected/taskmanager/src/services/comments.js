@@ -57,9 +57,11 @@ async function createComment(data, caller = undefined) {
   return insertComment(data);
 }
 
+// The write repeats the owner check in its own statement: a row that changes hands
+// between the check and the write is not written (404).
 async function updateComment(key, changes, caller = undefined) {
   await checkWrite(changes, caller, await writable('update', key, caller));
-  const comment = await updateCommentByKey(key, changes);
+  const comment = await updateCommentByKey(key, changes, ownerScope('update', caller));
   if (comment === null) {
     throw notFound();
   }
@@ -68,7 +70,7 @@ async function updateComment(key, changes, caller = undefined) {
 
 async function replaceComment(key, data, caller = undefined) {
   await checkWrite(data, caller, await writable('update', key, caller));
-  const comment = await replaceCommentByKey(key, data);
+  const comment = await replaceCommentByKey(key, data, ownerScope('update', caller));
   if (comment === null) {
     throw notFound();
   }
@@ -77,7 +79,7 @@ async function replaceComment(key, data, caller = undefined) {
 
 async function deleteComment(key, caller = undefined) {
   await writable('delete', key, caller);
-  const deleted = await deleteCommentByKey(key);
+  const deleted = await deleteCommentByKey(key, ownerScope('delete', caller));
   if (!deleted) {
     throw notFound();
   }

@@ -57,9 +57,11 @@ async function createProject(data, caller = undefined) {
   return insertProject(data);
 }
 
+// The write repeats the owner check in its own statement: a row that changes hands
+// between the check and the write is not written (404).
 async function updateProject(key, changes, caller = undefined) {
   await checkWrite(changes, caller, await writable('update', key, caller));
-  const project = await updateProjectByKey(key, changes);
+  const project = await updateProjectByKey(key, changes, ownerScope('update', caller));
   if (project === null) {
     throw notFound();
   }
@@ -68,7 +70,7 @@ async function updateProject(key, changes, caller = undefined) {
 
 async function replaceProject(key, data, caller = undefined) {
   await checkWrite(data, caller, await writable('update', key, caller));
-  const project = await replaceProjectByKey(key, data);
+  const project = await replaceProjectByKey(key, data, ownerScope('update', caller));
   if (project === null) {
     throw notFound();
   }
@@ -77,7 +79,7 @@ async function replaceProject(key, data, caller = undefined) {
 
 async function deleteProject(key, caller = undefined) {
   await writable('delete', key, caller);
-  const deleted = await deleteProjectByKey(key);
+  const deleted = await deleteProjectByKey(key, ownerScope('delete', caller));
   if (!deleted) {
     throw notFound();
   }

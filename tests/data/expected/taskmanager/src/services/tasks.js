@@ -57,9 +57,11 @@ async function createTask(data, caller = undefined) {
   return insertTask(data);
 }
 
+// The write repeats the owner check in its own statement: a row that changes hands
+// between the check and the write is not written (404).
 async function updateTask(key, changes, caller = undefined) {
   await checkWrite(changes, caller, await writable('update', key, caller));
-  const task = await updateTaskByKey(key, changes);
+  const task = await updateTaskByKey(key, changes, ownerScope('update', caller));
   if (task === null) {
     throw notFound();
   }
@@ -68,7 +70,7 @@ async function updateTask(key, changes, caller = undefined) {
 
 async function replaceTask(key, data, caller = undefined) {
   await checkWrite(data, caller, await writable('update', key, caller));
-  const task = await replaceTaskByKey(key, data);
+  const task = await replaceTaskByKey(key, data, ownerScope('update', caller));
   if (task === null) {
     throw notFound();
   }
@@ -77,7 +79,7 @@ async function replaceTask(key, data, caller = undefined) {
 
 async function deleteTask(key, caller = undefined) {
   await writable('delete', key, caller);
-  const deleted = await deleteTaskByKey(key);
+  const deleted = await deleteTaskByKey(key, ownerScope('delete', caller));
   if (!deleted) {
     throw notFound();
   }

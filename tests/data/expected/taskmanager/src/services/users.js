@@ -57,9 +57,11 @@ async function createUser(data, caller = undefined) {
   return insertUser(data);
 }
 
+// The write repeats the owner check in its own statement: a row that changes hands
+// between the check and the write is not written (404).
 async function updateUser(key, changes, caller = undefined) {
   await checkWrite(changes, caller, await writable('update', key, caller));
-  const user = await updateUserByKey(key, changes);
+  const user = await updateUserByKey(key, changes, ownerScope('update', caller));
   if (user === null) {
     throw notFound();
   }
@@ -68,7 +70,7 @@ async function updateUser(key, changes, caller = undefined) {
 
 async function replaceUser(key, data, caller = undefined) {
   await checkWrite(data, caller, await writable('update', key, caller));
-  const user = await replaceUserByKey(key, data);
+  const user = await replaceUserByKey(key, data, ownerScope('update', caller));
   if (user === null) {
     throw notFound();
   }
@@ -77,7 +79,7 @@ async function replaceUser(key, data, caller = undefined) {
 
 async function deleteUser(key, caller = undefined) {
   await writable('delete', key, caller);
-  const deleted = await deleteUserByKey(key);
+  const deleted = await deleteUserByKey(key, ownerScope('delete', caller));
   if (!deleted) {
     throw notFound();
   }
