@@ -20,6 +20,7 @@ from backforge.sql.ddl import fk_order
 from backforge.sql.samples import different_value
 from backforge.stacks.express_js import access
 from backforge.stacks.express_js.context import ProjectContext, TableContext
+from backforge.stacks.express_js.contract import item_path, resolve_refs
 from backforge.stacks.express_js.matrixdata import (
     ACCOUNTS,
     CREATE,
@@ -28,17 +29,12 @@ from backforge.stacks.express_js.matrixdata import (
     UPDATE,
     cells_for,
 )
-from backforge.stacks.express_js.testgen import ParentRef, body_for, is_plain
+from backforge.stacks.express_js.testgen import body_for, is_plain
 from backforge.verify.checks import Probe
 
 PASSWORD = "matrix passphrase 123"
 # Who makes a row for an allowed delete: the first whose create cell is allowed.
 _CREATORS = (Principal.OWNER, Principal.ADMIN, Principal.ANONYMOUS, Principal.OTHER)
-
-
-def _item(prefix: str, t: TableContext, row: dict[str, Any]) -> str:
-    keys = "".join(f"/{quote(str(row[c.prop]), safe='')}" for c in t.pk)
-    return f"{prefix}{t.collection_path}{keys}"
 
 
 @dataclass
@@ -74,18 +70,6 @@ class _Run:
         return self.callers[cell.principal].request(method, path, cell.expected, name,
                                                     table=cell.table, body=body,
                                                     documented=cell.served)
-
-
-def _resolve(body: dict[str, Any], rows: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    out = {}
-    for prop, value in body.items():
-        if isinstance(value, ParentRef):
-            if value.var not in rows:
-                continue  # closes a cycle: the parent comes later (the column is nullable)
-            parent = rows[value.var][value.prop]
-            value = int(parent) if value.as_integer else parent
-        out[prop] = value
-    return out
 
 
 def _accounts(run: _Run) -> bool:
@@ -155,7 +139,7 @@ def _create_body(run: _Run, t: TableContext, who: Principal, variant: int) -> di
         if owner is not None and owner.unique and len(tp.owner_path) == 1:
             users = access.auth_context(run.ctx)["users"]
             rows = {**rows, users.var: run.accounts[Principal.ADMIN]}
-    return _resolve(body_for(run.ctx, t, variant), rows)
+    return resolve_refs(body_for(run.ctx, t, variant), rows)
 
 
 def _creates(run: _Run, t: TableContext) -> None:
@@ -235,7 +219,7 @@ def _update_body(run: _Run, t: TableContext, row: dict[str, Any],
 
 
 def _reads_and_updates(run: _Run, t: TableContext, row: dict[str, Any]) -> None:
-    item = _item(run.prefix, t, row)
+    item = item_path(run.prefix, t, row)
     for who in Principal:
         cell = run.cells.get((t.name, Operation.READ, who))
         if cell is not None:
@@ -292,7 +276,7 @@ def _deletes(run: _Run, t: TableContext, row: dict[str, Any]) -> None:
     """Refused deletes try the owner's row (which must survive them); each allowed one
     removes a row of its own, the last one the owner's row (its children are gone by now:
     tables are visited children first)."""
-    item = _item(run.prefix, t, row)
+    item = item_path(run.prefix, t, row)
     users = run.ctx.policy.enabled and run.ctx.policy.table(t.name).kind is TableKind.USERS
     cells = [c for who in (Principal.ANONYMOUS, Principal.OTHER, Principal.ADMIN,
                            Principal.OWNER)
@@ -307,7 +291,7 @@ def _deletes(run: _Run, t: TableContext, row: dict[str, Any]) -> None:
             continue
         if cell is allowed[-1] and not users:
             for extra in run.extra.pop(t.var, []):  # leftovers would block the row's parents
-                run.callers[cell.principal].client.call("DELETE", _item(run.prefix, t, extra))
+                run.callers[cell.principal].client.call("DELETE", item_path(run.prefix, t, extra))
             victim: tuple[dict[str, Any], Probe] | None = (row, run.callers[cell.principal])
         else:
             victim = _victim(run, t, cell.principal, users)
@@ -316,7 +300,7 @@ def _deletes(run: _Run, t: TableContext, row: dict[str, Any]) -> None:
             continue
         target, caller = victim
         name = f"matrix: {cell.principal.value} delete -> {cell.expected}"
-        res = caller.request("DELETE", _item(run.prefix, t, target), cell.expected, name,
+        res = caller.request("DELETE", item_path(run.prefix, t, target), cell.expected, name,
                              table=t.name)
         run.record(cell, res.status, True)
 
@@ -374,7 +358,7 @@ def _creates_users(run: _Run, t: TableContext) -> None:
         cell = run.cells.get((t.name, Operation.CREATE, who))
         if cell is None:
             continue
-        res = run.call(cell, "POST", coll, _resolve(body_for(run.ctx, t, CREATE[who],
+        res = run.call(cell, "POST", coll, resolve_refs(body_for(run.ctx, t, CREATE[who],
                                                               keys=False), run.rows))
         run.record(cell, res.status, True)
         if res.status == 201 and isinstance(res.body, dict):

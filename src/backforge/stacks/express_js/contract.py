@@ -38,7 +38,9 @@ PASSWORD = "verify passphrase 123"
 ACCOUNT_VARIANT = 5  # sample values of the registered account: clear of the CRUD rows' own
 
 
-def _resolve(body: dict[str, Any], rows: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def resolve_refs(body: dict[str, Any], rows: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """A body with its parent references replaced by the parents' values (`rows`: var ->
+    row); a reference to a parent not made yet is left out."""
     out = {}
     for prop, value in body.items():
         if isinstance(value, ParentRef):
@@ -50,7 +52,8 @@ def _resolve(body: dict[str, Any], rows: dict[str, dict[str, Any]]) -> dict[str,
     return out
 
 
-def _item(prefix: str, t: TableContext, row: dict[str, Any]) -> str:
+def item_path(prefix: str, t: TableContext, row: dict[str, Any]) -> str:
+    """The item URL of a row: collection + its encoded key values."""
     keys = "".join(f"/{quote(str(row[c.prop]), safe='')}" for c in t.pk)
     return f"{prefix}{t.collection_path}{keys}"
 
@@ -127,7 +130,7 @@ def check_table(probe: Probe, plan: Plan, t: TableContext,
     coll = f"{ctx.prefix}{t.collection_path}"
     if not access.served(ctx, t, "create"):
         return _check_uncreatable(probe, ctx, t)
-    body = _resolve(body_for(ctx, t, MAIN), rows)
+    body = resolve_refs(body_for(ctx, t, MAIN), rows)
     if access.needs_token(ctx, t, "create"):
         probe.with_token(None).request("POST", coll, 401, "create without a token",
                                        table=t.name, body=body)
@@ -148,7 +151,7 @@ def check_table(probe: Probe, plan: Plan, t: TableContext,
     for prop, value in body.items():
         probe.expect(row.get(prop) == value, "create echoes the values",
                      f"{prop}: sent {value!r}, got {row.get(prop)!r}", table=t.name)
-    item = _item(ctx.prefix, t, row)
+    item = item_path(ctx.prefix, t, row)
     probe.expect(created.headers.get("location") == item, "Location header",
                  f"got {created.headers.get('location')}, want {item}", table=t.name)
     fetched = probe.request("GET", item, 200, "read one", table=t.name)
@@ -179,7 +182,7 @@ def _check_uncreatable(probe: Probe, ctx: ProjectContext,
     me = probe.client.call("GET", f"{ctx.prefix}/auth/me").body
     if not isinstance(me, dict):
         return None
-    fetched = probe.request("GET", _item(ctx.prefix, t, me), 200, "read one (the account's "
+    fetched = probe.request("GET", item_path(ctx.prefix, t, me), 200, "read one (the account's "
                             "own row)", table=t.name)
     probe.expect(fetched.body == me, "read back equals the account", f"got {fetched.body}",
                  table=t.name)
@@ -276,7 +279,7 @@ def _check_implemented(probe: Probe, ctx: ProjectContext, call: EndpointCall,
         path = call.keyed_path
         for param, prop in call.key:
             path = path.replace("{" + param + "}", quote(str(row[prop]), safe=""), 1)
-    body = _resolve(body_for(ctx, t, MAIN), rows) if t is not None and call.sends_body \
+    body = resolve_refs(body_for(ctx, t, MAIN), rows) if t is not None and call.sends_body \
         else ({} if call.sends_body else None)
     res = probe.client.call(ep.method, f"{ctx.prefix}{path}", body)
     problems = [] if probe.schemas is None else \
@@ -295,7 +298,7 @@ def _check_implemented(probe: Probe, ctx: ProjectContext, call: EndpointCall,
 def check_deletes(probe: Probe, plan: Plan, created: list[tuple[TableContext, dict]]) -> None:
     ctx = project_context(plan)
     for t, row in reversed(created):
-        item = _item(ctx.prefix, t, row)
+        item = item_path(ctx.prefix, t, row)
         if probe.client.call("DELETE", item).status == 409:
             continue  # a row of a later table still points here through a cycle
         probe.request("GET", item, 404, "deleted row is gone", table=t.name)
@@ -318,7 +321,7 @@ def check_deleted_account(probe: Probe, plan: Plan) -> None:
         probe.expect(False, "the second account signs in", f"login answered {login.status}")
         return
     own = probe.with_token(token)
-    own.request("DELETE", _item(ctx.prefix, acc["users"], created.body), 204,
+    own.request("DELETE", item_path(ctx.prefix, acc["users"], created.body), 204,
                 "an account deletes its own row", table=acc["users"].name)
     own.request("GET", f"{auth}/me", 401, "the token of a deleted account is refused")
 
