@@ -159,3 +159,25 @@ def test_a_loosened_policy_fails_the_matrix_in_verify_and_in_jest(taskmanager: P
     assert tests.status == "failed" and "access.test.js" in tests.output
     assert "other read tasks: expected 404, got 200" in tests.output
 
+
+def test_every_rule_kind_holds_its_matrix(tmp_path: Path) -> None:
+    """A spec with public, authenticated, owner, role-list and none rules, a composite-key
+    chained table and a table with no create route: every cell of verify's matrix is
+    checked (tags' rows are the seeded ones) and green; the generated suite checks the
+    cells it can without a row and lists the rest as todo."""
+    out = tmp_path / "project"
+    assert api.generate(DATA / "access-kinds.yaml", output=out).success
+    report = api.verify(out)
+    assert report.success, ([(s.name, s.detail) for s in report.failed_steps()],
+                            [m for m in report.matrix if not m.passed])
+    matrix = report.matrix_summary()
+    assert (matrix["cells"], matrix["checked"], matrix["failed"]) == (80, 80, 0)
+    statuses = {(m.table, m.operation, m.principal): m.got for m in report.matrix}
+    assert statuses[("notes", "list", "anonymous")] == 200  # public
+    assert statuses[("notes", "update", "other")] == 403  # may read it, not change it
+    assert statuses[("notes", "delete", "owner")] == 403  # reader is not in [editor]
+    assert statuses[("tags", "create", "admin")] == 405  # none: not even admin
+    assert statuses[("pages", "read", "other")] == 404  # owned through notes
+    tests = report.tests
+    assert tests is not None and tests.failed == 0 and tests.total > tests.passed
+

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from backforge.rest import schemas
 from backforge.rest.matrix import Cell, Principal, derive
-from backforge.spec.policy_model import FieldAccess, TableKind
+from backforge.spec.policy_model import FieldAccess, Operation, TableKind
 from backforge.sql.ddl import fk_order
 from backforge.sql.samples import different_value
 from backforge.stacks.express_js import access
 from backforge.stacks.express_js.context import ProjectContext, TableContext
-from backforge.stacks.express_js.testgen import ParentRef, body_for, is_plain
+from backforge.stacks.express_js.testgen import ParentRef, body_for, is_plain, suite_plan
 
 # Sample variants, clear of the contract's rows (0-2), its accounts (5, 6), the seeds
 # (10 and up, one per seed row) and the generated tests.
@@ -78,6 +79,13 @@ def _jest_table(ctx: ProjectContext, t: TableContext) -> dict[str, Any]:
         "update": {who.value: _jest_update(ctx, t, UPDATE + 3 * n, ruled)
                    for n, who in enumerate(Principal)},
         "secret": sorted(c.prop for c in t.columns if c.field.name in secret),
+        # No one may create its rows and the suites start from empty tables: the row
+        # cells whose status does not depend on a row (401/403/405) use a missing key.
+        "rowless": not (tp is not None and tp.kind is TableKind.USERS) and not any(
+            c.allowed for c in cells_for(ctx)
+            if c.table == t.name and c.operation is Operation.CREATE),
+        "missing": list(suite_plan(ctx, t, schemas.endpoint_schemas(ctx, t.endpoints))
+                        .missing_key),
     }
 
 

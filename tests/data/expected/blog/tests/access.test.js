@@ -803,6 +803,8 @@ const TABLES = [
       admin: { name: 'Name 80' },
     },
     secret: [],
+    rowless: false,
+    missing: ['00000000-0000-4000-8000-000000000000'],
   },
   {
     name: 'posts',
@@ -885,6 +887,8 @@ const TABLES = [
       admin: { title: 'Title 80' },
     },
     secret: [],
+    rowless: false,
+    missing: ['00000000-0000-4000-8000-000000000000'],
   },
   {
     name: 'tags',
@@ -907,6 +911,8 @@ const TABLES = [
       admin: { label: 'Label 80' },
     },
     secret: [],
+    rowless: false,
+    missing: [2147483647],
   },
   {
     name: 'post_tags',
@@ -933,6 +939,8 @@ const TABLES = [
       admin: { tagId: { $same: 'tagId' } },
     },
     secret: [],
+    rowless: false,
+    missing: [9007199254740991],
   },
 ];
 
@@ -1141,7 +1149,38 @@ async function deleteCells(t) {
   return failures;
 }
 
+// A table no one may create rows of starts empty here: the cells whose status comes
+// before any row lookup (401, 403, 405) run against a key no row has; the rest wait for
+// a row (backforge verify checks them on the seeded rows).
+async function rowlessCells(t, operations) {
+  const failures = [];
+  const path = itemPath(t.collection, t.missing);
+  const methods = { read: 'get', update: 'patch', delete: 'delete' };
+  for (const operation of operations) {
+    for (const cell of cellsOf(t.name, operation, ['anonymous', 'owner', 'other', 'admin'])) {
+      if ([401, 403, 405].includes(cell.expected)) {
+        const body = operation === 'update' ? resolve(t.update[cell.principal] ?? {}, {}) : undefined;
+        const res = operation === 'list'
+          ? await send(cell.principal, 'get', `${t.collection}?limit=1`)
+          : await send(cell.principal, methods[operation], path, body);
+        judge(failures, cell, res.status);
+      }
+    }
+  }
+  return failures;
+}
+
+function waiting(t, operations) {
+  return CELLS.filter((c) => c.table === t.name && operations.includes(c.operation)
+    && ![401, 403, 405].includes(c.expected));
+}
+
 describe('the authorisation matrix (80 cells)', () => {
+  for (const t of TABLES.filter((table) => table.rowless)) {
+    for (const c of waiting(t, ['list', 'read', 'update', 'delete'])) {
+      test.todo(`${t.name}: ${c.principal} ${c.operation} -> ${c.expected} needs a row (no create route)`);
+    }
+  }
   for (const t of TABLES) {
     if (t.users) {
       test(`${t.name}: create`, async () => {
@@ -1158,12 +1197,12 @@ describe('the authorisation matrix (80 cells)', () => {
       });
     }
     test(`${t.name}: list, read and update`, async () => {
-      expect(await rowCells(t)).toEqual([]);
+      expect(await (t.rowless ? rowlessCells(t, ['list', 'read', 'update']) : rowCells(t))).toEqual([]);
     });
   }
   for (const t of [...TABLES].reverse()) {
     test(`${t.name}: delete`, async () => {
-      expect(await deleteCells(t)).toEqual([]);
+      expect(await (t.rowless ? rowlessCells(t, ['delete']) : deleteCells(t))).toEqual([]);
     });
   }
 });
