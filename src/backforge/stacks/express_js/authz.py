@@ -121,10 +121,14 @@ def _throwaway(run: _Run) -> tuple[dict[str, Any], Probe] | None:
 
 
 def _policy_fields(run: _Run, t: TableContext) -> set[str]:
+    """Fields the update cells leave alone: those with a field rule, and the login (other
+    rows reference accounts by it, e.g. a foreign key to users.email)."""
     policy = run.ctx.policy
     if not policy.enabled:
         return set()
-    return {f.field for f in policy.table(t.name).fields}
+    login = {policy.accounts.login_field} if policy.accounts is not None and \
+        policy.accounts.table == t.name else set()
+    return {f.field for f in policy.table(t.name).fields} | login
 
 
 def _create_body(run: _Run, t: TableContext, who: Principal, variant: int) -> dict[str, Any]:
@@ -237,8 +241,11 @@ def _reads_and_updates(run: _Run, t: TableContext, row: dict[str, Any]) -> None:
         before = _admin_read(run, item)
         res = run.call(cell, "PATCH", item, sent or {})
         note = ""
-        if not cell.allowed and before is not None and _admin_read(run, item) != before:
+        after = _admin_read(run, item)
+        if not cell.allowed and before is not None and after != before:
             note = "a refused update changed the row"
+        if after is not None:
+            run.rows[t.var] = row = after  # children reference its current values
         run.record(cell, res.status, not note, note)
 
 

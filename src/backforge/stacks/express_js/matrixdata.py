@@ -62,6 +62,8 @@ def _jest_table(ctx: ProjectContext, t: TableContext) -> dict[str, Any]:
     acc = access.auth_context(ctx)
     tp = policy.table(t.name) if policy.enabled else None
     ruled = {f.field for f in tp.fields} if tp is not None else set()
+    if tp is not None and tp.kind is TableKind.USERS and policy.accounts is not None:
+        ruled.add(policy.accounts.login_field)  # rows may reference accounts by login
     admin_owner = None
     if tp is not None and acc is not None and len(tp.owner_path) == 1:
         owner = next(c for c in t.columns if c.field.name == tp.owner_path[0].field)

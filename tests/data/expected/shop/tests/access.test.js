@@ -996,6 +996,9 @@ async function rowCells(t) {
     const allowed = cell.expected === 200;
     judge(failures, cell, res.status, !allowed && JSON.stringify(before) !== JSON.stringify(after)
       ? 'a refused update changed the row' : '');
+    if (after !== null) {
+      rows[t.var] = after; // children reference its current values
+    }
   }
   return failures;
 }
