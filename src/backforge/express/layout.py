@@ -75,6 +75,9 @@ class Layout:
     # Refresh sessions and rate limits (src/auth/sessions, src/middleware/rate-limit and,
     # with auth, tests/auth-sessions.test): express-js has them; express-ts not yet.
     sessions: bool = False
+    # tests/access.test: the authorisation matrix (express/matrixdata.py), where the
+    # routes enforce the policy (or everything is anonymous, auth off).
+    access_tests: bool = False
 
     @property
     def sessions_test(self) -> str:
@@ -135,7 +138,9 @@ class Layout:
             return UnitFiles((*files, *extra), (f"src/routes/index{x}",))
         if module == "tests":
             sessions = (self.sessions_test,) if self.sessions and project.options.auth else ()
-            return UnitFiles((f"tests/helpers{x}", f"tests/app.test{x}", *sessions,
+            matrix = (f"tests/access.test{x}",) if self.access_tests and (
+                not project.options.auth or self.policy_modules()) else ()
+            return UnitFiles((f"tests/helpers{x}", f"tests/app.test{x}", *matrix, *sessions,
                               *self.test_config), (f"tests/helpers{x}",))
         raise KeyError(module)
 
