@@ -268,6 +268,17 @@ class Console:
             self.out.print(f"[red]step {step.name} failed:[/] {step.detail}", soft_wrap=True)
             for line in step.output.strip().splitlines()[-15:]:
                 self.out.print(f"  | {line}", markup=False, soft_wrap=True)
+        if report.matrix:
+            m = report.matrix_summary()
+            mark = "[red]" if m["failed"] else "[green]"
+            skipped = f", {m['not_checked']} not checked" if m["not_checked"] else ""
+            self.out.print(f"authorisation matrix: {m['cells']} cells ({m['principals']} "
+                           f"principals x {m['tables']} tables x 5 operations), {mark}"
+                           f"{m['failed']} failed[/]{skipped}", highlight=False)
+            for cell in [c for c in report.matrix if not c.passed][:10]:
+                self.out.print(f"[red]FAIL[/] matrix {cell.table} {cell.operation} as "
+                               f"{cell.principal}: expected {cell.expected}, got {cell.got} "
+                               f"({cell.reason}) {cell.note}".rstrip(), soft_wrap=True)
         tests = report.tests
         counts = f"; npm test: {tests.passed}/{tests.total} passed" if tests else ""
         verdict = "[bold green]verified[/]" if report.success else "[bold red]NOT verified[/]"

@@ -56,7 +56,7 @@ def test_the_prompt_carries_endpoints_signatures_tables_and_registry_imports(pla
     assert "throw NotFoundError(\"Task not found\")" in prompt.user
     assert "- src/db/index.js: `const { closePool, findPage, ping, pool, query, withTransaction } = " \
         "require('../db');`" in prompt.user
-    assert "async updateTaskByKey(key, changes)" in prompt.user
+    assert "async updateTaskByKey(key, changes, owner = null)" in prompt.user
     assert '`tasks` is SQL "tasks": id: "id", project_id: "project_id"' in prompt.user
     assert "parameterized SQL only" in prompt.system
     assert "previous answer" not in prompt.user
@@ -111,7 +111,9 @@ def test_requires_are_merged_from_the_registry_and_the_stub_import_dropped(plan)
         ("src/db/index.js", ["query"]), ("src/utils/errors.js", ["NotFoundError", "ConflictError"]),
         ("src/services/tasks.js", ["getTask"]), ("src/nowhere/helpers.js", ["helper"])], registry)
     assert "const { query } = require('../db');" in out
-    assert "const { NotFoundError, ConflictError } = require('../utils/errors');" in out
+    # ForbiddenError: the service applies the access policy (taskmanager has auth on)
+    assert "const { NotFoundError, ForbiddenError, ConflictError } = require('../utils/errors');" \
+        in out
     assert "NotImplementedError" not in out
     assert "require('./tasks')" not in out  # its own functions need no import
     # An unknown file is still required, so validation names it instead of a silent gap.

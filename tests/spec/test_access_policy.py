@@ -284,12 +284,12 @@ def test_report_and_console_show_the_policy():
     assert "accounts are users rows (login email)" in text
     assert "project_id > owner_id" in text
     assert "access ambiguous: comments: 2 candidate owner paths" in text
-    # express-js computes the policy but does not apply it yet: both outputs say so.
-    assert access["enforced"] is False
-    assert "access policy NOT ENFORCED by this stack yet" in " ".join(text.split())
-    enforced = io.StringIO()
-    Console(out=enforced).access({**access, "enforced": True})
-    assert "NOT ENFORCED" not in enforced.getvalue()
+    # express-js applies the policy: no warning. A stack that does not (yet) is named.
+    assert access["enforced"] is True
+    assert "NOT ENFORCED" not in text
+    lax = io.StringIO()
+    Console(out=lax).access({**access, "enforced": False})
+    assert "access policy NOT ENFORCED by this stack yet" in " ".join(lax.getvalue().split())
     off = io.StringIO()
     Console(out=off).access(api.generate(DATA / "shop.yaml").report["access"])
     assert off.getvalue().strip() == AUTH_OFF

@@ -1,7 +1,8 @@
-"""The express-js access enforcement, switched on (access.ENFORCED / layout.POLICY_MODULES,
-off in releases until verify's contract and the jest suite carry the matrix), against a
-real taskmanager app: the cases issue 13 says it must show, on the default policy (the
-spec has no access section), plus the admin bootstrap through `npm run create-admin`."""
+"""The express-js access enforcement (access.ENFORCED / layout.POLICY_MODULES, on) against
+a real taskmanager app: the cases issue 13 says it must show, on the default policy (the
+spec has no access section), plus the admin bootstrap through `npm run create-admin`.
+verify's authorisation matrix (tests/verify) checks every cell; this spells out the
+issue's own list."""
 
 from __future__ import annotations
 

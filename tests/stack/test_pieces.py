@@ -65,7 +65,8 @@ def test_table_units_depend_on_the_same_table_only() -> None:
 def test_reserved_file_stems_are_renamed() -> None:
     plan = plan_of("edge")
     assert plan.units["models/index"].required == ("src/schemas/index-table.js",
-                                                   "src/models/index-table.js")
+                                                   "src/models/index-table.js",
+                                                   "src/policies/index-table.js")
     assert plan.units["tests/index"].required == ("tests/index-table.test.js",)
 
 

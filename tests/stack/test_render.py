@@ -116,7 +116,10 @@ def test_sql_in_javascript_is_parameterized(spec_name: str) -> None:
             sql_literals += 1
             assert "${" not in literal, f"{path}: interpolation inside SQL: {literal}"
             if re.search(r"WHERE .*=", literal):
-                assert re.search(r"= \$\d", literal), f"{path}: WHERE without $n: {literal}"
+                # $OWNER: the policy's owner placeholder, which the model turns into the
+                # next $n of its values array (src/models: OWNER_CONDITION.replace).
+                assert re.search(r"= \$(\d|OWNER\b)", literal), \
+                    f"{path}: WHERE without $n: {literal}"
     assert sql_literals > 0
     model_sources = [c for p, c in files.items() if p.startswith("src/models/")]
     for source in model_sources:
@@ -241,3 +244,19 @@ def test_specs_cover_the_features_the_brief_names() -> None:
     assert any(f.references and f.ref_table == t.name for t in shop.tables for f in t.fields)
     assert sorted(SPECS) == ["bare", "blog", "edge", "shop", "taskmanager"]
     assert project("bare").options.api_prefix == "" and not project("bare").options.tests
+
+
+def test_owner_checked_writes_repeat_the_check_in_the_write_statement() -> None:
+    """An update or delete a non-admin owner may do is written with the owner condition in
+    its own WHERE (buildUpdate's scope, DELETE ... AND (owner condition)): a row that
+    changes hands between the service's check and the write is not written."""
+    files = render_project(project("taskmanager"))
+    service = files["src/services/tasks.js"]
+    assert "updateTaskByKey(key, changes, ownerScope('update', caller))" in service
+    assert "replaceTaskByKey(key, data, ownerScope('update', caller))" in service
+    assert "deleteTaskByKey(key, ownerScope('delete', caller))" in service
+    model = files["src/models/tasks.js"]
+    assert "buildUpdate(TABLE, key, changes, { scope })" in model
+    assert "DELETE_BY_KEY + ' AND (' + OWNER_CONDITION.replace('$OWNER'" in model
+    sql = files["src/db/sql.js"]
+    assert "' WHERE ' + where + ' RETURNING '" in sql

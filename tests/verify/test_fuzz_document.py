@@ -38,3 +38,24 @@ def test_schemathesis_reads_the_config_as_declared_links_only() -> None:
     assert project.phases.stateful.inference.algorithms == []
     assert project.generation.allow_x00 is True
     assert "413" in project.checks.negative_data_rejection.expected_statuses
+
+
+def test_the_fuzz_account_registers_with_the_users_tables_required_fields() -> None:
+    """Accounts are users rows: register takes the table's required fields, whatever the
+    spec calls them; the body is built from the served document."""
+    doc = {"paths": {"/auth/register": {"post": {"requestBody": {"content": {
+        "application/json": {"schema": {"$ref": "#/components/schemas/Credentials"}}}}}}},
+        "components": {"schemas": {"Credentials": {
+            "type": "object", "required": ["email", "display_name", "born", "level",
+                                           "kind", "password"],
+            "properties": {"email": {"type": "string", "format": "email"},
+                           "display_name": {"type": "string", "minLength": 6},
+                           "born": {"type": "string", "format": "date"},
+                           "level": {"type": "integer", "minimum": 3},
+                           "kind": {"$ref": "#/components/schemas/Kind"},
+                           "nickname": {"type": "string"}}},
+            "Kind": {"type": "string", "enum": ["a", "b"]}}}}
+    assert fuzz.register_body(doc, "/api/v1") == {
+        "email": "fuzz@example.com", "display_name": "fuzzxx", "born": "2024-01-15",
+        "level": 3, "kind": "a", "password": "fuzz passphrase 123"}
+

@@ -8,6 +8,7 @@ points at the cause, and leave no PostgreSQL process or temp dir behind.
 from __future__ import annotations
 
 import glob
+import json
 import os
 import shutil
 import subprocess
@@ -24,6 +25,9 @@ pytestmark = slow_needing("node", "npm", "initdb", "pg_ctl", "psql",
                           why="Node + npm, PostgreSQL")
 
 VERIFIED_SPECS = ["taskmanager.yaml", "shop.yaml", "blog.project.json"]
+# The authorisation matrix per example: (cells, principals). shop has auth off: anonymous
+# may do everything a route serves.
+MATRIX = {"taskmanager.yaml": (80, 4), "shop.yaml": (40, 1), "blog.project.json": (80, 4)}
 
 
 def _postgres_leftovers() -> tuple[set[str], int]:
@@ -57,6 +61,11 @@ def test_example_verifies_end_to_end(spec: str, tmp_path: Path) -> None:
     assert report.tests.passed == report.tests.total > 10
     saved = (out / ".backforge" / "report.json").read_text()
     assert '"verify"' in saved and '"success": true' in saved
+    matrix = report.matrix_summary()
+    assert (matrix["cells"], matrix["principals"]) == MATRIX[spec]
+    assert matrix["failed"] == 0 and matrix["checked"] == matrix["cells"], \
+        [m for m in report.matrix if not m.passed or not m.checked]
+    assert json.loads(saved)["verify"]["matrix"]["cells"] == MATRIX[spec][0]
 
 
 @pytest.fixture(scope="module")
@@ -131,3 +140,44 @@ def test_verify_cli_exit_codes(taskmanager: Path, tmp_path: Path, capsys) -> Non
     assert main(["verify", str(root), "--no-tests"]) == 1
     out = capsys.readouterr().out
     assert "boot" in out and "NOT verified" in out
+
+
+def test_a_loosened_policy_fails_the_matrix_in_verify_and_in_jest(taskmanager: Path,
+                                                                  tmp_path: Path) -> None:
+    """tasks.js lets any signed-in account read and delete any task: the owner-only cells
+    of verify's matrix and of the generated tests/access.test.js both fail, naming them."""
+    old = "    read: { grant: 'owner', roles: ['admin'] },"
+    root = _broken(taskmanager, tmp_path, "src/policies/tasks.js", old,
+                   "    read: { grant: 'authenticated', roles: [] },")
+    report = api.verify(root)
+    assert not report.success
+    bad = {(m.table, m.operation, m.principal, m.expected, m.got)
+           for m in report.matrix if not m.passed}
+    assert ("tasks", "read", "other", 404, 200) in bad
+    assert {m.table for m in report.matrix if not m.passed} == {"tasks"}
+    tests = next(s for s in report.steps if s.name == "tests")
+    assert tests.status == "failed" and "access.test.js" in tests.output
+    assert "other read tasks: expected 404, got 200" in tests.output
+
+
+def test_every_rule_kind_holds_its_matrix(tmp_path: Path) -> None:
+    """A spec with public, authenticated, owner, role-list and none rules, a composite-key
+    chained table and a table with no create route: every cell of verify's matrix is
+    checked (tags' rows are the seeded ones) and green; the generated suite checks the
+    cells it can without a row and lists the rest as todo."""
+    out = tmp_path / "project"
+    assert api.generate(DATA / "access-kinds.yaml", output=out).success
+    report = api.verify(out)
+    assert report.success, ([(s.name, s.detail) for s in report.failed_steps()],
+                            [m for m in report.matrix if not m.passed])
+    matrix = report.matrix_summary()
+    assert (matrix["cells"], matrix["checked"], matrix["failed"]) == (80, 80, 0)
+    statuses = {(m.table, m.operation, m.principal): m.got for m in report.matrix}
+    assert statuses[("notes", "list", "anonymous")] == 200  # public
+    assert statuses[("notes", "update", "other")] == 403  # may read it, not change it
+    assert statuses[("notes", "delete", "owner")] == 403  # reader is not in [editor]
+    assert statuses[("tags", "create", "admin")] == 405  # none: not even admin
+    assert statuses[("pages", "read", "other")] == 404  # owned through notes
+    tests = report.tests
+    assert tests is not None and tests.failed == 0 and tests.total > tests.passed
+

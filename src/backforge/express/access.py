@@ -15,6 +15,7 @@ from typing import Any
 from backforge.express import testgen
 from backforge.express.context import ProjectContext, TableContext
 from backforge.express.testgen import ParentRef
+from backforge.render.quoting import sql_literal
 from backforge.rest import auth as rest_auth
 from backforge.rest import schemas
 from backforge.spec.policy_model import (
@@ -23,22 +24,29 @@ from backforge.spec.policy_model import (
     Grant,
     Hop,
     Operation,
+    Rule,
     TableKind,
     TablePolicy,
 )
 from backforge.sql.columns import Column
 
 OWNER_PARAM = "$OWNER"
-# Whether routes apply the policy. Off until verify's contract and the generated jest
-# suite carry the authorisation matrix (issue 13 part 3): they still exercise every
-# route as one ordinary account. Off, the policy modules are not generated and the
-# routes keep the old rule (a token for writes only); accounts are users rows either way.
-ENFORCED = False  # each stack's layout has the matching POLICY_MODULES switch
+# Whether routes apply the policy (on: verify's contract and tests/access.test.js hold
+# every cell of the authorisation matrix), for the stacks that enforce it
+# (`Stack.enforces_access`; ProjectContext.enforced). Off, the policy modules are not
+# generated and the routes keep the old rule (a token for writes only); accounts are
+# users rows either way. Kept as a switch so tests can render the unenforced form.
+ENFORCED = True
 # A boolean column of the users table by one of these names switches accounts off: its
 # rows cannot sign in, refresh, or use a token while they are disabled.
 _ACTIVE_NAMES = frozenset({"active", "is_active", "enabled", "is_enabled"})
 _DISABLED_NAMES = frozenset({"disabled", "is_disabled", "locked", "is_locked", "banned",
                              "is_banned", "blocked", "is_blocked", "suspended", "is_suspended"})
+
+
+def enforced(ctx: ProjectContext) -> bool:
+    """Whether the project's routes apply the access policy: the switch and the stack."""
+    return ENFORCED and ctx.enforces
 
 
 def _column(ctx: ProjectContext, table: str, field: str) -> tuple[TableContext, Column]:
@@ -76,7 +84,7 @@ def _rule(policy: TablePolicy, op: Operation) -> dict[str, Any]:
 def table_access(ctx: ProjectContext, t: TableContext) -> dict[str, Any] | None:
     """The POLICY constant of a table's policy module; None with auth off."""
     policy = ctx.policy
-    if not ENFORCED or not policy.enabled or policy.accounts is None:
+    if not enforced(ctx) or not policy.enabled or policy.accounts is None:
         return None
     tp = policy.table(t.name)
     props = {c.field.name: c.prop for c in t.columns}
@@ -109,14 +117,14 @@ def table_access(ctx: ProjectContext, t: TableContext) -> dict[str, Any] | None:
 def served(ctx: ProjectContext, t: TableContext, op: str) -> bool:
     """Whether the route of an operation exists (a `none` rule serves nothing)."""
     policy = ctx.policy
-    if not ENFORCED or not policy.enabled or policy.accounts is None:
+    if not enforced(ctx) or not policy.enabled or policy.accounts is None:
         return True
     return policy.table(t.name).rule(op).grant is not Grant.NONE
 
 
 def needs_token(ctx: ProjectContext, t: TableContext, op: str) -> bool:
     policy = ctx.policy
-    if not ENFORCED or not policy.enabled or policy.accounts is None:
+    if not enforced(ctx) or not policy.enabled or policy.accounts is None:
         return ctx.auth and op in ("create", "update", "delete")
     return policy.table(t.name).rule(op).grant is not Grant.PUBLIC
 
@@ -182,3 +190,48 @@ def register_body(ctx: ProjectContext, variant: int, password: str) -> dict[str,
     allowed = acc["register"]["properties"]
     body = {k: v for k, v in sample.items() if k in allowed and not isinstance(v, ParentRef)}
     return {**body, "password": password}
+
+
+def _who(rule: Rule, admin: str) -> str:
+    """A rule in the README's words: `owner or admin`, `signed-in`, `no one`."""
+    if rule.grant is Grant.NONE:
+        return "no one"
+    if rule.grant is Grant.PUBLIC:
+        return "anyone"
+    if rule.grant is Grant.AUTHENTICATED:
+        return "signed-in"
+    names = [*(["owner"] if rule.grant is Grant.OWNER else []),
+             *(r for r in rule.roles if r != admin), admin]
+    return " or ".join(names)
+
+
+def policy_rows(ctx: ProjectContext) -> list[dict[str, str]]:
+    """The effective policy, one row per table (the generated README): who may do each
+    operation and what makes a row someone's."""
+    policy = ctx.policy
+    if not policy.enabled or policy.accounts is None:
+        return []
+    admin = policy.accounts.admin_role
+    out = []
+    for tp in policy.tables:
+        owner = " → ".join(f"{h.table}.{h.field}" for h in tp.owner_path)
+        if tp.kind is TableKind.USERS:
+            owner = "the account itself"
+        out.append({"table": tp.table, "owner": owner or "none (shared)",
+                    **{op.value: _who(tp.rule(op), admin) for op in Operation}})
+    return out
+
+
+def uncreatable(ctx: ProjectContext) -> frozenset[str]:
+    """Tables the policy serves no create for (the users table: register is the door)."""
+    return frozenset(t.name for t in ctx.tables if not served(ctx, t, "create"))
+
+
+def promote_sql(ctx: ProjectContext) -> str | None:
+    """What `npm run create-admin` runs: the account with login $1 gets the admin role.
+    The tests make their admin with it; None unless the policy is enforced."""
+    acc = auth_context(ctx)
+    if acc is None or not enforced(ctx):
+        return None
+    return (f"UPDATE {acc['users'].quoted} SET {acc['role_sql']} = "
+            f"{sql_literal(acc['admin'])} WHERE {acc['login'].quoted} = $1")

@@ -190,6 +190,8 @@ class ProjectContext:
     migrations_table: str
     sessions_table: str  # refresh tokens (auth on): a name no spec table has
     env_vars: tuple[EnvVar, ...]
+    # The stack applies the access policy (Stack.enforces_access); see access.enforced.
+    enforces: bool = True
 
     @cached_property
     def policy(self) -> Policy:
@@ -349,7 +351,7 @@ def env_vars(project: Project, db_name: str) -> tuple[EnvVar, ...]:
     return tuple(out)
 
 
-def build_project(project: Project, names: Names) -> ProjectContext:
+def build_project(project: Project, names: Names, enforces: bool = True) -> ProjectContext:
     endpoints = custom_endpoints(project, names)
     camel_props = _camel_style(project)
     tables = tuple(build_table(project, names, t, i, endpoints, camel_props)
@@ -364,7 +366,16 @@ def build_project(project: Project, names: Names) -> ProjectContext:
         auth_table=_auth_table(project, tables),
         migrations_table=migrations_table,
         sessions_table=_free_name("auth_sessions", taken | {migrations_table}),
-        env_vars=env_vars(project, db_name))
+        env_vars=env_vars(project, db_name), enforces=enforces)
+
+
+# Names of the stacks whose routes apply the access policy; each ExpressStack subclass
+# registers itself when it is defined (this layer imports no stack).
+ENFORCING_STACKS: set[str] = set()
+
+
+def _stack_enforces(stack: str) -> bool:
+    return stack in ENFORCING_STACKS
 
 
 _CACHE: dict[int, tuple[Plan, ProjectContext]] = {}
@@ -378,7 +389,7 @@ def project_context(plan: Plan) -> ProjectContext:
         hit = _CACHE.get(id(plan))
         if hit is not None and hit[0] is plan:
             return hit[1]
-        ctx = build_project(plan.project, plan.names)
+        ctx = build_project(plan.project, plan.names, _stack_enforces(plan.stack))
         if len(_CACHE) >= 16:
             _CACHE.pop(next(iter(_CACHE)))
         _CACHE[id(plan)] = (plan, ctx)

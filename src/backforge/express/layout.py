@@ -76,6 +76,9 @@ class Layout:
     # with auth, tests/auth-sessions.test): both Express stacks have them; a new stack
     # may start without.
     sessions: bool = False
+    # tests/access.test: the authorisation matrix (express/matrixdata.py), where the
+    # routes enforce the policy (or everything is anonymous, auth off).
+    access_tests: bool = False
 
     @property
     def sessions_test(self) -> str:
@@ -136,7 +139,9 @@ class Layout:
             return UnitFiles((*files, *extra), (f"src/routes/index{x}",))
         if module == "tests":
             sessions = (self.sessions_test,) if self.sessions and project.options.auth else ()
-            return UnitFiles((f"tests/helpers{x}", f"tests/app.test{x}", *sessions,
+            matrix = (f"tests/access.test{x}",) if self.access_tests and (
+                not project.options.auth or self.policy_modules()) else ()
+            return UnitFiles((f"tests/helpers{x}", f"tests/app.test{x}", *matrix, *sessions,
                               *self.test_config), (f"tests/helpers{x}",))
         raise KeyError(module)
 

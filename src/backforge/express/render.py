@@ -27,7 +27,7 @@ from typing import Any
 import jinja2
 
 from backforge.engine.protocols import GeneratedFile, Generation
-from backforge.express import access, model_sql
+from backforge.express import access, matrixdata, model_sql
 from backforge.express.context import (
     CACHE_LOCK,
     ProjectContext,
@@ -69,6 +69,7 @@ class Flavor:
     manifest: Callable[[ProjectContext], dict[str, Any]]
     template_globals: Mapping[str, Any] = field(default_factory=dict)
     sessions: bool = False  # refresh/logout/password routes and rate limits (Layout.sessions)
+    access_tests: bool = False  # the generated authorisation matrix (Layout.access_tests)
 
 
 def make_environment(templates: Path, template_globals: Mapping[str, Any]) -> jinja2.Environment:
@@ -129,7 +130,8 @@ def auth_example(ctx: ProjectContext) -> dict[str, Any] | None:
     login = {acc["login"].prop: register.get(acc["login"].prop), "password": password}
     return {"register": json.dumps(register, ensure_ascii=False),
             "login": json.dumps(login, ensure_ascii=False), "login_prop": acc["login"].prop,
-            "default_role": acc["default_role"], "admin": acc["admin"]}
+            "default_role": acc["default_role"], "admin": acc["admin"],
+            "policy": access.policy_rows(ctx)}
 
 
 def render_migrations(ctx: ProjectContext) -> Files:
@@ -399,7 +401,8 @@ class Renderer:
             plan = suite_plan(ctx, t, context["schemas"]["endpoints"], implemented)
             acc = access.accounts(ctx)
             context.update(plan=plan, key_path=js_key_path, js_body=js_body,
-                           accounts_table=acc is not None and acc.table == t.name)
+                           accounts_table=acc is not None and acc.table == t.name,
+                           uncreatable=access.uncreatable(ctx))
         files = self._render_folder(f"{module}/table", lambda p: p.replace("TABLE", t.stem),
                                     **context)
         if module == "models" and context["policy"] is not None:
@@ -421,8 +424,11 @@ class Renderer:
                     **routes_context(ctx, common, tableless, implemented))
             return files
         if module == "tests":
-            files = self._render_folder("tests/shared", lambda p: p,
-                                        **tests_context(ctx, common, implemented))
+            matrix = matrixdata.jest_matrix(ctx) if self.flavor.access_tests else None
+            files = self._render_folder("tests/matrix", lambda p: p, **common, matrix=matrix) \
+                if matrix is not None else []
+            files += self._render_folder("tests/shared", lambda p: p,
+                                         **tests_context(ctx, common, implemented))
             # The session checks exist only with accounts (Layout.sessions_test).
             with_accounts = access.auth_context(ctx) is not None
             return [f for f in files
@@ -456,4 +462,5 @@ def tests_context(ctx: ProjectContext, common: dict[str, Any],
             "accounts_path": acc["users"].collection_path if acc else "",
             "accounts_key": acc["key"].prop if acc else "",
             "password_column": acc["password_sql"].strip('"') if acc else "",
-            "password_max_chars": rest_auth.PASSWORD_MAX_CHARS}
+            "password_max_chars": rest_auth.PASSWORD_MAX_CHARS,
+            "promote_sql": access.promote_sql(ctx)}

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
-from backforge.express.context import project_context
+from backforge.express.context import ENFORCING_STACKS, project_context
 from backforge.express.layout import MODULES, SETTINGS_MODULES, Layout, has_tableless_endpoints
 from backforge.plan.model import ModuleDef, OutputPolicy, Plan, UnitFiles
 from backforge.spec.model import Project
@@ -28,6 +28,11 @@ class ExpressStack:
     # terraform follow from the settings alone.
     template_modules = ("config", "docker", "terraform")
     modules: tuple[ModuleDef, ...] = MODULES
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.enforces_access:
+            ENFORCING_STACKS.add(cls.name)
 
     def unit_files(self, module: str, table: str | None, project: Project,
                    names: Names) -> UnitFiles:
@@ -83,9 +88,11 @@ class ExpressStack:
 
     def contract(self, probe: Probe, plan: Plan) -> None:
         """The API checks `backforge verify` runs against a live server of this stack."""
+        from backforge.express.authz import run_matrix
         from backforge.express.contract import run_contract
         from backforge.express.contract_sessions import check_sessions
 
         run_contract(probe, plan)
+        run_matrix(probe, project_context(plan))  # a no-op where the policy is not enforced
         if self.layout.sessions:
             check_sessions(probe, plan)  # last: it spends the address's login budget

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from backforge.verify.http import Client, Response
-from backforge.verify.model import CheckResult, Recorder
+from backforge.verify.model import CheckResult, MatrixResult, Recorder
 from backforge.verify.openapi import ResponseSchemas
 
 
@@ -22,18 +22,26 @@ def _short(value: Any, limit: int = 600) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
+# Runs a command of the generated project (cwd: its folder, env: the app's, so it reaches
+# the same database); returns (exit code, output). The admin bootstrap of the
+# authorisation matrix uses it: there is no API route that makes an admin.
+Shell = Callable[[list[str]], tuple[int, str]]
+
+
 class Probe:
     """A client bound to a recorder, the served OpenAPI document and the server log."""
 
     def __init__(self, client: Client, recorder: Recorder, schemas: ResponseSchemas | None,
-                 log_reader: Callable[[], str]) -> None:
+                 log_reader: Callable[[], str], shell: Shell | None = None) -> None:
         self.client = client
         self.recorder = recorder
         self.schemas = schemas
         self._log = log_reader
+        self.shell = shell
 
     def with_token(self, token: str | None) -> Probe:
-        return Probe(self.client.with_token(token), self.recorder, self.schemas, self._log)
+        return Probe(self.client.with_token(token), self.recorder, self.schemas, self._log,
+                     self.shell)
 
     def request(self, method: str, path: str, expect: int, name: str, *,
                 table: str | None = None, body: Any = None, raw: bytes | None = None,
@@ -68,6 +76,14 @@ class Probe:
                 return now
             text = now
         return text
+
+    def cell(self, table: str, operation: str, principal: str, expected: int,
+             got: int | None, passed: bool, reason: str, note: str = "") -> bool:
+        """Record one cell of the authorisation matrix (its request is already a check of
+        its own); `got` None: not checked, `note` says why."""
+        self.recorder.matrix.append(MatrixResult(table, operation, principal, expected, got,
+                                                 passed, reason, note))
+        return passed
 
     def expect(self, condition: bool, name: str, message: str, *,
                table: str | None = None) -> bool:

@@ -123,13 +123,71 @@ def fuzz_document(doc: dict[str, Any]) -> tuple[dict[str, Any], tuple[str, ...]]
     return out, tuple(left_out)
 
 
-def _token(client: Client, plan: Plan) -> str | None:
+def _request_schema(doc: dict[str, Any], path: str) -> dict[str, Any]:
+    op = doc.get("paths", {}).get(path, {}).get("post", {})
+    schema = op.get("requestBody", {}).get("content", {}).get("application/json", {}) \
+        .get("schema", {})
+    return _resolve_ref(doc, schema)
+
+
+def _resolve_ref(doc: dict[str, Any], schema: Any) -> dict[str, Any]:
+    for _ in range(10):
+        if not (isinstance(schema, dict) and isinstance(schema.get("$ref"), str)):
+            break
+        target: Any = doc
+        for part in schema["$ref"].lstrip("#/").split("/"):
+            target = target.get(part, {}) if isinstance(target, dict) else {}
+        schema = target
+    return schema if isinstance(schema, dict) else {}
+
+
+def _sample(doc: dict[str, Any], name: str, schema: dict[str, Any]) -> Any:
+    """A plain valid value for one property of the register body (the users table's
+    required fields differ per spec: a display name, a birth date...)."""
+    schema = _resolve_ref(doc, schema)
+    if name in FUZZ_CREDENTIALS:
+        return FUZZ_CREDENTIALS[name]
+    if "enum" in schema:
+        return schema["enum"][0]
+    kinds = schema.get("type", "string")
+    kind = next((k for k in ([kinds] if isinstance(kinds, str) else kinds) if k != "null"),
+                "string")
+    fmt = schema.get("format", "")
+    if kind in ("integer", "number"):
+        return schema.get("minimum", 1) if schema.get("minimum", 1) > 0 else 1
+    if kind == "boolean":
+        return True
+    if kind in ("object", "array"):
+        return {} if kind == "object" else []
+    by_format = {"email": "fuzz@example.com", "date": "2024-01-15", "uuid":
+                 "00000000-0000-4000-8000-000000000001", "date-time": "2024-01-15T10:30:00Z",
+                 "time": "10:30:00", "uri": "https://example.com/fuzz"}
+    text = by_format.get(fmt, "fuzz")
+    low, high = schema.get("minLength", 0), schema.get("maxLength", 200)
+    return (text + "x" * max(0, low - len(text)))[:high]
+
+
+def register_body(doc: dict[str, Any], prefix: str) -> dict[str, Any]:
+    """The register body from the served document: every required property of the users
+    table's register schema with a plain value, and the fuzz account's password."""
+    schema = _request_schema(doc, f"{prefix}/auth/register") or \
+        _request_schema(doc, "/auth/register")
+    props = schema.get("properties", {})
+    body = {name: _sample(doc, name, props.get(name, {})) for name in schema.get("required", [])}
+    return {**body, "password": FUZZ_CREDENTIALS["password"]}
+
+
+def _token(client: Client, plan: Plan, doc: dict[str, Any]) -> str | None:
     """A bearer token for the generated auth routes (register, then log in)."""
     if not plan.project.options.auth:
         return None
-    auth = plan.project.options.api_prefix.rstrip("/") + "/auth"
-    client.call("POST", f"{auth}/register", FUZZ_CREDENTIALS)
-    res = client.call("POST", f"{auth}/login", FUZZ_CREDENTIALS)
+    prefix = plan.project.options.api_prefix.rstrip("/")
+    auth = f"{prefix}/auth"
+    body = register_body(doc, prefix)
+    client.call("POST", f"{auth}/register", body)
+    login_schema = _request_schema(doc, f"{auth}/login") or _request_schema(doc, "/auth/login")
+    login = {k: body[k] for k in login_schema.get("required", []) if k in body} or body
+    res = client.call("POST", f"{auth}/login", login)
     return res.body.get("token") if isinstance(res.body, dict) else None
 
 
@@ -143,8 +201,9 @@ def fuzz_app(base_url: str, plan: Plan, *, max_examples: int = 25, workers: int 
     command = schemathesis_command()
     started = time.monotonic()
     client = Client(base_url)
-    doc, left_out = fuzz_document(client.call("GET", "/openapi.json").body)
-    token = _token(client, plan)
+    served = client.call("GET", "/openapi.json").body
+    doc, left_out = fuzz_document(served)
+    token = _token(client, plan, served)
     prefix = plan.project.options.api_prefix.rstrip("/")
     with tempfile.TemporaryDirectory(prefix="bf-fuzz-") as tmp:
         schema = Path(tmp) / "openapi.json"
@@ -187,5 +246,5 @@ def _summary(data: dict[str, Any], left_out: tuple[str, ...], seconds: float,
                       bool(data.get("complete")), lines, left_out, phases, seconds, output)
 
 
-__all__ = ["FuzzReport", "SchemathesisMissing", "fuzz_app", "fuzz_document",
+__all__ = ["FuzzReport", "SchemathesisMissing", "fuzz_app", "fuzz_document", "register_body",
            "schemathesis_command"]

@@ -34,6 +34,24 @@ class CheckResult:
 
 
 @dataclass(frozen=True)
+class MatrixResult:
+    """One cell of the authorisation matrix (backforge.rest.matrix) as the app answered."""
+
+    table: str
+    operation: str  # list, read, create, update, delete
+    principal: str  # anonymous, owner, other, admin
+    expected: int
+    got: int | None  # None: not checked (`note` says why)
+    passed: bool
+    reason: str  # the rule and why it gives `expected`
+    note: str = ""  # what else failed (a refused write that changed the row), or why skipped
+
+    @property
+    def checked(self) -> bool:
+        return self.got is not None
+
+
+@dataclass(frozen=True)
 class TestCounts:
     passed: int = 0
     failed: int = 0
@@ -49,6 +67,15 @@ class VerifyReport:
     tests: TestCounts | None = None
     database: str = "ephemeral"  # or "external"
     server_errors: int = 0  # 5xx responses seen during the contract checks
+    matrix: tuple[MatrixResult, ...] = ()  # the authorisation matrix, cell by cell
+
+    def matrix_summary(self) -> dict[str, int]:
+        return {"cells": len(self.matrix),
+                "checked": sum(m.checked for m in self.matrix),
+                "failed": sum(not m.passed for m in self.matrix),
+                "not_checked": sum(not m.checked for m in self.matrix),
+                "principals": len({m.principal for m in self.matrix}),
+                "tables": len({m.table for m in self.matrix})}
 
     def failed_steps(self) -> list[StepResult]:
         return [s for s in self.steps if s.status is StepStatus.FAILED]
@@ -75,6 +102,7 @@ class VerifyReport:
                        "server_errors": self.server_errors},
             "failures": [asdict(c) for c in self.failed_checks()],
             "tests": asdict(self.tests) if self.tests else None,
+            "matrix": {**self.matrix_summary(), "results": [asdict(m) for m in self.matrix]},
         }
 
 
@@ -84,6 +112,7 @@ class Recorder:
 
     results: list[CheckResult] = field(default_factory=list)
     server_errors: int = 0
+    matrix: list[MatrixResult] = field(default_factory=list)
 
     @property
     def checks(self) -> int:

@@ -20,7 +20,7 @@ from typing import Protocol
 
 from backforge.errors import BackforgeError
 from backforge.plan.model import Plan
-from backforge.verify.checks import Probe
+from backforge.verify.checks import Probe, Shell
 from backforge.verify.http import Client
 from backforge.verify.model import (
     Recorder,
@@ -160,7 +160,8 @@ def _lint(run: _Run) -> None:
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
-_JEST = re.compile(r"Tests:\s+(?:(\d+) failed, )?(?:\d+ skipped, )?(?:(\d+) passed, )?(\d+) total")
+_JEST = re.compile(r"Tests:\s+(?:(\d+) failed, )?(?:\d+ skipped, )?(?:\d+ todo, )?"
+                   r"(?:(\d+) passed, )?(\d+) total")
 _VITEST = re.compile(r"^\s*Tests\s+(.*?)\((\d+)\)\s*$", re.MULTILINE)
 
 
@@ -202,7 +203,7 @@ def _boot_and_check(run: _Run, env: dict[str, str], plan: Plan, stack: ContractS
             run.record("boot", StepStatus.FAILED, started, f"{detail}: {_cause(logs)}", logs)
             raise StepFailed("boot")
         run.record("boot", StepStatus.PASSED, started, f"/health answered {detail}")
-        _contract(run, server, plan, stack, recorder)
+        _contract(run, server, plan, stack, recorder, _shell(run.root, env))
     finally:
         stop_started = time.monotonic()
         graceful = server.stop()
@@ -212,14 +213,22 @@ def _boot_and_check(run: _Run, env: dict[str, str], plan: Plan, stack: ContractS
                        else "did not stop within 10 s of SIGTERM", server.logs())
 
 
+def _shell(root: Path, env: dict[str, str]) -> Shell:
+    def shell(args: list[str]) -> tuple[int, str]:
+        result = run_command(args, root, env, timeout=120)
+        return result.returncode, result.output
+
+    return shell
+
+
 def _contract(run: _Run, server: Server, plan: Plan, stack: ContractStack,
-              recorder: Recorder) -> None:
+              recorder: Recorder, shell: Shell) -> None:
     started = time.monotonic()
     client = Client(server.base_url())
     doc = client.call("GET", "/openapi.json")
     schemas = ResponseSchemas(doc.body, plan.project.options.api_prefix.rstrip("/")) \
         if doc.status == 200 and isinstance(doc.body, dict) else None
-    probe = Probe(client, recorder, schemas, server.logs)
+    probe = Probe(client, recorder, schemas, server.logs, shell)
     try:
         stack.contract(probe, plan)
     except Exception as exc:  # a crash of the checks themselves is a failed step, not a trace
@@ -229,6 +238,9 @@ def _contract(run: _Run, server: Server, plan: Plan, stack: ContractStack,
     failed = [c for c in recorder.results if not c.passed]
     detail = (f"{len(recorder.results)} checks, {len(failed)} failed, "
               f"{recorder.server_errors} server errors")
+    if recorder.matrix:
+        bad = sum(not m.passed for m in recorder.matrix)
+        detail += f"; authorisation matrix: {len(recorder.matrix)} cells, {bad} failed"
     if failed:
         first = failed[0]
         detail += f"; first: {first.table or 'project'}: {first.name}: {first.message}"
@@ -329,7 +341,8 @@ def verify_project(root: Path, plan: Plan, stack: ContractStack, *,
         recorder.server_errors == 0
     return VerifyReport(success, time.monotonic() - started, tuple(run.steps),
                         tuple(recorder.results), counts,
-                        "external" if database_url else "ephemeral", recorder.server_errors)
+                        "external" if database_url else "ephemeral", recorder.server_errors,
+                        tuple(recorder.matrix))
 
 
 __all__ = ["RunningApp", "VerifyStepFailed", "app_env", "running_app", "verify_project"]

@@ -8,8 +8,11 @@ registry with tree-sitter: ~80 ms of start-up).
 
 from __future__ import annotations
 
+from functools import cache
+
 from backforge.plan.model import Plan, Unit
 from backforge.spec.model import Project
+from backforge.spec.policy import resolve as resolve_policy
 
 __all__ = ["PROMPT_VERSION", "spec_slice"]
 
@@ -19,13 +22,16 @@ PROMPT_VERSION = "2"
 
 def spec_slice(plan: Plan, unit: Unit) -> Project:
     """A table unit sees its table and the tables it references (transitively, so the
-    slice is itself a valid project) and their endpoints; other units see everything."""
+    slice is itself a valid project) and their endpoints; other units see everything.
+    With auth on, the users table (and what it references) too: every table's access
+    policy is resolved against it."""
     project = plan.project
     if unit.table is None:
         return project
     by_name = {t.name: t for t in project.tables}
     keep: list[str] = []
-    todo = [unit.table]
+    users = _users_table(project)
+    todo = [unit.table] + ([users] if users is not None else [])
     while todo:
         name = todo.pop()
         if name in keep or name not in by_name:
@@ -37,3 +43,12 @@ def spec_slice(plan: Plan, unit: Unit) -> Project:
     tables = tuple(t for t in project.tables if t.name in keep)
     endpoints = tuple(e for e in project.endpoints if e.table in keep)
     return project.model_copy(update={"tables": tables, "endpoints": endpoints})
+
+
+@cache
+def _users_table(project: Project) -> str | None:
+    if not project.options.auth:
+        return None
+    accounts = resolve_policy(project).accounts
+    return accounts.table if accounts is not None else None
+

@@ -28,8 +28,9 @@ def _render():  # -> the render module
 
 class ExpressJsStack(ExpressStack):
     name = "express-js"
-    # Not yet (issue 13, part 2): writes need a JWT, nothing checks owners or roles.
-    enforces_access = False
+    # Routes apply the policy (src/policies/); verify and the generated tests/access.test.js
+    # hold every cell of the authorisation matrix.
+    enforces_access = True
     layout = layout.LAYOUT
     rules = ("named-exports", "parameterized-sql")  # stack rules validate/ implements
     output_policy: OutputPolicy = POLICY  # what units may write and their code may use

@@ -25,9 +25,9 @@ __all__ = ["CONFIG_FILES", "LAYOUT", "MIGRATION_FILES", "MODULES", "POLICY_MODUL
            "has_tableless_endpoints", "table_stem", "unit_files"]
 
 TEMPLATES = Path(__file__).parent / "templates"
-# src/policies/<table>.js and routes that apply them (access.ENFORCED): off until the
-# contract and the jest suite carry the authorisation matrix (issue 13 part 3).
-POLICY_MODULES = False
+# src/policies/<table>.js and routes that apply them (access.ENFORCED); verify's contract
+# and tests/access.test.js hold the authorisation matrix.
+POLICY_MODULES = True
 
 CONFIG_FILES = ("package.json", "package-lock.json", ".npmrc", ".env.example", ".gitignore",
                 "eslint.config.js", "README.md", ".github/workflows/ci.yml")
@@ -43,7 +43,8 @@ def _deploy_files(module: str) -> tuple[str, ...]:
     return tuple(extra_output_path(module, rel) for rel in extra_templates(module))
 
 
-LAYOUT = Layout(".js", CONFIG_FILES, _deploy_files, lambda: POLICY_MODULES, sessions=True)
+LAYOUT = Layout(".js", CONFIG_FILES, _deploy_files, lambda: POLICY_MODULES, sessions=True,
+                access_tests=True)
 
 
 def unit_files(module: str, table: str | None, project: Project, names: Names) -> UnitFiles:

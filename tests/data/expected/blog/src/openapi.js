@@ -58,8 +58,8 @@ const RESOURCES = [
         description: 'The new row\'s key as the delete operation\'s path',
       },
     },
-    auth: { list: false, read: false, create: true, update: true, delete: true },
-    served: { list: true, read: true, create: true, update: true, delete: true },
+    auth: { list: true, read: true, create: true, update: true, delete: true },
+    served: { list: true, read: true, create: false, update: true, delete: true },
   },
   {
     tag: 'posts',
@@ -100,7 +100,7 @@ const RESOURCES = [
         description: 'The new row\'s key as the delete operation\'s path',
       },
     },
-    auth: { list: false, read: false, create: true, update: true, delete: true },
+    auth: { list: true, read: true, create: true, update: true, delete: true },
     served: { list: true, read: true, create: true, update: true, delete: true },
   },
   {
@@ -142,7 +142,7 @@ const RESOURCES = [
         description: 'The new row\'s key as the delete operation\'s path',
       },
     },
-    auth: { list: false, read: false, create: true, update: true, delete: true },
+    auth: { list: true, read: true, create: true, update: true, delete: true },
     served: { list: true, read: true, create: true, update: true, delete: true },
   },
   {
@@ -184,7 +184,7 @@ const RESOURCES = [
         description: 'The new row\'s key as the delete operation\'s path',
       },
     },
-    auth: { list: false, read: false, create: true, update: true, delete: true },
+    auth: { list: true, read: true, create: true, update: true, delete: true },
     served: { list: true, read: true, create: true, update: true, delete: true },
   },
 ];

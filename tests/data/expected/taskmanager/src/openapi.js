@@ -57,8 +57,8 @@ const RESOURCES = [
         description: 'The new row\'s key as the delete operation\'s path',
       },
     },
-    auth: { list: false, read: false, create: true, update: true, delete: true },
-    served: { list: true, read: true, create: true, update: true, delete: true },
+    auth: { list: true, read: true, create: true, update: true, delete: true },
+    served: { list: true, read: true, create: false, update: true, delete: true },
   },
   {
     tag: 'projects',
@@ -99,7 +99,7 @@ const RESOURCES = [
         description: 'The new row\'s key as the delete operation\'s path',
       },
     },
-    auth: { list: false, read: false, create: true, update: true, delete: true },
+    auth: { list: true, read: true, create: true, update: true, delete: true },
     served: { list: true, read: true, create: true, update: true, delete: true },
   },
   {
@@ -141,7 +141,7 @@ const RESOURCES = [
         description: 'The new row\'s key as the delete operation\'s path',
       },
     },
-    auth: { list: false, read: false, create: true, update: true, delete: true },
+    auth: { list: true, read: true, create: true, update: true, delete: true },
     served: { list: true, read: true, create: true, update: true, delete: true },
   },
   {
@@ -183,7 +183,7 @@ const RESOURCES = [
         description: 'The new row\'s key as the delete operation\'s path',
       },
     },
-    auth: { list: false, read: false, create: true, update: true, delete: true },
+    auth: { list: true, read: true, create: true, update: true, delete: true },
     served: { list: true, read: true, create: true, update: true, delete: true },
   },
 ];

@@ -34,7 +34,7 @@ process.env.SCRYPT_COST ??= '10';
 
 const request = require('supertest');
 const { createApp } = require('../src/app');
-const { withTransaction, closePool } = require('../src/db');
+const { query, withTransaction, closePool } = require('../src/db');
 const { migrateUp } = require('../src/db/migrate');
 const { config } = require('../src/utils/config');
 
@@ -122,6 +122,23 @@ async function authHeaders() {
   return { Authorization: `Bearer ${res.body.token}` };
 }
 
+// What `npm run create-admin` runs (src/auth/create-admin.js): there is no API route
+// that makes an admin.
+const PROMOTE = 'UPDATE "users" SET "role" = \'admin\' WHERE "email" = $1';
+
+// Registers a fresh account, gives it the admin role and returns its headers.
+async function adminHeaders() {
+  const account = newAccount();
+  await api().post(apiPath('/auth/register')).send(account).expect(201);
+  const promoted = await query(PROMOTE, [account[LOGIN]]);
+  if (promoted.rowCount !== 1) {
+    throw new Error(`could not make ${account[LOGIN]} an admin`);
+  }
+  const credentials = { [LOGIN]: account[LOGIN], password: account.password };
+  const res = await api().post(apiPath('/auth/login')).send(credentials).expect(200);
+  return { Authorization: `Bearer ${res.body.token}` };
+}
+
 // POSTs a row and returns it; fails loudly with the answer when it is not a 201.
 async function createRecord(collection, body, headers) {
   const res = await api().post(apiPath(collection)).set(headers).send(body);
@@ -142,4 +159,5 @@ module.exports = {
   createRecord,
   newAccount,
   LOGIN,
+  adminHeaders,
 };

@@ -20,28 +20,28 @@ function location(req, author) {
 
 async function listAuthorsHandler(req, res) {
   const { limit, offset, sort, order, cursor, count, ...filters } = req.validated.query;
-  sendList(res, await listAuthors({ filters, sort, order, limit, offset, cursor, count }));
+  sendList(res, await listAuthors({ filters, sort, order, limit, offset, cursor, count }, req.user));
 }
 
 async function getAuthorHandler(req, res) {
-  res.status(200).json(await getAuthor(req.validated.params));
+  res.status(200).json(await getAuthor(req.validated.params, req.user));
 }
 
 async function createAuthorHandler(req, res) {
-  const author = await createAuthor(req.validated.body);
+  const author = await createAuthor(req.validated.body, req.user);
   sendCreated(res, location(req, author), author);
 }
 
 async function updateAuthorHandler(req, res) {
-  res.status(200).json(await updateAuthor(req.validated.params, req.validated.body));
+  res.status(200).json(await updateAuthor(req.validated.params, req.validated.body, req.user));
 }
 
 async function replaceAuthorHandler(req, res) {
-  res.status(200).json(await replaceAuthor(req.validated.params, req.validated.body));
+  res.status(200).json(await replaceAuthor(req.validated.params, req.validated.body, req.user));
 }
 
 async function deleteAuthorHandler(req, res) {
-  await deleteAuthor(req.validated.params);
+  await deleteAuthor(req.validated.params, req.user);
   sendNoContent(res);
 }
 

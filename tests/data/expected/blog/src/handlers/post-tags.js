@@ -20,28 +20,28 @@ function location(req, postTag) {
 
 async function listPostTagsHandler(req, res) {
   const { limit, offset, sort, order, cursor, count, ...filters } = req.validated.query;
-  sendList(res, await listPostTags({ filters, sort, order, limit, offset, cursor, count }));
+  sendList(res, await listPostTags({ filters, sort, order, limit, offset, cursor, count }, req.user));
 }
 
 async function getPostTagHandler(req, res) {
-  res.status(200).json(await getPostTag(req.validated.params));
+  res.status(200).json(await getPostTag(req.validated.params, req.user));
 }
 
 async function createPostTagHandler(req, res) {
-  const postTag = await createPostTag(req.validated.body);
+  const postTag = await createPostTag(req.validated.body, req.user);
   sendCreated(res, location(req, postTag), postTag);
 }
 
 async function updatePostTagHandler(req, res) {
-  res.status(200).json(await updatePostTag(req.validated.params, req.validated.body));
+  res.status(200).json(await updatePostTag(req.validated.params, req.validated.body, req.user));
 }
 
 async function replacePostTagHandler(req, res) {
-  res.status(200).json(await replacePostTag(req.validated.params, req.validated.body));
+  res.status(200).json(await replacePostTag(req.validated.params, req.validated.body, req.user));
 }
 
 async function deletePostTagHandler(req, res) {
-  await deletePostTag(req.validated.params);
+  await deletePostTag(req.validated.params, req.user);
   sendNoContent(res);
 }
 

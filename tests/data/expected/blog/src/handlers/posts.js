@@ -21,28 +21,28 @@ function location(req, post) {
 
 async function listPostsHandler(req, res) {
   const { limit, offset, sort, order, cursor, count, ...filters } = req.validated.query;
-  sendList(res, await listPosts({ filters, sort, order, limit, offset, cursor, count }));
+  sendList(res, await listPosts({ filters, sort, order, limit, offset, cursor, count }, req.user));
 }
 
 async function getPostHandler(req, res) {
-  res.status(200).json(await getPost(req.validated.params));
+  res.status(200).json(await getPost(req.validated.params, req.user));
 }
 
 async function createPostHandler(req, res) {
-  const post = await createPost(req.validated.body);
+  const post = await createPost(req.validated.body, req.user);
   sendCreated(res, location(req, post), post);
 }
 
 async function updatePostHandler(req, res) {
-  res.status(200).json(await updatePost(req.validated.params, req.validated.body));
+  res.status(200).json(await updatePost(req.validated.params, req.validated.body, req.user));
 }
 
 async function replacePostHandler(req, res) {
-  res.status(200).json(await replacePost(req.validated.params, req.validated.body));
+  res.status(200).json(await replacePost(req.validated.params, req.validated.body, req.user));
 }
 
 async function deletePostHandler(req, res) {
-  await deletePost(req.validated.params);
+  await deletePost(req.validated.params, req.user);
   sendNoContent(res);
 }
 

@@ -20,28 +20,28 @@ function location(req, tag) {
 
 async function listTagsHandler(req, res) {
   const { limit, offset, sort, order, cursor, count, ...filters } = req.validated.query;
-  sendList(res, await listTags({ filters, sort, order, limit, offset, cursor, count }));
+  sendList(res, await listTags({ filters, sort, order, limit, offset, cursor, count }, req.user));
 }
 
 async function getTagHandler(req, res) {
-  res.status(200).json(await getTag(req.validated.params));
+  res.status(200).json(await getTag(req.validated.params, req.user));
 }
 
 async function createTagHandler(req, res) {
-  const tag = await createTag(req.validated.body);
+  const tag = await createTag(req.validated.body, req.user);
   sendCreated(res, location(req, tag), tag);
 }
 
 async function updateTagHandler(req, res) {
-  res.status(200).json(await updateTag(req.validated.params, req.validated.body));
+  res.status(200).json(await updateTag(req.validated.params, req.validated.body, req.user));
 }
 
 async function replaceTagHandler(req, res) {
-  res.status(200).json(await replaceTag(req.validated.params, req.validated.body));
+  res.status(200).json(await replaceTag(req.validated.params, req.validated.body, req.user));
 }
 
 async function deleteTagHandler(req, res) {
-  await deleteTag(req.validated.params);
+  await deleteTag(req.validated.params, req.user);
   sendNoContent(res);
 }
 

@@ -21,6 +21,9 @@ const TABLE = Object.freeze({
 const SELECT_BY_KEY = 'SELECT "id" AS "id", "name" AS "name", "email" AS "email", "bio" AS "bio", "created_at" AS "createdAt" FROM "authors" WHERE "id" = $1';
 const DELETE_BY_KEY = 'DELETE FROM "authors" WHERE "id" = $1';
 
+// The rows of one owner ($OWNER: the owner's key), from the access policy.
+const OWNER_CONDITION = '"authors"."id" = $OWNER';
+
 // Column and constraint names -> API properties, so a database error can name the field.
 const FIELD_NAMES = Object.freeze({
   id: 'id',
@@ -33,13 +36,19 @@ const FIELD_NAMES = Object.freeze({
 
 // One page of authors matching `filters` (property -> value), the total that
 // match (null when `count` is false) and the cursor of the next page.
-async function findAuthors(options) {
-  return findPage(TABLE, options, FIELD_NAMES);
+// `owner`: only that account's rows (null: every row).
+async function findAuthors({ owner = null, ...options }) {
+  const scope = owner === null ? undefined : { condition: OWNER_CONDITION, value: owner };
+  return findPage(TABLE, { ...options, scope }, FIELD_NAMES);
 }
 
-// The author with this key ({ id }), or null.
-async function findAuthorByKey(key) {
-  const result = await query(SELECT_BY_KEY, keyValues(TABLE, key), FIELD_NAMES);
+// The author with this key ({ id }), or null; with an
+// `owner`, null too when it is not that account's.
+async function findAuthorByKey(key, owner = null) {
+  const values = keyValues(TABLE, key);
+  const text = owner === null ? SELECT_BY_KEY
+    : SELECT_BY_KEY + ' AND ' + OWNER_CONDITION.replace('$OWNER', () => '$' + values.push(owner));
+  const result = await query(text, values, FIELD_NAMES);
   return result.rows[0] ?? null;
 }
 
@@ -49,23 +58,30 @@ async function insertAuthor(data) {
   return result.rows[0];
 }
 
-// Sets the given properties; null when no row has this key.
-async function updateAuthorByKey(key, changes) {
-  const statement = buildUpdate(TABLE, key, changes);
-  const result = await query(statement.text, statement.values, FIELD_NAMES, statement.props);
+// Sets the given properties; null when no row has this key (with an `owner`: when it is
+// no longer that account's; the check is part of the UPDATE, so it cannot race it).
+async function updateAuthorByKey(key, changes, owner = null) {
+  const scope = owner === null ? undefined : { condition: OWNER_CONDITION, value: owner };
+  const statement = buildUpdate(TABLE, key, changes, { scope });
+  const result = await query(statement.text, statement.values, FIELD_NAMES);
   return result.rows[0] ?? null;
 }
 
 // Sets every updatable property: the ones not given go back to their default.
-async function replaceAuthorByKey(key, data) {
-  const statement = buildUpdate(TABLE, key, data, { replace: true });
-  const result = await query(statement.text, statement.values, FIELD_NAMES, statement.props);
+async function replaceAuthorByKey(key, data, owner = null) {
+  const scope = owner === null ? undefined : { condition: OWNER_CONDITION, value: owner };
+  const statement = buildUpdate(TABLE, key, data, { replace: true, scope });
+  const result = await query(statement.text, statement.values, FIELD_NAMES);
   return result.rows[0] ?? null;
 }
 
-// True when a row was deleted.
-async function deleteAuthorByKey(key) {
-  const result = await query(DELETE_BY_KEY, keyValues(TABLE, key), FIELD_NAMES);
+// True when a row was deleted (with an `owner`: only while it is that account's, in the
+// same DELETE).
+async function deleteAuthorByKey(key, owner = null) {
+  const values = keyValues(TABLE, key);
+  const text = owner === null ? DELETE_BY_KEY
+    : DELETE_BY_KEY + ' AND (' + OWNER_CONDITION.replace('$OWNER', () => '$' + values.push(owner)) + ')';
+  const result = await query(text, values, FIELD_NAMES);
   return result.rowCount > 0;
 }
 

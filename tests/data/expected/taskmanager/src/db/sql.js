@@ -134,9 +134,14 @@ function buildInsert(table, data) {
 
 // A partial update sets the given properties; a replace (PUT) resets the
 // others to their column default (NULL when there is none).
-function buildUpdate(table, key, changes, { replace = false } = {}) {
+// `scope` (as in buildList): the row is written only while the condition holds, in the
+// same statement (the access policy's owner check cannot race the write).
+function buildUpdate(table, key, changes, { replace = false, scope } = {}) {
   const values = keyValues(table, key);
   const props = [...table.keyProps];
+  const where = table.keyCondition + (scope === undefined ? ''
+    : ' AND (' + scope.condition.replace('$OWNER', () => param(values, scope.value)) + ')');
+  props.length = values.length; // the owner's parameter names no field: keep $n aligned
   const assignments = [];
   for (const [prop, column] of Object.entries(table.updatable)) {
     if (changes[prop] !== undefined) {
@@ -148,7 +153,7 @@ function buildUpdate(table, key, changes, { replace = false } = {}) {
   }
   if (assignments.length === 0) {
     return {
-      text: 'SELECT ' + table.select + ' FROM ' + table.name + ' WHERE ' + table.keyCondition,
+      text: 'SELECT ' + table.select + ' FROM ' + table.name + ' WHERE ' + where,
       values,
       props,
     };
@@ -158,7 +163,7 @@ function buildUpdate(table, key, changes, { replace = false } = {}) {
   }
   return {
     text: 'UPDATE ' + table.name + ' SET ' + assignments.join(', ')
-      + ' WHERE ' + table.keyCondition + ' RETURNING ' + table.select,
+      + ' WHERE ' + where + ' RETURNING ' + table.select,
     values,
     props,
   };

@@ -20,28 +20,28 @@ function location(req, comment) {
 
 async function listCommentsHandler(req, res) {
   const { limit, offset, sort, order, cursor, count, ...filters } = req.validated.query;
-  sendList(res, await listComments({ filters, sort, order, limit, offset, cursor, count }));
+  sendList(res, await listComments({ filters, sort, order, limit, offset, cursor, count }, req.user));
 }
 
 async function getCommentHandler(req, res) {
-  res.status(200).json(await getComment(req.validated.params));
+  res.status(200).json(await getComment(req.validated.params, req.user));
 }
 
 async function createCommentHandler(req, res) {
-  const comment = await createComment(req.validated.body);
+  const comment = await createComment(req.validated.body, req.user);
   sendCreated(res, location(req, comment), comment);
 }
 
 async function updateCommentHandler(req, res) {
-  res.status(200).json(await updateComment(req.validated.params, req.validated.body));
+  res.status(200).json(await updateComment(req.validated.params, req.validated.body, req.user));
 }
 
 async function replaceCommentHandler(req, res) {
-  res.status(200).json(await replaceComment(req.validated.params, req.validated.body));
+  res.status(200).json(await replaceComment(req.validated.params, req.validated.body, req.user));
 }
 
 async function deleteCommentHandler(req, res) {
-  await deleteComment(req.validated.params);
+  await deleteComment(req.validated.params, req.user);
   sendNoContent(res);
 }
 

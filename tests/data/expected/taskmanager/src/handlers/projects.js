@@ -21,28 +21,28 @@ function location(req, project) {
 
 async function listProjectsHandler(req, res) {
   const { limit, offset, sort, order, cursor, count, ...filters } = req.validated.query;
-  sendList(res, await listProjects({ filters, sort, order, limit, offset, cursor, count }));
+  sendList(res, await listProjects({ filters, sort, order, limit, offset, cursor, count }, req.user));
 }
 
 async function getProjectHandler(req, res) {
-  res.status(200).json(await getProject(req.validated.params));
+  res.status(200).json(await getProject(req.validated.params, req.user));
 }
 
 async function createProjectHandler(req, res) {
-  const project = await createProject(req.validated.body);
+  const project = await createProject(req.validated.body, req.user);
   sendCreated(res, location(req, project), project);
 }
 
 async function updateProjectHandler(req, res) {
-  res.status(200).json(await updateProject(req.validated.params, req.validated.body));
+  res.status(200).json(await updateProject(req.validated.params, req.validated.body, req.user));
 }
 
 async function replaceProjectHandler(req, res) {
-  res.status(200).json(await replaceProject(req.validated.params, req.validated.body));
+  res.status(200).json(await replaceProject(req.validated.params, req.validated.body, req.user));
 }
 
 async function deleteProjectHandler(req, res) {
-  await deleteProject(req.validated.params);
+  await deleteProject(req.validated.params, req.user);
   sendNoContent(res);
 }
 

@@ -21,28 +21,28 @@ function location(req, task) {
 
 async function listTasksHandler(req, res) {
   const { limit, offset, sort, order, cursor, count, ...filters } = req.validated.query;
-  sendList(res, await listTasks({ filters, sort, order, limit, offset, cursor, count }));
+  sendList(res, await listTasks({ filters, sort, order, limit, offset, cursor, count }, req.user));
 }
 
 async function getTaskHandler(req, res) {
-  res.status(200).json(await getTask(req.validated.params));
+  res.status(200).json(await getTask(req.validated.params, req.user));
 }
 
 async function createTaskHandler(req, res) {
-  const task = await createTask(req.validated.body);
+  const task = await createTask(req.validated.body, req.user);
   sendCreated(res, location(req, task), task);
 }
 
 async function updateTaskHandler(req, res) {
-  res.status(200).json(await updateTask(req.validated.params, req.validated.body));
+  res.status(200).json(await updateTask(req.validated.params, req.validated.body, req.user));
 }
 
 async function replaceTaskHandler(req, res) {
-  res.status(200).json(await replaceTask(req.validated.params, req.validated.body));
+  res.status(200).json(await replaceTask(req.validated.params, req.validated.body, req.user));
 }
 
 async function deleteTaskHandler(req, res) {
-  await deleteTask(req.validated.params);
+  await deleteTask(req.validated.params, req.user);
   sendNoContent(res);
 }
 

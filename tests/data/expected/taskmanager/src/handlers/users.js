@@ -20,28 +20,28 @@ function location(req, user) {
 
 async function listUsersHandler(req, res) {
   const { limit, offset, sort, order, cursor, count, ...filters } = req.validated.query;
-  sendList(res, await listUsers({ filters, sort, order, limit, offset, cursor, count }));
+  sendList(res, await listUsers({ filters, sort, order, limit, offset, cursor, count }, req.user));
 }
 
 async function getUserHandler(req, res) {
-  res.status(200).json(await getUser(req.validated.params));
+  res.status(200).json(await getUser(req.validated.params, req.user));
 }
 
 async function createUserHandler(req, res) {
-  const user = await createUser(req.validated.body);
+  const user = await createUser(req.validated.body, req.user);
   sendCreated(res, location(req, user), user);
 }
 
 async function updateUserHandler(req, res) {
-  res.status(200).json(await updateUser(req.validated.params, req.validated.body));
+  res.status(200).json(await updateUser(req.validated.params, req.validated.body, req.user));
 }
 
 async function replaceUserHandler(req, res) {
-  res.status(200).json(await replaceUser(req.validated.params, req.validated.body));
+  res.status(200).json(await replaceUser(req.validated.params, req.validated.body, req.user));
 }
 
 async function deleteUserHandler(req, res) {
-  await deleteUser(req.validated.params);
+  await deleteUser(req.validated.params, req.user);
   sendNoContent(res);
 }
 

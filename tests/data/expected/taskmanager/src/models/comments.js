@@ -28,6 +28,9 @@ const TABLE = Object.freeze({
 const SELECT_BY_KEY = 'SELECT "id" AS "id", "task_id" AS "task_id", "author_id" AS "author_id", "body" AS "body", "created_at" AS "created_at", "updated_at" AS "updated_at" FROM "comments" WHERE "id" = $1';
 const DELETE_BY_KEY = 'DELETE FROM "comments" WHERE "id" = $1';
 
+// The rows of one owner ($OWNER: the owner's key), from the access policy.
+const OWNER_CONDITION = '"comments"."author_id" = $OWNER';
+
 // Column and constraint names -> API properties, so a database error can name the field.
 const FIELD_NAMES = Object.freeze({
   id: 'id',
@@ -42,13 +45,19 @@ const FIELD_NAMES = Object.freeze({
 
 // One page of comments matching `filters` (property -> value), the total that
 // match (null when `count` is false) and the cursor of the next page.
-async function findComments(options) {
-  return findPage(TABLE, options, FIELD_NAMES);
+// `owner`: only that account's rows (null: every row).
+async function findComments({ owner = null, ...options }) {
+  const scope = owner === null ? undefined : { condition: OWNER_CONDITION, value: owner };
+  return findPage(TABLE, { ...options, scope }, FIELD_NAMES);
 }
 
-// The comment with this key ({ id }), or null.
-async function findCommentByKey(key) {
-  const result = await query(SELECT_BY_KEY, keyValues(TABLE, key), FIELD_NAMES);
+// The comment with this key ({ id }), or null; with an
+// `owner`, null too when it is not that account's.
+async function findCommentByKey(key, owner = null) {
+  const values = keyValues(TABLE, key);
+  const text = owner === null ? SELECT_BY_KEY
+    : SELECT_BY_KEY + ' AND ' + OWNER_CONDITION.replace('$OWNER', () => '$' + values.push(owner));
+  const result = await query(text, values, FIELD_NAMES);
   return result.rows[0] ?? null;
 }
 
@@ -58,23 +67,30 @@ async function insertComment(data) {
   return result.rows[0];
 }
 
-// Sets the given properties; null when no row has this key.
-async function updateCommentByKey(key, changes) {
-  const statement = buildUpdate(TABLE, key, changes);
-  const result = await query(statement.text, statement.values, FIELD_NAMES, statement.props);
+// Sets the given properties; null when no row has this key (with an `owner`: when it is
+// no longer that account's; the check is part of the UPDATE, so it cannot race it).
+async function updateCommentByKey(key, changes, owner = null) {
+  const scope = owner === null ? undefined : { condition: OWNER_CONDITION, value: owner };
+  const statement = buildUpdate(TABLE, key, changes, { scope });
+  const result = await query(statement.text, statement.values, FIELD_NAMES);
   return result.rows[0] ?? null;
 }
 
 // Sets every updatable property: the ones not given go back to their default.
-async function replaceCommentByKey(key, data) {
-  const statement = buildUpdate(TABLE, key, data, { replace: true });
-  const result = await query(statement.text, statement.values, FIELD_NAMES, statement.props);
+async function replaceCommentByKey(key, data, owner = null) {
+  const scope = owner === null ? undefined : { condition: OWNER_CONDITION, value: owner };
+  const statement = buildUpdate(TABLE, key, data, { replace: true, scope });
+  const result = await query(statement.text, statement.values, FIELD_NAMES);
   return result.rows[0] ?? null;
 }
 
-// True when a row was deleted.
-async function deleteCommentByKey(key) {
-  const result = await query(DELETE_BY_KEY, keyValues(TABLE, key), FIELD_NAMES);
+// True when a row was deleted (with an `owner`: only while it is that account's, in the
+// same DELETE).
+async function deleteCommentByKey(key, owner = null) {
+  const values = keyValues(TABLE, key);
+  const text = owner === null ? DELETE_BY_KEY
+    : DELETE_BY_KEY + ' AND (' + OWNER_CONDITION.replace('$OWNER', () => '$' + values.push(owner)) + ')';
+  const result = await query(text, values, FIELD_NAMES);
   return result.rowCount > 0;
 }
 

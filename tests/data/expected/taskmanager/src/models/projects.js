@@ -39,6 +39,9 @@ const TABLE = Object.freeze({
 const SELECT_BY_KEY = 'SELECT "id" AS "id", "name" AS "name", "description" AS "description", "owner_id" AS "owner_id", "archived" AS "archived", "created_at" AS "created_at", "updated_at" AS "updated_at" FROM "projects" WHERE "id" = $1';
 const DELETE_BY_KEY = 'DELETE FROM "projects" WHERE "id" = $1';
 
+// The rows of one owner ($OWNER: the owner's key), from the access policy.
+const OWNER_CONDITION = '"projects"."owner_id" = $OWNER';
+
 // Column and constraint names -> API properties, so a database error can name the field.
 const FIELD_NAMES = Object.freeze({
   id: 'id',
@@ -53,13 +56,19 @@ const FIELD_NAMES = Object.freeze({
 
 // One page of projects matching `filters` (property -> value), the total that
 // match (null when `count` is false) and the cursor of the next page.
-async function findProjects(options) {
-  return findPage(TABLE, options, FIELD_NAMES);
+// `owner`: only that account's rows (null: every row).
+async function findProjects({ owner = null, ...options }) {
+  const scope = owner === null ? undefined : { condition: OWNER_CONDITION, value: owner };
+  return findPage(TABLE, { ...options, scope }, FIELD_NAMES);
 }
 
-// The project with this key ({ id }), or null.
-async function findProjectByKey(key) {
-  const result = await query(SELECT_BY_KEY, keyValues(TABLE, key), FIELD_NAMES);
+// The project with this key ({ id }), or null; with an
+// `owner`, null too when it is not that account's.
+async function findProjectByKey(key, owner = null) {
+  const values = keyValues(TABLE, key);
+  const text = owner === null ? SELECT_BY_KEY
+    : SELECT_BY_KEY + ' AND ' + OWNER_CONDITION.replace('$OWNER', () => '$' + values.push(owner));
+  const result = await query(text, values, FIELD_NAMES);
   return result.rows[0] ?? null;
 }
 
@@ -69,23 +78,30 @@ async function insertProject(data) {
   return result.rows[0];
 }
 
-// Sets the given properties; null when no row has this key.
-async function updateProjectByKey(key, changes) {
-  const statement = buildUpdate(TABLE, key, changes);
-  const result = await query(statement.text, statement.values, FIELD_NAMES, statement.props);
+// Sets the given properties; null when no row has this key (with an `owner`: when it is
+// no longer that account's; the check is part of the UPDATE, so it cannot race it).
+async function updateProjectByKey(key, changes, owner = null) {
+  const scope = owner === null ? undefined : { condition: OWNER_CONDITION, value: owner };
+  const statement = buildUpdate(TABLE, key, changes, { scope });
+  const result = await query(statement.text, statement.values, FIELD_NAMES);
   return result.rows[0] ?? null;
 }
 
 // Sets every updatable property: the ones not given go back to their default.
-async function replaceProjectByKey(key, data) {
-  const statement = buildUpdate(TABLE, key, data, { replace: true });
-  const result = await query(statement.text, statement.values, FIELD_NAMES, statement.props);
+async function replaceProjectByKey(key, data, owner = null) {
+  const scope = owner === null ? undefined : { condition: OWNER_CONDITION, value: owner };
+  const statement = buildUpdate(TABLE, key, data, { replace: true, scope });
+  const result = await query(statement.text, statement.values, FIELD_NAMES);
   return result.rows[0] ?? null;
 }
 
-// True when a row was deleted.
-async function deleteProjectByKey(key) {
-  const result = await query(DELETE_BY_KEY, keyValues(TABLE, key), FIELD_NAMES);
+// True when a row was deleted (with an `owner`: only while it is that account's, in the
+// same DELETE).
+async function deleteProjectByKey(key, owner = null) {
+  const values = keyValues(TABLE, key);
+  const text = owner === null ? DELETE_BY_KEY
+    : DELETE_BY_KEY + ' AND (' + OWNER_CONDITION.replace('$OWNER', () => '$' + values.push(owner)) + ')';
+  const result = await query(text, values, FIELD_NAMES);
   return result.rowCount > 0;
 }
 

@@ -2,7 +2,8 @@
 
 const express = require('express');
 const { validate } = require('../middleware/validate');
-const { requireAuth } = require('../auth/middleware');
+const { requireAuth, allow } = require('../auth/middleware');
+const { POLICY, fillOwner } = require('../policies/projects');
 const { projectsSchemas } = require('../schemas/projects');
 const {
   listProjectsHandler,
@@ -24,37 +25,50 @@ projectsRouter.get(
   getProjectStatsHandler,
 );
 
+// Each route applies the table's access policy (src/policies/projects.js): no token is
+// 401, a role the rule leaves out is 403, and the service limits owner rules to the
+// caller's rows in SQL. An operation the policy allows no one has no route.
+
 projectsRouter.get(
   '/projects',
+  requireAuth,
+  allow(POLICY.rules.list),
   validate({ query: projectsSchemas.listQuery }),
   listProjectsHandler,
 );
 projectsRouter.post(
   '/projects',
   requireAuth,
+  allow(POLICY.rules.create),
+  fillOwner,
   validate({ body: projectsSchemas.create }),
   createProjectHandler,
 );
 projectsRouter.get(
   '/projects/:id',
+  requireAuth,
+  allow(POLICY.rules.read),
   validate({ params: projectsSchemas.params }),
   getProjectHandler,
 );
 projectsRouter.put(
   '/projects/:id',
   requireAuth,
+  allow(POLICY.rules.update),
   validate({ params: projectsSchemas.params, body: projectsSchemas.replace }),
   replaceProjectHandler,
 );
 projectsRouter.patch(
   '/projects/:id',
   requireAuth,
+  allow(POLICY.rules.update),
   validate({ params: projectsSchemas.params, body: projectsSchemas.update }),
   updateProjectHandler,
 );
 projectsRouter.delete(
   '/projects/:id',
   requireAuth,
+  allow(POLICY.rules.delete),
   validate({ params: projectsSchemas.params }),
   deleteProjectHandler,
 );

@@ -2,7 +2,8 @@
 
 const express = require('express');
 const { validate } = require('../middleware/validate');
-const { requireAuth } = require('../auth/middleware');
+const { requireAuth, allow } = require('../auth/middleware');
+const { POLICY } = require('../policies/tasks');
 const { tasksSchemas } = require('../schemas/tasks');
 const {
   listTasksHandler,
@@ -24,37 +25,49 @@ tasksRouter.post(
   completeTaskHandler,
 );
 
+// Each route applies the table's access policy (src/policies/tasks.js): no token is
+// 401, a role the rule leaves out is 403, and the service limits owner rules to the
+// caller's rows in SQL. An operation the policy allows no one has no route.
+
 tasksRouter.get(
   '/tasks',
+  requireAuth,
+  allow(POLICY.rules.list),
   validate({ query: tasksSchemas.listQuery }),
   listTasksHandler,
 );
 tasksRouter.post(
   '/tasks',
   requireAuth,
+  allow(POLICY.rules.create),
   validate({ body: tasksSchemas.create }),
   createTaskHandler,
 );
 tasksRouter.get(
   '/tasks/:id',
+  requireAuth,
+  allow(POLICY.rules.read),
   validate({ params: tasksSchemas.params }),
   getTaskHandler,
 );
 tasksRouter.put(
   '/tasks/:id',
   requireAuth,
+  allow(POLICY.rules.update),
   validate({ params: tasksSchemas.params, body: tasksSchemas.replace }),
   replaceTaskHandler,
 );
 tasksRouter.patch(
   '/tasks/:id',
   requireAuth,
+  allow(POLICY.rules.update),
   validate({ params: tasksSchemas.params, body: tasksSchemas.update }),
   updateTaskHandler,
 );
 tasksRouter.delete(
   '/tasks/:id',
   requireAuth,
+  allow(POLICY.rules.delete),
   validate({ params: tasksSchemas.params }),
   deleteTaskHandler,
 );

@@ -2,12 +2,12 @@
 
 const express = require('express');
 const { validate } = require('../middleware/validate');
-const { requireAuth } = require('../auth/middleware');
+const { requireAuth, allow } = require('../auth/middleware');
+const { POLICY } = require('../policies/users');
 const { usersSchemas } = require('../schemas/users');
 const {
   listUsersHandler,
   getUserHandler,
-  createUserHandler,
   updateUserHandler,
   replaceUserHandler,
   deleteUserHandler,
@@ -15,37 +15,42 @@ const {
 
 const usersRouter = express.Router();
 
+// Each route applies the table's access policy (src/policies/users.js): no token is
+// 401, a role the rule leaves out is 403, and the service limits owner rules to the
+// caller's rows in SQL. An operation the policy allows no one has no route.
+
 usersRouter.get(
   '/users',
+  requireAuth,
+  allow(POLICY.rules.list),
   validate({ query: usersSchemas.listQuery }),
   listUsersHandler,
 );
-usersRouter.post(
-  '/users',
-  requireAuth,
-  validate({ body: usersSchemas.create }),
-  createUserHandler,
-);
 usersRouter.get(
   '/users/:id',
+  requireAuth,
+  allow(POLICY.rules.read),
   validate({ params: usersSchemas.params }),
   getUserHandler,
 );
 usersRouter.put(
   '/users/:id',
   requireAuth,
+  allow(POLICY.rules.update),
   validate({ params: usersSchemas.params, body: usersSchemas.replace }),
   replaceUserHandler,
 );
 usersRouter.patch(
   '/users/:id',
   requireAuth,
+  allow(POLICY.rules.update),
   validate({ params: usersSchemas.params, body: usersSchemas.update }),
   updateUserHandler,
 );
 usersRouter.delete(
   '/users/:id',
   requireAuth,
+  allow(POLICY.rules.delete),
   validate({ params: usersSchemas.params }),
   deleteUserHandler,
 );

@@ -1,6 +1,7 @@
 'use strict';
 
-const { NotFoundError, NotImplementedError } = require('../utils/errors');
+const { NotFoundError, ForbiddenError, NotImplementedError } = require('../utils/errors');
+const { ownerScope, checkWrite } = require('../policies/projects');
 const {
   findProjects,
   findProjectByKey,
@@ -17,43 +18,68 @@ function notFound() {
   return new NotFoundError('Project not found');
 }
 
-// One page (at most MAX_LIMIT rows) and the total count of matching projects.
-async function listProjects({ filters = {}, sort, order, limit = 20, offset = 0, cursor, count = true } = {}) {
+// One page (at most MAX_LIMIT rows) and the total count of matching projects
+// (only the caller's own when the policy limits it to them).
+async function listProjects({ filters = {}, sort, order, limit = 20, offset = 0, cursor, count = true } = {}, caller = undefined) {
   const pageLimit = Math.min(limit, MAX_LIMIT);
-  const { rows, total, nextCursor } = await findProjects({ filters, sort, order, limit: pageLimit, offset, cursor, count });
+  const owner = ownerScope('list', caller);
+  const { rows, total, nextCursor } = await findProjects({ filters, sort, order, limit: pageLimit, offset, cursor, count, owner });
   return { rows, total, limit: pageLimit, offset, nextCursor };
 }
 
-async function getProject(key) {
-  const project = await findProjectByKey(key);
+// 404 for a row the caller may not read (its existence is not revealed).
+async function getProject(key, caller = undefined) {
+  const project = await findProjectByKey(key, ownerScope('read', caller));
   if (project === null) {
     throw notFound();
   }
   return project;
 }
 
-async function createProject(data) {
+// The row `operation` would change: 404 when the caller may not read it, 403 when it may
+// read but not change it.
+async function writable(operation, key, caller) {
+  const readOwner = ownerScope('read', caller);
+  const current = await findProjectByKey(key, readOwner);
+  if (current === null) {
+    throw notFound();
+  }
+  const owner = ownerScope(operation, caller);
+  if (owner !== null && (readOwner === null || String(readOwner) !== String(owner))
+    && (await findProjectByKey(key, owner)) === null) {
+    throw new ForbiddenError('Only its owner may change this project');
+  }
+  return current;
+}
+
+async function createProject(data, caller = undefined) {
+  await checkWrite(data, caller, undefined);
   return insertProject(data);
 }
 
-async function updateProject(key, changes) {
-  const project = await updateProjectByKey(key, changes);
+// The write repeats the owner check in its own statement: a row that changes hands
+// between the check and the write is not written (404).
+async function updateProject(key, changes, caller = undefined) {
+  await checkWrite(changes, caller, await writable('update', key, caller));
+  const project = await updateProjectByKey(key, changes, ownerScope('update', caller));
   if (project === null) {
     throw notFound();
   }
   return project;
 }
 
-async function replaceProject(key, data) {
-  const project = await replaceProjectByKey(key, data);
+async function replaceProject(key, data, caller = undefined) {
+  await checkWrite(data, caller, await writable('update', key, caller));
+  const project = await replaceProjectByKey(key, data, ownerScope('update', caller));
   if (project === null) {
     throw notFound();
   }
   return project;
 }
 
-async function deleteProject(key) {
-  const deleted = await deleteProjectByKey(key);
+async function deleteProject(key, caller = undefined) {
+  await writable('delete', key, caller);
+  const deleted = await deleteProjectByKey(key, ownerScope('delete', caller));
   if (!deleted) {
     throw notFound();
   }
