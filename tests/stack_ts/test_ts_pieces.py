@@ -73,7 +73,13 @@ def test_sources_are_typescript_with_a_row_type_per_table(files: dict[str, str])
     assert '  status: "todo" | "in_progress" | "done";' in model
     assert "  assignee_id: string | null;" in model
     assert "  priority: number | null;" in model
-    assert "async function findTaskByKey(key: Row): Promise<TaskRow | null>" in model
+    # owner-scoped: the access policy is enforced (src/policies/<table>.ts)
+    assert "async function findTaskByKey(key: Row, owner: unknown = null): Promise<TaskRow | null>" \
+        in model
+    assert "import { ownerScope, checkWrite } from '../policies/tasks';" \
+        in files["src/services/tasks.ts"]
+    assert {"src/policies/tasks.ts", "tests/access.test.ts", "tests/auth-sessions.test.ts",
+            "src/auth/sessions.ts", "src/middleware/rate-limit.ts"} <= set(files)
     for stem in ("users", "projects", "comments"):
         assert "export type " in files[f"src/models/{stem}.ts"]
 

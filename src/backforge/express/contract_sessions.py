@@ -28,7 +28,9 @@ from backforge.plan import Plan
 from backforge.rest import auth as rest_auth
 from backforge.verify.checks import Probe
 
-SESSION_VARIANT = 40
+# 100-106: clear of the contract's accounts (5, 6), the seeds (10 and up) and the
+# authorisation matrix's accounts (41-43) and rows (51-54, 70 and up for updates, 200+).
+SESSION_VARIANT = 100
 UNKNOWN_VARIANT = 70  # sample logins no account has
 TIMING_SAMPLES = 20
 TIMING_ACCOUNTS = 4  # known-login samples spread so no account reaches its login limit

@@ -22,7 +22,9 @@ __all__ = ["STACK", "ExpressTsStack"]
 
 class ExpressTsStack(ExpressStack):
     name = "express-ts"
-    enforces_access = False  # as express-js until the access matrix lands in both
+    # Routes apply the policy (src/policies/); verify and the generated tests/access.test.ts
+    # hold every cell of the authorisation matrix.
+    enforces_access = True
     layout = layout.LAYOUT
     rules = ("named-exports", "parameterized-sql")
     output_policy: OutputPolicy = POLICY

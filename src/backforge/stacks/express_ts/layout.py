@@ -25,9 +25,9 @@ __all__ = ["CONFIG_FILES", "LAYOUT", "MIGRATION_FILES", "MODULES", "POLICY_MODUL
            "has_tableless_endpoints", "table_stem", "unit_files"]
 
 TEMPLATES = Path(__file__).parent / "templates"
-# src/policies/<table>.ts and routes that apply them (access.ENFORCED): off until the
-# contract and the vitest suite carry the authorisation matrix (issue 13 part 3).
-POLICY_MODULES = False
+# src/policies/<table>.ts and routes that apply them (access.ENFORCED); verify's contract
+# and tests/access.test.ts hold the authorisation matrix.
+POLICY_MODULES = True
 
 CONFIG_FILES = ("package.json", "package-lock.json", ".npmrc", ".env.example", ".gitignore",
                 "eslint.config.mjs", "tsconfig.json", "tsconfig.build.json", "README.md",
@@ -45,7 +45,7 @@ def _deploy_files(module: str) -> tuple[str, ...]:
 
 
 LAYOUT = Layout(".ts", CONFIG_FILES, _deploy_files, lambda: POLICY_MODULES,
-                test_config=("vitest.config.ts",), sessions=True)
+                test_config=("vitest.config.ts",), sessions=True, access_tests=True)
 
 
 def unit_files(module: str, table: str | None, project: Project, names: Names) -> UnitFiles:

@@ -95,8 +95,8 @@ const RESOURCES: Resource[] = [
         description: 'The new row\'s key as the delete operation\'s path',
       },
     },
-    auth: { list: false, read: false, create: true, update: true, delete: true },
-    served: { list: true, read: true, create: true, update: true, delete: true },
+    auth: { list: true, read: true, create: true, update: true, delete: true },
+    served: { list: true, read: true, create: false, update: true, delete: true },
   },
   {
     tag: 'projects',
@@ -137,7 +137,7 @@ const RESOURCES: Resource[] = [
         description: 'The new row\'s key as the delete operation\'s path',
       },
     },
-    auth: { list: false, read: false, create: true, update: true, delete: true },
+    auth: { list: true, read: true, create: true, update: true, delete: true },
     served: { list: true, read: true, create: true, update: true, delete: true },
   },
   {
@@ -179,7 +179,7 @@ const RESOURCES: Resource[] = [
         description: 'The new row\'s key as the delete operation\'s path',
       },
     },
-    auth: { list: false, read: false, create: true, update: true, delete: true },
+    auth: { list: true, read: true, create: true, update: true, delete: true },
     served: { list: true, read: true, create: true, update: true, delete: true },
   },
   {
@@ -221,7 +221,7 @@ const RESOURCES: Resource[] = [
         description: 'The new row\'s key as the delete operation\'s path',
       },
     },
-    auth: { list: false, read: false, create: true, update: true, delete: true },
+    auth: { list: true, read: true, create: true, update: true, delete: true },
     served: { list: true, read: true, create: true, update: true, delete: true },
   },
 ];

@@ -7,7 +7,7 @@ import request from 'supertest';
 import { vi } from 'vitest';
 import type { Response } from 'supertest';
 import { createApp } from '../src/app';
-import { withTransaction, closePool } from '../src/db';
+import { query, withTransaction, closePool } from '../src/db';
 import { migrateUp } from '../src/db/migrate';
 import { config } from '../src/utils/config';
 
@@ -95,6 +95,23 @@ async function authHeaders(): Promise<Record<string, string>> {
   return { Authorization: `Bearer ${String((res.body as { token: string }).token)}` };
 }
 
+// What `npm run create-admin` runs (src/auth/create-admin.ts): there is no API route
+// that makes an admin.
+const PROMOTE = 'UPDATE "users" SET "role" = \'admin\' WHERE "email" = $1';
+
+// Registers a fresh account, gives it the admin role and returns its headers.
+async function adminHeaders(): Promise<Record<string, string>> {
+  const account = newAccount();
+  await api().post(apiPath('/auth/register')).send(account).expect(201);
+  const promoted = await query(PROMOTE, [account[LOGIN]]);
+  if (promoted.rowCount !== 1) {
+    throw new Error(`could not make ${String(account[LOGIN])} an admin`);
+  }
+  const credentials = { [LOGIN]: account[LOGIN], password: account.password };
+  const res: Response = await api().post(apiPath('/auth/login')).send(credentials).expect(200);
+  return { Authorization: `Bearer ${String((res.body as { token: string }).token)}` };
+}
+
 // POSTs a row and returns it; fails loudly with the answer when it is not a 201.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 async function createRecord(collection: string, body: object, headers: Record<string, string>): Promise<any> {
@@ -116,4 +133,5 @@ export {
   createRecord,
   newAccount,
   LOGIN,
+  adminHeaders,
 };

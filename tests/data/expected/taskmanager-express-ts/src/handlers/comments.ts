@@ -29,28 +29,28 @@ async function listCommentsHandler(req: Request, res: Response): Promise<void> {
     offset: offset as number | undefined,
     cursor: cursor as string | undefined,
     count: count as boolean | undefined,
-  }));
+  }, req.user));
 }
 
 async function getCommentHandler(req: Request, res: Response): Promise<void> {
-  res.status(200).json(await getComment(validatedOf(req).params));
+  res.status(200).json(await getComment(validatedOf(req).params, req.user));
 }
 
 async function createCommentHandler(req: Request, res: Response): Promise<void> {
-  const comment = await createComment(validatedOf(req).body);
+  const comment = await createComment(validatedOf(req).body, req.user);
   sendCreated(res, location(req, comment), comment);
 }
 
 async function updateCommentHandler(req: Request, res: Response): Promise<void> {
-  res.status(200).json(await updateComment(validatedOf(req).params, validatedOf(req).body));
+  res.status(200).json(await updateComment(validatedOf(req).params, validatedOf(req).body, req.user));
 }
 
 async function replaceCommentHandler(req: Request, res: Response): Promise<void> {
-  res.status(200).json(await replaceComment(validatedOf(req).params, validatedOf(req).body));
+  res.status(200).json(await replaceComment(validatedOf(req).params, validatedOf(req).body, req.user));
 }
 
 async function deleteCommentHandler(req: Request, res: Response): Promise<void> {
-  await deleteComment(validatedOf(req).params);
+  await deleteComment(validatedOf(req).params, req.user);
   sendNoContent(res);
 }
 

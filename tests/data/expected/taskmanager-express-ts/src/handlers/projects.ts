@@ -30,28 +30,28 @@ async function listProjectsHandler(req: Request, res: Response): Promise<void> {
     offset: offset as number | undefined,
     cursor: cursor as string | undefined,
     count: count as boolean | undefined,
-  }));
+  }, req.user));
 }
 
 async function getProjectHandler(req: Request, res: Response): Promise<void> {
-  res.status(200).json(await getProject(validatedOf(req).params));
+  res.status(200).json(await getProject(validatedOf(req).params, req.user));
 }
 
 async function createProjectHandler(req: Request, res: Response): Promise<void> {
-  const project = await createProject(validatedOf(req).body);
+  const project = await createProject(validatedOf(req).body, req.user);
   sendCreated(res, location(req, project), project);
 }
 
 async function updateProjectHandler(req: Request, res: Response): Promise<void> {
-  res.status(200).json(await updateProject(validatedOf(req).params, validatedOf(req).body));
+  res.status(200).json(await updateProject(validatedOf(req).params, validatedOf(req).body, req.user));
 }
 
 async function replaceProjectHandler(req: Request, res: Response): Promise<void> {
-  res.status(200).json(await replaceProject(validatedOf(req).params, validatedOf(req).body));
+  res.status(200).json(await replaceProject(validatedOf(req).params, validatedOf(req).body, req.user));
 }
 
 async function deleteProjectHandler(req: Request, res: Response): Promise<void> {
-  await deleteProject(validatedOf(req).params);
+  await deleteProject(validatedOf(req).params, req.user);
   sendNoContent(res);
 }
 

@@ -30,28 +30,28 @@ async function listTasksHandler(req: Request, res: Response): Promise<void> {
     offset: offset as number | undefined,
     cursor: cursor as string | undefined,
     count: count as boolean | undefined,
-  }));
+  }, req.user));
 }
 
 async function getTaskHandler(req: Request, res: Response): Promise<void> {
-  res.status(200).json(await getTask(validatedOf(req).params));
+  res.status(200).json(await getTask(validatedOf(req).params, req.user));
 }
 
 async function createTaskHandler(req: Request, res: Response): Promise<void> {
-  const task = await createTask(validatedOf(req).body);
+  const task = await createTask(validatedOf(req).body, req.user);
   sendCreated(res, location(req, task), task);
 }
 
 async function updateTaskHandler(req: Request, res: Response): Promise<void> {
-  res.status(200).json(await updateTask(validatedOf(req).params, validatedOf(req).body));
+  res.status(200).json(await updateTask(validatedOf(req).params, validatedOf(req).body, req.user));
 }
 
 async function replaceTaskHandler(req: Request, res: Response): Promise<void> {
-  res.status(200).json(await replaceTask(validatedOf(req).params, validatedOf(req).body));
+  res.status(200).json(await replaceTask(validatedOf(req).params, validatedOf(req).body, req.user));
 }
 
 async function deleteTaskHandler(req: Request, res: Response): Promise<void> {
-  await deleteTask(validatedOf(req).params);
+  await deleteTask(validatedOf(req).params, req.user);
   sendNoContent(res);
 }
 

@@ -29,28 +29,28 @@ async function listUsersHandler(req: Request, res: Response): Promise<void> {
     offset: offset as number | undefined,
     cursor: cursor as string | undefined,
     count: count as boolean | undefined,
-  }));
+  }, req.user));
 }
 
 async function getUserHandler(req: Request, res: Response): Promise<void> {
-  res.status(200).json(await getUser(validatedOf(req).params));
+  res.status(200).json(await getUser(validatedOf(req).params, req.user));
 }
 
 async function createUserHandler(req: Request, res: Response): Promise<void> {
-  const user = await createUser(validatedOf(req).body);
+  const user = await createUser(validatedOf(req).body, req.user);
   sendCreated(res, location(req, user), user);
 }
 
 async function updateUserHandler(req: Request, res: Response): Promise<void> {
-  res.status(200).json(await updateUser(validatedOf(req).params, validatedOf(req).body));
+  res.status(200).json(await updateUser(validatedOf(req).params, validatedOf(req).body, req.user));
 }
 
 async function replaceUserHandler(req: Request, res: Response): Promise<void> {
-  res.status(200).json(await replaceUser(validatedOf(req).params, validatedOf(req).body));
+  res.status(200).json(await replaceUser(validatedOf(req).params, validatedOf(req).body, req.user));
 }
 
 async function deleteUserHandler(req: Request, res: Response): Promise<void> {
-  await deleteUser(validatedOf(req).params);
+  await deleteUser(validatedOf(req).params, req.user);
   sendNoContent(res);
 }
 

@@ -1,7 +1,8 @@
 import express from 'express';
 import type { Router } from 'express';
 import { validate } from '../middleware/validate';
-import { requireAuth } from '../auth/middleware';
+import { requireAuth, allow } from '../auth/middleware';
+import { POLICY } from '../policies/tasks';
 import { tasksSchemas } from '../schemas/tasks';
 import {
   listTasksHandler,
@@ -23,37 +24,49 @@ tasksRouter.post(
   completeTaskHandler,
 );
 
+// Each route applies the table's access policy (src/policies/tasks.js): no token is
+// 401, a role the rule leaves out is 403, and the service limits owner rules to the
+// caller's rows in SQL. An operation the policy allows no one has no route.
+
 tasksRouter.get(
   '/tasks',
+  requireAuth,
+  allow(POLICY.rules.list),
   validate({ query: tasksSchemas.listQuery }),
   listTasksHandler,
 );
 tasksRouter.post(
   '/tasks',
   requireAuth,
+  allow(POLICY.rules.create),
   validate({ body: tasksSchemas.create }),
   createTaskHandler,
 );
 tasksRouter.get(
   '/tasks/:id',
+  requireAuth,
+  allow(POLICY.rules.read),
   validate({ params: tasksSchemas.params }),
   getTaskHandler,
 );
 tasksRouter.put(
   '/tasks/:id',
   requireAuth,
+  allow(POLICY.rules.update),
   validate({ params: tasksSchemas.params, body: tasksSchemas.replace }),
   replaceTaskHandler,
 );
 tasksRouter.patch(
   '/tasks/:id',
   requireAuth,
+  allow(POLICY.rules.update),
   validate({ params: tasksSchemas.params, body: tasksSchemas.update }),
   updateTaskHandler,
 );
 tasksRouter.delete(
   '/tasks/:id',
   requireAuth,
+  allow(POLICY.rules.delete),
   validate({ params: tasksSchemas.params }),
   deleteTaskHandler,
 );

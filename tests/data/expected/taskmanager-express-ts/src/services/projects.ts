@@ -1,4 +1,7 @@
-import { NotFoundError, NotImplementedError } from '../utils/errors';
+import { NotFoundError, ForbiddenError, NotImplementedError } from '../utils/errors';
+import { ownerScope, checkWrite } from '../policies/projects';
+import type { Operation } from '../policies/projects';
+import type { RequestUser } from '../middleware/validate';
 import {
   findProjects,
   findProjectByKey,
@@ -29,43 +32,69 @@ function notFound(): NotFoundError {
   return new NotFoundError('Project not found');
 }
 
-// One page (at most MAX_LIMIT rows) and the total count of matching projects.
-async function listProjects({ filters = {}, sort, order, limit = 20, offset = 0, cursor, count = true }: ListRequest = {}): Promise<Page<ProjectRow>> {
+// One page (at most MAX_LIMIT rows) and the total count of matching projects
+// (only the caller's own when the policy limits it to them).
+async function listProjects({ filters = {}, sort, order, limit = 20, offset = 0, cursor, count = true }: ListRequest = {}, caller: RequestUser | undefined = undefined): Promise<Page<ProjectRow>> {
   const pageLimit = Math.min(limit, MAX_LIMIT);
-  const { rows, total, nextCursor } = await findProjects({ filters, sort, order, limit: pageLimit, offset, cursor, count });
+  const owner = ownerScope('list', caller);
+  const { rows, total, nextCursor } = await findProjects({ filters, sort, order, limit: pageLimit, offset, cursor, count, owner });
   return { rows, total, limit: pageLimit, offset, nextCursor };
 }
 
-async function getProject(key: Row): Promise<ProjectRow> {
-  const project = await findProjectByKey(key);
+// 404 for a row the caller may not read (its existence is not revealed).
+async function getProject(key: Row, caller: RequestUser | undefined = undefined): Promise<ProjectRow> {
+  const project = await findProjectByKey(key, ownerScope('read', caller));
   if (project === null) {
     throw notFound();
   }
   return project;
 }
 
-async function createProject(data: Row): Promise<ProjectRow> {
+// The row `operation` would change: 404 when the caller may not read it, 403 when it may
+// read but not change it.
+async function writable(operation: Operation, key: Row,
+  caller: RequestUser | undefined): Promise<ProjectRow> {
+  const readOwner = ownerScope('read', caller);
+  const current = await findProjectByKey(key, readOwner);
+  if (current === null) {
+    throw notFound();
+  }
+  const owner = ownerScope(operation, caller);
+  if (owner !== null && (readOwner === null || String(readOwner) !== String(owner))
+    && (await findProjectByKey(key, owner)) === null) {
+    throw new ForbiddenError('Only its owner may change this project');
+  }
+  return current;
+}
+
+async function createProject(data: Row, caller: RequestUser | undefined = undefined): Promise<ProjectRow> {
+  await checkWrite(data, caller, undefined);
   return insertProject(data);
 }
 
-async function updateProject(key: Row, changes: Row): Promise<ProjectRow> {
-  const project = await updateProjectByKey(key, changes);
+// The write repeats the owner check in its own statement: a row that changes hands
+// between the check and the write is not written (404).
+async function updateProject(key: Row, changes: Row, caller: RequestUser | undefined = undefined): Promise<ProjectRow> {
+  await checkWrite(changes, caller, await writable('update', key, caller));
+  const project = await updateProjectByKey(key, changes, ownerScope('update', caller));
   if (project === null) {
     throw notFound();
   }
   return project;
 }
 
-async function replaceProject(key: Row, data: Row): Promise<ProjectRow> {
-  const project = await replaceProjectByKey(key, data);
+async function replaceProject(key: Row, data: Row, caller: RequestUser | undefined = undefined): Promise<ProjectRow> {
+  await checkWrite(data, caller, await writable('update', key, caller));
+  const project = await replaceProjectByKey(key, data, ownerScope('update', caller));
   if (project === null) {
     throw notFound();
   }
   return project;
 }
 
-async function deleteProject(key: Row): Promise<void> {
-  const deleted = await deleteProjectByKey(key);
+async function deleteProject(key: Row, caller: RequestUser | undefined = undefined): Promise<void> {
+  await writable('delete', key, caller);
+  const deleted = await deleteProjectByKey(key, ownerScope('delete', caller));
   if (!deleted) {
     throw notFound();
   }
