@@ -1,7 +1,9 @@
 """express-ts end to end: the example specs generate as express-ts with every module
 validated, and `backforge verify` is green: lint (tsc --noEmit with zero errors, then
 ESLint with typescript-eslint), PostgreSQL, migrate up/down/up, seed, boot (npm start
-compiles to dist/ and runs it), the API contract, shutdown, and the vitest suites."""
+compiles to dist/ and runs it), the API contract with the authorisation matrix and (with
+auth) the session checks, shutdown, and the vitest suites (tests/access.test.ts,
+tests/auth-sessions.test.ts)."""
 
 from __future__ import annotations
 
@@ -29,3 +31,31 @@ def test_example_verifies_as_express_ts(spec: str, tmp_path: Path) -> None:
     assert report.server_errors == 0 and len(report.checks) > 50
     assert report.tests is not None and report.tests.failed == 0
     assert report.tests.passed == report.tests.total > 10
+    matrix = report.matrix_summary()
+    assert matrix["cells"] == matrix["checked"] > 0 and matrix["failed"] == 0
+    auth = api.load(DATA / spec).project.options.auth
+    assert (out / "tests/access.test.ts").is_file()
+    assert (out / "tests/auth-sessions.test.ts").is_file() == auth
+    assert (out / "src/policies").is_dir() == auth
+    if auth:  # the session checks ran (refresh, reuse, logout, 429, timing)
+        assert any("refresh" in c.name for c in report.checks)
+
+
+def test_every_rule_kind_holds_its_matrix_in_express_ts(tmp_path: Path) -> None:
+    """The spec with every rule kind (public, authenticated, owner, role list, none), a
+    composite-key chained table and a table no one may create rows of: verify's 80 cells
+    hold against the TypeScript app, and vitest lists the row-needing cells as todo."""
+    out = tmp_path / "out"
+    assert api.generate(api.load(DATA / "access-kinds.yaml", stack="express-ts"),
+                        output=out).success
+    report = api.verify(out)
+    assert report.success, ([(s.name, s.detail) for s in report.failed_steps()],
+                            [m for m in report.matrix if not m.passed])
+    matrix = report.matrix_summary()
+    assert (matrix["cells"], matrix["checked"], matrix["failed"]) == (80, 80, 0)
+    statuses = {(m.table, m.operation, m.principal): m.got for m in report.matrix}
+    assert statuses[("notes", "update", "other")] == 403
+    assert statuses[("tags", "create", "admin")] == 405
+    assert statuses[("pages", "read", "other")] == 404
+    tests = report.tests
+    assert tests is not None and tests.failed == 0 and tests.total > tests.passed
