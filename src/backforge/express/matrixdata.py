@@ -18,7 +18,7 @@ from backforge.sql.ddl import fk_order
 from backforge.sql.samples import different_value
 
 # Sample variants, clear of the contract's rows (0-2), its accounts (5, 6), the seeds
-# (10 and up, one per seed row), the session checks (100-106) and the generated tests.
+# (10 and up, one per seed row), the session checks (900 and up) and the generated tests.
 ACCOUNTS = {Principal.OWNER: 41, Principal.OTHER: 42, Principal.ADMIN: 43}
 THROWAWAY = 200  # and up: accounts that delete themselves or are deleted by admin
 CREATE = {Principal.OWNER: 51, Principal.ADMIN: 52, Principal.OTHER: 53,
