@@ -160,8 +160,8 @@ def unbalanced_brace(files: Files) -> tuple[Files, Expected]:
 
 @mutation
 def annotation_without_a_type(files: Files) -> tuple[Files, Expected]:
-    out = edit(files, SERVICE, "async function getTask(key: Row)", "async function getTask(key: )")
-    return out, Expected("ts-syntax", SERVICE, line_of(out[SERVICE], "getTask(key: )"))
+    out = edit(files, SERVICE, "async function getTask(key: Row,", "async function getTask(key: ,")
+    return out, Expected("ts-syntax", SERVICE, line_of(out[SERVICE], "getTask(key: ,"))
 
 
 @mutation
