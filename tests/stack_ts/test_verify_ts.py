@@ -59,3 +59,24 @@ def test_every_rule_kind_holds_its_matrix_in_express_ts(tmp_path: Path) -> None:
     assert statuses[("pages", "read", "other")] == 404
     tests = report.tests
     assert tests is not None and tests.failed == 0 and tests.total > tests.passed
+
+
+def test_hybrid_edge_spec_verifies_as_express_ts(tmp_path: Path) -> None:
+    """The edge spec (reserved-word tables, table-less endpoints, a users-table endpoint
+    with no create route to make a row for it) in hybrid mode, each endpoint written by the
+    fake model: tsc, the 160-cell matrix and vitest all green."""
+    from backforge.providers.fake_server import FakeLLMConfig, FakeLLMServer
+    from tests.stack.specs import project
+
+    out = tmp_path / "edge"
+    loaded = api.load(project("edge").model_dump(mode="json"), stack="express-ts")
+    with FakeLLMServer(FakeLLMConfig()) as base_url:
+        result = api.generate(loaded, api.GenerateOptions(provider="hybrid", base_url=base_url,
+                                                          cache=False), output=out)
+    assert result.success and result.report["endpoints"]["not_implemented"] == []
+    report = api.verify(out)
+    assert report.success, ([(s.name, s.detail, s.output[-1500:]) for s in report.failed_steps()],
+                            report.failed_checks()[:5])
+    matrix = report.matrix_summary()
+    assert matrix["cells"] == matrix["checked"] > 100 and matrix["failed"] == 0
+    assert report.tests is not None and report.tests.failed == 0
