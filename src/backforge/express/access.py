@@ -114,6 +114,17 @@ def table_access(ctx: ProjectContext, t: TableContext) -> dict[str, Any] | None:
     }
 
 
+def filled_on_create(ctx: ProjectContext, t: TableContext) -> str | None:
+    """The owner property a create takes from the caller when the body leaves it out
+    (the policy module's fillOwner): optional in the create schema, so the documented
+    contract matches what the route accepts. None where creates need no token (an
+    anonymous caller has no id to fill in)."""
+    policy = table_access(ctx, t)
+    if policy is None or policy["ownerField"] is None or not needs_token(ctx, t, "create"):
+        return None
+    return policy["ownerField"]
+
+
 def served(ctx: ProjectContext, t: TableContext, op: str) -> bool:
     """Whether the route of an operation exists (a `none` rule serves nothing)."""
     policy = ctx.policy

@@ -194,6 +194,12 @@ def table_context(ctx: ProjectContext, t: TableContext) -> dict[str, Any]:
 
 def _table_context(ctx: ProjectContext, t: TableContext) -> dict[str, Any]:
     table_schemas = schemas.table_schemas(ctx, t)
+    filled = access.filled_on_create(ctx, t)
+    create = table_schemas["create"]
+    if filled is not None and filled in create.get("required", ()):
+        required = [p for p in create["required"] if p != filled]
+        table_schemas["create"] = {k: (required if k == "required" else v)
+                                   for k, v in create.items() if k != "required" or required}
     return {
         "ctx": ctx, "t": t, "fn": t.fn, "options": ctx.project.options,
         "schemas": table_schemas,

@@ -41,7 +41,7 @@ const postsSchemas = {
   create: {
     type: 'object',
     additionalProperties: false,
-    required: ['authorId', 'title', 'slug', 'body'],
+    required: ['title', 'slug', 'body'],
     properties: {
       authorId: { type: 'string', format: 'uuid' },
       title: {

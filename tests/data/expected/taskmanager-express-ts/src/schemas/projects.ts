@@ -40,7 +40,7 @@ const projectsSchemas = {
   create: {
     type: 'object',
     additionalProperties: false,
-    required: ['name', 'owner_id'],
+    required: ['name'],
     properties: {
       name: {
         type: 'string',

@@ -36,7 +36,7 @@ const commentsSchemas = {
   create: {
     type: 'object',
     additionalProperties: false,
-    required: ['task_id', 'author_id', 'body'],
+    required: ['task_id', 'body'],
     properties: {
       task_id: { type: 'string', format: 'uuid' },
       author_id: { type: 'string', format: 'uuid' },

@@ -42,7 +42,7 @@ const projectsSchemas = {
   create: {
     type: 'object',
     additionalProperties: false,
-    required: ['name', 'owner_id'],
+    required: ['name'],
     properties: {
       name: {
         type: 'string',
