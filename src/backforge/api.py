@@ -138,17 +138,9 @@ def generate(spec: str | Path | Mapping[str, Any] | LoadedSpec,
     # Checked before anything is written: bad limits or an unpriced model with max_cost: exit 2.
     engine_options = options.engine_options(_cost_function(options, choice.model))
     root = Path(output) if output is not None else None
-    lock = None
-    if root is not None:
-        check_output_dir(root, force=options.force)
-        if not options.dry_run:
-            # The folder's lock (held until the run is committed), an interrupted run
-            # recovered, then the no-op answer when nothing changed.
-            lock = regenerate.lock_folder(root)
-            done = _if_up_to_date(lock, loaded, stack, options, choice.model, started,
-                                  on_event)
-            if done is not None:
-                return done
+    lock, done = _open_folder(root, loaded, stack, options, choice.model, started, on_event)
+    if done is not None:
+        return done
     # Imported here: the validator (tree-sitter and its grammars) costs ~55 ms of start-up
     # that an up-to-date run, answered above, never needs.
     from backforge.validate import UnitValidator
@@ -182,6 +174,20 @@ def generate(spec: str | Path | Mapping[str, Any] | LoadedSpec,
             report = session.finish(report, loaded.project.model_dump(mode="json"))
     return GenerateResult(success, dict(result.files), report, root, project_issues,
                           session.conflicts if session is not None else ())
+
+
+def _open_folder(root: Path | None, loaded: LoadedSpec, stack: Any, options: GenerateOptions,
+                 model: str | None, started: float, on_event: EventHandler | None
+                 ) -> tuple[FolderLock | None, GenerateResult | None]:
+    """The output folder checked; unless a dry run, its lock (held until the run is
+    committed), an interrupted run recovered, then the no-op answer when nothing changed."""
+    if root is None:
+        return None, None
+    check_output_dir(root, force=options.force)
+    if options.dry_run:
+        return None, None
+    lock = regenerate.lock_folder(root)
+    return lock, _if_up_to_date(lock, loaded, stack, options, model, started, on_event)
 
 
 def _weights(plan: Plan, engine_options: EngineOptions) -> dict[str, float] | None:
