@@ -180,7 +180,8 @@ def test_doctor_reports_every_tool_on_this_machine():
     data = json.loads(proc.stdout)
     names = {c["name"] for c in data["checks"]}
     assert {"node", "npm", "initdb", "pg_ctl", "postgres", "git", "shellcheck", "terraform",
-            "LLM response cache", "node_modules cache"} <= names
+            "redis-server", "chromium", "chromedriver", "LLM response cache",
+            "node_modules cache"} <= names
     assert proc.returncode == (0 if data["ok"] else 1)
     for check in data["checks"]:
         assert check["ok"] or check["fix"], check

@@ -79,6 +79,13 @@ def diagnose(env: Mapping[str, str] | None = None) -> Diagnosis:
               "(optional)", False,
               "install shellcheck (`apt-get install shellcheck`, `brew install shellcheck`); "
               "without it those tests skip"),
+        _tool("redis-server", path, "the test suite: the generated rate-limit store and the "
+              "service's workers on a real Redis (optional)", False,
+              "install Redis (`apt-get install redis-server`, `brew install redis`)"),
+        _tool("chromium", path, "the test suite: the service's web UI in a headless browser "
+              "(optional)", False, "install Chromium (`apt-get install chromium`)"),
+        _tool("chromedriver", path, "the test suite: drives that browser (optional)", False,
+              "install its driver (`apt-get install chromium-driver`)"),
         _tool("terraform", path, "deploying the generated terraform/ folder (optional)", False,
               "install Terraform 1.5+ from https://developer.hashicorp.com/terraform/install "
               "if you deploy with the generated terraform/ folder"),
