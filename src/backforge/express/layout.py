@@ -72,18 +72,6 @@ class Layout:
     deploy_files: Callable[[str], tuple[str, ...]]
     policy_modules: Callable[[], bool]  # whether auth projects get src/policies/<t>
     test_config: tuple[str, ...] = ()  # the test runner's configuration (tests unit)
-    # Refresh sessions and rate limits (src/auth/sessions, src/middleware/rate-limit and,
-    # with auth, tests/auth-sessions.test): both Express stacks have them; a new stack
-    # may start without.
-    sessions: bool = False
-    # tests/access.test: the authorisation matrix (express/matrixdata.py), where the
-    # routes enforce the policy (or everything is anonymous, auth off).
-    access_tests: bool = False
-
-    @property
-    def sessions_test(self) -> str:
-        return f"tests/auth-sessions.test{self.ext}"
-
     def _src(self, folder: str, *names: str) -> tuple[str, ...]:
         return tuple(f"{folder}/{n}{self.ext}" for n in names)
 
@@ -101,13 +89,11 @@ class Layout:
             return UnitFiles(self._src("src/db", "pool", "sql", "migrate", "seed", "index"),
                              (f"src/db/pool{x}", f"src/db/migrate{x}"))
         if module == "middleware":
-            limits = ("rate-limit",) if self.sessions else ()
             return UnitFiles(self._src("src/middleware", "error-handler", "validate",
-                                       "request-logger", "not-found", *limits, "index"),
+                                       "request-logger", "not-found", "rate-limit", "index"),
                              (f"src/middleware/error-handler{x}", f"src/middleware/validate{x}"))
         if module == "auth":
-            sessions = ("sessions",) if self.sessions else ()
-            files = (*self._src("src/auth", "password", "tokens", *sessions, "middleware",
+            files = (*self._src("src/auth", "password", "tokens", "sessions", "middleware",
                                 "schemas", "service", "handlers", "routes", "create-admin"),
                      "migrations/0002_auth.up.sql", "migrations/0002_auth.down.sql")
             return UnitFiles(files, (f"src/auth/middleware{x}", f"src/auth/routes{x}"))
@@ -138,8 +124,10 @@ class Layout:
             extra = self.custom_files() if has_tableless_endpoints(project) else ()
             return UnitFiles((*files, *extra), (f"src/routes/index{x}",))
         if module == "tests":
-            sessions = (self.sessions_test,) if self.sessions and project.options.auth else ()
-            matrix = (f"tests/access.test{x}",) if self.access_tests and (
+            # With auth: the session checks; the authorisation matrix wherever the routes
+            # enforce the policy (or everything is anonymous, auth off).
+            sessions = (f"tests/auth-sessions.test{x}",) if project.options.auth else ()
+            matrix = (f"tests/access.test{x}",) if (
                 not project.options.auth or self.policy_modules()) else ()
             return UnitFiles((f"tests/helpers{x}", f"tests/app.test{x}", *matrix, *sessions,
                               *self.test_config), (f"tests/helpers{x}",))

@@ -68,8 +68,6 @@ class Flavor:
     # package.json fields of the language: type, main, the test runner's settings
     manifest: Callable[[ProjectContext], dict[str, Any]]
     template_globals: Mapping[str, Any] = field(default_factory=dict)
-    sessions: bool = False  # refresh/logout/password routes and rate limits (Layout.sessions)
-    access_tests: bool = False  # the generated authorisation matrix (Layout.access_tests)
 
 
 def make_environment(templates: Path, template_globals: Mapping[str, Any]) -> jinja2.Environment:
@@ -292,17 +290,13 @@ def openapi_context(ctx: ProjectContext) -> dict[str, Any]:
             "schema_vars": schema_vars, "tags": tags, "info": info, "links": links}
 
 
-def readme_endpoints(ctx: ProjectContext,
-                     sessions: bool = True) -> list[tuple[str, str, str, bool]]:
+def readme_endpoints(ctx: ProjectContext) -> list[tuple[str, str, str, bool]]:
     """(method, path, what it does, needs a token) for the README's endpoint table;
-    what it does is spec text for custom endpoints. `sessions`: the stack serves
-    refresh, logout and password change (both Express stacks do; a new stack may start
-    without)."""
+    what it does is spec text for custom endpoints."""
     rows: list[tuple[str, str, str, bool]] = []
     prefix = ctx.prefix
     if ctx.auth:
-        rows += [row for row in rest_auth.readme_rows(prefix)
-                 if sessions or row[1].rsplit("/", 1)[-1] in ("register", "login", "me")]
+        rows += rest_auth.readme_rows(prefix)
     for t in ctx.tables:
         coll, item = prefix + t.collection_path, prefix + t.item_path_openapi
         rows += [("GET", coll, f"list {t.label_plural} (filter, sort, paginate)", False),
@@ -388,8 +382,7 @@ class Renderer:
         if lock is not None:  # None only when deps changed without a lockfile refresh
             files.append(("package-lock.json", lock))
         return files + self._render_folder("config", lambda p: p, **_common(ctx, plan),
-                                           endpoints=readme_endpoints(
-                                               ctx, self.flavor.sessions),
+                                           endpoints=readme_endpoints(ctx),
                                            node_major=NODE_MAJOR, db_name=ctx.db_name,
                                            auth_example=auth_example(ctx))
 
@@ -430,12 +423,12 @@ class Renderer:
                     **routes_context(ctx, common, tableless, implemented))
             return files
         if module == "tests":
-            matrix = matrixdata.jest_matrix(ctx) if self.flavor.access_tests else None
+            matrix = matrixdata.jest_matrix(ctx)
             files = self._render_folder("tests/matrix", lambda p: p, **common, matrix=matrix) \
                 if matrix is not None else []
             files += self._render_folder("tests/shared", lambda p: p,
                                          **tests_context(ctx, common, implemented))
-            # The session checks exist only with accounts (Layout.sessions_test).
+            # The session checks exist only with accounts (Layout.shared_files).
             with_accounts = access.auth_context(ctx) is not None
             return [f for f in files
                     if with_accounts or not f[0].startswith("tests/auth-sessions.test")]

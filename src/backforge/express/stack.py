@@ -94,5 +94,4 @@ class ExpressStack:
 
         run_contract(probe, plan)
         run_matrix(probe, project_context(plan))  # a no-op where the policy is not enforced
-        if self.layout.sessions:
-            check_sessions(probe, plan)  # last: it spends the address's login budget
+        check_sessions(probe, plan)  # last: it spends the address's login budget

@@ -43,8 +43,7 @@ def _deploy_files(module: str) -> tuple[str, ...]:
     return tuple(extra_output_path(module, rel) for rel in extra_templates(module))
 
 
-LAYOUT = Layout(".js", CONFIG_FILES, _deploy_files, lambda: POLICY_MODULES, sessions=True,
-                access_tests=True)
+LAYOUT = Layout(".js", CONFIG_FILES, _deploy_files, lambda: POLICY_MODULES)
 
 
 def unit_files(module: str, table: str | None, project: Project, names: Names) -> UnitFiles:

@@ -45,7 +45,7 @@ def _deploy_files(module: str) -> tuple[str, ...]:
 
 
 LAYOUT = Layout(".ts", CONFIG_FILES, _deploy_files, lambda: POLICY_MODULES,
-                test_config=("vitest.config.ts",), sessions=True, access_tests=True)
+                test_config=("vitest.config.ts",))
 
 
 def unit_files(module: str, table: str | None, project: Project, names: Names) -> UnitFiles:

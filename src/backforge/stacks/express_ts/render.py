@@ -26,7 +26,7 @@ def _manifest(ctx: ProjectContext) -> dict[str, Any]:
 RENDERER = Renderer(Flavor(templates=TEMPLATES, scripts=SCRIPTS,
                            module_dependencies=module_dependencies,
                            project_dependencies=project_dependencies, lockfile=lockfile,
-                           manifest=_manifest, sessions=True, access_tests=True,
+                           manifest=_manifest,
                            template_globals={"imports": es_import,
                                              "row_interface": row_interface}))
 
