@@ -24,6 +24,10 @@ def add_parsers(sub) -> None:
     _add_data_option(s)
     s.add_argument("--artifacts", metavar="DIR",
                    help="where job folders live (default: DATA/jobs)")
+    _add_artifact_options(s)
+    s.add_argument("--retention-days", type=float, default=7.0, metavar="DAYS",
+                   help="delete ended jobs (status, events, files) this long after they "
+                        "finished; 0 keeps them for ever (default 7)")
     s.add_argument("--workers", type=int, default=2, help="jobs that run at once")
     s.add_argument("--allow-provider", action="append", default=[], metavar="NAME",
                    help="also let jobs use this provider (openai, anthropic, hybrid); its "
@@ -48,6 +52,7 @@ def add_parsers(sub) -> None:
                                    "'backforge[queue]'.")
     _add_data_option(w)
     _add_broker_options(w, required=True)
+    _add_artifact_options(w)
     w.add_argument("--concurrency", type=int, default=2, help="jobs this worker runs at once")
     k = sub.add_parser("keys", help="manage the API keys of `backforge serve`",
                        description="API keys of the service; only their SHA-256 is stored.")
@@ -64,6 +69,15 @@ def _add_broker_options(p, required: bool = False) -> None:
     p.add_argument("--visibility-timeout", type=float, default=3600.0, metavar="S",
                    help="with --broker: a job whose worker vanished is delivered again "
                         "after S seconds (keep it above the longest job)")
+
+
+def _add_artifact_options(p) -> None:
+    p.add_argument("--artifacts-s3", metavar="s3://BUCKET/PREFIX",
+                   help="keep finished jobs' files in this S3-compatible bucket instead of "
+                        "the local folder (needs the s3 extra; credentials from the usual "
+                        "AWS_* variables)")
+    p.add_argument("--s3-endpoint", metavar="URL",
+                   help="the S3-compatible server (MinIO, Ceph, R2...); default AWS")
 
 
 def _add_data_option(p) -> None:
@@ -94,13 +108,16 @@ def run(args: argparse.Namespace) -> int:
     if args.workers < 1 or args.rate < 1 or args.max_active < 1 or args.max_spec_bytes < 1:
         raise InputError("serve: --workers, --rate, --max-active and --max-spec-bytes must "
                          "be at least 1")
+    if args.retention_days < 0:
+        raise InputError("serve: --retention-days must be 0 (keep for ever) or more")
     config = ServeConfig(
         data_dir=data, artifacts_dir=Path(args.artifacts) if args.artifacts else None,
         workers=args.workers, providers=("template", *args.allow_provider),
         allow_verify=args.allow_verify, rate_per_minute=args.rate,
         max_active_jobs=args.max_active, max_spec_bytes=args.max_spec_bytes,
         broker=args.broker, visibility_timeout=args.visibility_timeout,
-        cors_origins=tuple(args.cors_origin))
+        cors_origins=tuple(args.cors_origin), retention_days=args.retention_days,
+        artifacts_url=args.artifacts_s3, s3_endpoint=args.s3_endpoint)
     return _serve(config, args.host, args.port)
 
 
@@ -112,7 +129,9 @@ def _worker(args: argparse.Namespace, data: Path) -> int:
     if args.concurrency < 1:
         raise InputError("worker: --concurrency must be at least 1")
     run_worker(ServeConfig(data_dir=data, broker=args.broker,
-                           visibility_timeout=args.visibility_timeout), args.concurrency)
+                           visibility_timeout=args.visibility_timeout,
+                           artifacts_url=args.artifacts_s3, s3_endpoint=args.s3_endpoint),
+               args.concurrency)
     return 0
 
 

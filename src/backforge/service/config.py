@@ -44,6 +44,14 @@ class ServeConfig:
     # this process. An unacknowledged job is redelivered after visibility_timeout seconds.
     broker: str | None = None
     visibility_timeout: float = 3600.0
+    # Where finished jobs' files live: None keeps them in jobs_dir; "s3://BUCKET/PREFIX"
+    # puts them in an S3-compatible store (s3_endpoint: its URL, None for AWS itself).
+    artifacts_url: str | None = None
+    s3_endpoint: str | None = None
+    # Ended jobs (row, events, files) are deleted retention_days after they finished
+    # (0: kept forever); the sweeper looks every sweep_interval seconds.
+    retention_days: float = 7.0
+    sweep_interval: float = 3600.0
     cors_origins: tuple[str, ...] = ()  # web origins allowed to call the API from a browser
     poll_interval: float = 0.1  # how often an event stream looks for new events, s
     keepalive: float = 15.0  # an SSE comment line this often keeps proxies from closing
@@ -51,6 +59,11 @@ class ServeConfig:
     @property
     def jobs_dir(self) -> Path:
         return self.artifacts_dir if self.artifacts_dir is not None else self.data_dir / "jobs"
+
+    @property
+    def retention(self) -> float | None:
+        """Seconds an ended job is kept, or None for ever."""
+        return self.retention_days * 86400 if self.retention_days > 0 else None
 
     @property
     def database(self) -> Path:
