@@ -193,6 +193,7 @@ class JobRunner:
                 raise InputError(f"base_job: the output of job {job.base_job} is gone "
                                  "(expired or deleted); submit without base_job")
             impact = api.plan(loaded, generate, output=out).to_dict()
+            impact["root"] = "."  # the server's folder layout is not the client's business
 
         def on_event(event: Event) -> None:
             self.store.add_event(job.id, json.dumps(event.to_dict()))
