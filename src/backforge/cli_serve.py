@@ -90,6 +90,7 @@ def run(args: argparse.Namespace) -> int:
     # Not at the top: FastAPI, starlette and uvicorn (see the module docstring).
     from backforge.errors import InputError
     from backforge.service import JobStore, ServeConfig, create_key
+    from backforge.service.artifacts import s3_location
     from backforge.service.config import default_data_dir
 
     data = Path(args.data) if args.data else default_data_dir()
@@ -110,6 +111,8 @@ def run(args: argparse.Namespace) -> int:
                          "be at least 1")
     if args.retention_days < 0:
         raise InputError("serve: --retention-days must be 0 (keep for ever) or more")
+    if args.artifacts_s3:
+        s3_location(args.artifacts_s3)  # a bad URL stops here, before anything is written
     config = ServeConfig(
         data_dir=data, artifacts_dir=Path(args.artifacts) if args.artifacts else None,
         workers=args.workers, providers=("template", *args.allow_provider),
@@ -124,10 +127,13 @@ def run(args: argparse.Namespace) -> int:
 def _worker(args: argparse.Namespace, data: Path) -> int:
     from backforge.errors import InputError
     from backforge.service import ServeConfig
+    from backforge.service.artifacts import s3_location
     from backforge.service.broker import run_worker
 
     if args.concurrency < 1:
         raise InputError("worker: --concurrency must be at least 1")
+    if args.artifacts_s3:
+        s3_location(args.artifacts_s3)
     run_worker(ServeConfig(data_dir=data, broker=args.broker,
                            visibility_timeout=args.visibility_timeout,
                            artifacts_url=args.artifacts_s3, s3_endpoint=args.s3_endpoint),

@@ -8,6 +8,8 @@ speaks the S3 REST API, reached by boto3 exactly as a MinIO or AWS endpoint woul
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 import uuid
 import zipfile
 from pathlib import Path
@@ -161,3 +163,16 @@ def test_the_service_serves_files_archive_and_regeneration_from_s3(serve, s3_env
         added = sorted(set(after) - set(files))
         assert [f for f in added if f.startswith("migrations/")] and \
             all("priority_note" in f for f in added if f.startswith("migrations/")), added
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--artifacts-s3", "file:///srv/x"], "s3://BUCKET"),
+    (["--artifacts-s3", "s3://"], "s3://BUCKET"),
+    (["--retention-days", "-1"], "--retention-days"),
+])
+def test_bad_serve_options_exit_2_before_anything_is_written(tmp_path, args, message):
+    done = subprocess.run([sys.executable, "-m", "backforge.cli", "serve", "--data",
+                           str(tmp_path / "data"), *args], capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.returncode == 2 and message in done.stderr, done.stderr
+    assert not (tmp_path / "data").exists()

@@ -227,3 +227,32 @@ def test_regenerate_over_a_base_job_and_hostile_files_stay_text(serve, browser):
         assert not view.find_elements(By.CSS_SELECTOR, "script, img, [onerror]"), path
         assert browser.execute_script("return window.__pwned === undefined"), path
         assert not browser.find_elements(By.CSS_SELECTOR, "img")
+
+
+def test_retries_failures_and_blocked_units_show_in_the_dag(serve, browser):
+    # The template provider never retries; these are the engine's own event shapes (as in
+    # `generate --json` with a flaky model), fed to the page's event handler.
+    server = serve()
+    browser.get(server.url + "/")
+    events = [
+        {"event": "run_started", "time": 0.0, "unit": None, "attempt": None, "message": "",
+         "data": {"units": 3, "modules": 3, "graph": {"a": [], "b": ["a"], "c": ["b"]}}},
+        {"event": "unit_started", "time": 0.1, "unit": "a", "attempt": 1, "message": "",
+         "data": {}},
+        {"event": "unit_retried", "time": 0.5, "unit": "a", "attempt": 1,
+         "message": "<b>bad</b>", "data": {"delay": 1}},
+        {"event": "unit_started", "time": 1.5, "unit": "a", "attempt": 2, "message": "",
+         "data": {}},
+        {"event": "unit_failed", "time": 2.35, "unit": "a", "attempt": 2, "message": "",
+         "data": {}},
+        {"event": "unit_blocked", "time": 2.4, "unit": "b", "attempt": None, "message": "",
+         "data": {"by": "a"}},
+    ]
+    cards = browser.execute_script(
+        "for (const e of arguments[0]) onEvent(e);"
+        "return [...document.querySelectorAll('#dag .unit')].map((c) => [c.dataset.unit, "
+        "c.closest('.layer').querySelector('h4').textContent, c.dataset.state, "
+        "c.querySelector('.meta').textContent])", events)
+    assert cards == [["a", "Layer 1", "failed", "attempt 2 · 1 retry · 2.25 s"],
+                     ["b", "Layer 2", "blocked", ""],
+                     ["c", "Layer 3", "pending", ""]]

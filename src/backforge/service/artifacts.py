@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 from backforge.errors import InputError
 
 __all__ = ["ArtifactStore", "LocalArtifacts", "S3Artifacts", "file_list", "open_store",
-           "resolve", "safe_path", "zip_folder"]
+           "resolve", "s3_location", "safe_path", "zip_folder"]
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 OUTPUT = "output"
@@ -71,10 +71,15 @@ def open_store(jobs_dir: Path, url: str | None, endpoint: str | None = None) -> 
     """The store a server's configuration names: `s3://BUCKET[/PREFIX]`, else local."""
     if url is None:
         return LocalArtifacts(jobs_dir)
+    return S3Artifacts(*s3_location(url), endpoint)
+
+
+def s3_location(url: str) -> tuple[str, str]:
+    """(bucket, prefix) of `s3://BUCKET[/PREFIX]`; InputError naming the form otherwise."""
     parts = urlsplit(url)
-    if parts.scheme != "s3" or not parts.netloc:
-        raise InputError(f"artifacts: '{url}' is not an s3://BUCKET[/PREFIX] URL")
-    return S3Artifacts(parts.netloc, parts.path.strip("/"), endpoint)
+    if parts.scheme != "s3" or not parts.netloc or parts.query or parts.fragment:
+        raise InputError(f"--artifacts-s3: '{url}' is not an s3://BUCKET[/PREFIX] URL")
+    return parts.netloc, parts.path.strip("/")
 
 
 def safe_path(requested: str) -> PurePosixPath | None:

@@ -178,7 +178,8 @@ function onEvent(event) {
       u.retries += 1;
     }
     if (event.attempt && event.attempt > u.attempt) u.attempt = event.attempt;
-    if (ENDED.has(u.state)) u.time = u.started !== null ? event.time - u.started : 0;
+    // From the first start to the end; a unit blocked before it started has no time.
+    if (ENDED.has(u.state) && u.started !== null) u.time = event.time - u.started;
     paint(event.unit);
   } else if (event.event === "run_finished") {
     $("status").textContent = event.message;
