@@ -8,6 +8,8 @@ speaks the S3 REST API, reached by boto3 exactly as a MinIO or AWS endpoint woul
 from __future__ import annotations
 
 import io
+import os
+import signal
 import subprocess
 import sys
 import uuid
@@ -20,6 +22,7 @@ from moto.server import ThreadedMotoServer
 
 from backforge.service.artifacts import LocalArtifacts, S3Artifacts, open_store, zip_folder
 from tests.service.conftest import TASKMANAGER, add_key, free_port, wait_for
+from tests.service.test_broker import redis_url  # noqa: F401 (the fixture)
 
 BUCKET = "backforge-artifacts"
 HOSTILE = ["../x/output/secret.txt", "../../jobs.sqlite", "/etc/passwd", "src/../../x",
@@ -176,3 +179,39 @@ def test_bad_serve_options_exit_2_before_anything_is_written(tmp_path, args, mes
                           timeout=60, check=False)
     assert done.returncode == 2 and message in done.stderr, done.stderr
     assert not (tmp_path / "data").exists()
+
+
+@pytest.mark.slow  # Redis and a Celery worker process: ~10 s on a busy machine
+def test_celery_workers_put_artifacts_in_s3_and_the_api_serves_them(
+        serve, s3_env, s3_endpoint, request, tmp_path):
+    broker = request.getfixturevalue("redis_url")  # test_broker's fixture
+    prefix = f"queue-{uuid.uuid4().hex[:8]}"
+    url = f"s3://{BUCKET}/{prefix}"
+    server = serve(broker=broker, visibility_timeout=30, artifacts_url=url,
+                   s3_endpoint=s3_endpoint)
+    key = add_key(server.config.data_dir, "tool")
+    log = tmp_path / "worker.log"
+    # The worker inherits the AWS_* variables the s3_env fixture set in this process.
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "backforge.cli", "worker", "--data", str(server.config.data_dir),
+         "--broker", broker, "--concurrency", "1", "--artifacts-s3", url,
+         "--s3-endpoint", s3_endpoint], stdout=log.open("ab"), stderr=subprocess.STDOUT,
+        start_new_session=True)
+    try:
+        with server.client(key) as client:
+            job_id = client.post("/v1/jobs", json={"spec": TASKMANAGER.read_text(),
+                                                   "filename": "tm.yaml"}).json()["id"]
+            done = wait_for(client, job_id, timeout=300)
+            assert done["status"] == "succeeded", log.read_text()[-3000:]
+            files = client.get(f"/v1/jobs/{job_id}/files").json()["files"]
+            app = client.get(f"/v1/jobs/{job_id}/files/src/app.js")
+            archive = client.get(f"/v1/jobs/{job_id}/archive").content
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(60)
+    assert not (server.config.jobs_dir / job_id / "output").exists()
+    listed = s3_env.list_objects_v2(Bucket=BUCKET, Prefix=f"{prefix}/{job_id}/output/")
+    assert sorted(o["Key"].split("/output/", 1)[1] for o in listed["Contents"]) == files
+    assert app.status_code == 200 and app.text.startswith("'use strict'")
+    with zipfile.ZipFile(io.BytesIO(archive)) as z:
+        assert sorted(z.namelist()) == files
