@@ -27,7 +27,7 @@ def add_parsers(sub) -> None:
     _add_artifact_options(s)
     s.add_argument("--retention-days", type=float, default=7.0, metavar="DAYS",
                    help="delete ended jobs (status, events, files) this long after they "
-                        "finished; 0 keeps them for ever (default 7)")
+                        "finished; 0 keeps them for ever (default: 7)")
     s.add_argument("--workers", type=int, default=2, help="jobs that run at once")
     s.add_argument("--allow-provider", action="append", default=[], metavar="NAME",
                    help="also let jobs use this provider (openai, anthropic, hybrid); its "
