@@ -114,11 +114,13 @@ class Service:
         keep = self.config.retention
         if keep is None:
             return []
-        gone = self.store.expired(time.time() - keep)
-        for job_id in gone:
-            self.runner.artifacts.delete(job_id)
-            shutil.rmtree(self.runner.folder(job_id), ignore_errors=True)
-            self.store.delete_job(job_id)
+        cutoff, gone = time.time() - keep, []
+        while (batch := self.store.expired(cutoff)) and not set(batch) & set(gone):
+            for job_id in batch:
+                self.runner.artifacts.delete(job_id)
+                shutil.rmtree(self.runner.folder(job_id), ignore_errors=True)
+                self.store.delete_job(job_id)
+            gone += batch
         return gone
 
 
