@@ -8,7 +8,6 @@ import json
 import os
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -17,7 +16,15 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.service.conftest import TASKMANAGER, add_key, free_port, read_sse, wait_for
+from backforge.service import ServeConfig
+from tests.service.conftest import (
+    TASKMANAGER,
+    add_key,
+    free_port,
+    read_sse,
+    stored,
+    wait_for,
+)
 
 
 @pytest.fixture
@@ -42,13 +49,14 @@ def redis_url(tmp_path):
 
 
 class Workers:
-    def __init__(self, data: Path, broker: str, log: Path) -> None:
-        self.data, self.broker, self.log, self.procs = data, broker, log, []
+    def __init__(self, data: Path, broker: str, log: Path, store: str | None = None) -> None:
+        self.data, self.broker, self.log, self.store, self.procs = data, broker, log, store, []
 
     def start(self) -> subprocess.Popen:
         proc = subprocess.Popen(
             [sys.executable, "-m", "backforge.cli", "worker", "--data", str(self.data),
-             "--broker", self.broker, "--concurrency", "1", "--visibility-timeout", "4"],
+             "--broker", self.broker, "--concurrency", "1", "--visibility-timeout", "4",
+             *(["--store", self.store] if self.store else [])],
             stdout=self.log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True)
         self.procs.append(proc)
         return proc
@@ -68,15 +76,14 @@ class Workers:
 
 
 @pytest.fixture
-def workers(tmp_path, redis_url):
-    pool = Workers(tmp_path / "data", redis_url, tmp_path / "workers.log")
+def workers(tmp_path, redis_url, store_url):
+    pool = Workers(tmp_path / "data", redis_url, tmp_path / "workers.log", store_url)
     yield pool
     pool.stop_all()
 
 
-def _stored_events(database: Path, job_id: str) -> int:
-    with sqlite3.connect(database) as db:
-        return db.execute("SELECT count(*) FROM events WHERE job_id = ?", (job_id,)).fetchone()[0]
+def _stored_events(config: ServeConfig, job_id: str) -> int:
+    return stored(config, "SELECT count(*) FROM events WHERE job_id = ?", job_id)[0][0]
 
 
 def _events(client: httpx.Client, job_id: str) -> list[dict]:
@@ -87,7 +94,7 @@ def _events(client: httpx.Client, job_id: str) -> list[dict]:
 @pytest.mark.slow  # Redis and Celery worker processes: ~10 s each on a busy machine
 def test_jobs_run_on_two_celery_workers(serve, workers, redis_url):
     server = serve(broker=redis_url, visibility_timeout=4, max_active_jobs=10)
-    key = add_key(server.config.data_dir, "tool")
+    key = add_key(server.config, "tool")
     workers.start(), workers.start()
     with server.client(key) as client:
         ids = [client.post("/v1/jobs", json={"spec": TASKMANAGER.read_text(),
@@ -107,7 +114,7 @@ def test_jobs_run_on_two_celery_workers(serve, workers, redis_url):
 def test_a_killed_worker_s_job_is_retried_once_and_completes_once(serve, workers,
                                                                    redis_url):
     server = serve(broker=redis_url, visibility_timeout=4)
-    key = add_key(server.config.data_dir, "tool")
+    key = add_key(server.config, "tool")
     first = workers.start()
     with server.client(key) as client:
         job_id = client.post("/v1/jobs", json={"spec": TASKMANAGER.read_text(),
@@ -115,7 +122,7 @@ def test_a_killed_worker_s_job_is_retried_once_and_completes_once(serve, workers
                                                "options": {"concurrency": 1}}).json()["id"]
         end = time.monotonic() + 120
         # Running, and its first events stored: the kill lands inside the engine's run.
-        while not _stored_events(server.config.database, job_id):
+        while not _stored_events(server.config, job_id):
             assert time.monotonic() < end, workers.log.read_text()[-3000:]
             time.sleep(0.02)
         workers.kill(first)  # SIGKILL mid-job: nothing acknowledges the message
@@ -136,14 +143,14 @@ def test_cancel_reaches_a_job_running_on_a_worker(serve, workers, redis_url):
     """The API and the worker are different processes: the request goes through the store,
     and the run stops the deadline's way, keeping what validated."""
     server = serve(broker=redis_url, visibility_timeout=4)
-    key = add_key(server.config.data_dir, "tool")
+    key = add_key(server.config, "tool")
     workers.start()
     with server.client(key) as client:
         job_id = client.post("/v1/jobs", json={"spec": TASKMANAGER.read_text(),
                                                "filename": "tm.yaml",
                                                "options": {"concurrency": 1}}).json()["id"]
         end = time.monotonic() + 120
-        while not _stored_events(server.config.database, job_id):
+        while not _stored_events(server.config, job_id):
             assert time.monotonic() < end, workers.log.read_text()[-3000:]
             time.sleep(0.02)
         assert client.post(f"/v1/jobs/{job_id}/cancel").status_code == 202
