@@ -5,8 +5,10 @@ Same tables, same queries and same semantics as the SQLite store (store.py): the
 created on start, idempotently and under an advisory lock so instances starting together do
 not race; a job's events are numbered under its row's lock. A job's run lock is a
 PostgreSQL advisory lock held by a connection of its own, so it works across hosts: the
-server drops it when the worker's connection dies (TCP keepalives bound how long a vanished
-host keeps it).
+server drops it when the worker's session ends. A killed worker's socket closes at once; a
+worker whose whole host vanished is noticed by the server's TCP keepalives
+(tcp_keepalives_idle etc., set in deploy/compose), and its job is redelivered only after the
+visibility timeout anyway.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ CREATE TABLE IF NOT EXISTS events (
   job_id TEXT NOT NULL, seq INTEGER NOT NULL, data TEXT NOT NULL,
   PRIMARY KEY (job_id, seq));
 """
-# A peer that vanishes without closing its socket is noticed within about 30 s.
+# This side notices a server that vanished without closing the socket within about 30 s.
 KEEPALIVES = {"keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5,
               "keepalives_count": 4, "connect_timeout": 15}
 
