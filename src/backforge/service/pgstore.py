@@ -13,7 +13,7 @@ visibility timeout anyway.
 
 from __future__ import annotations
 
-import threading
+import queue
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -56,19 +56,22 @@ def _pg(sql: str) -> str:
 
 
 class PostgresStore(JobStore):
-    """One connection per store, guarded by a lock (like the SQLite store), reopened when
-    the server dropped it; every statement outside a transaction commits at once."""
+    """Up to `pool` connections, opened when first needed (an API's event streams read
+    in parallel; a worker's job needs one) and reopened when the server dropped one; every
+    statement outside a transaction commits at once."""
 
     duplicate = errors.UniqueViolation
     lock_job_sql = "SELECT 1 FROM jobs WHERE id = ? FOR UPDATE"
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, pool: int = 4) -> None:
         self.url = url
-        self._lock = threading.Lock()
-        self._db = self._connect()
-        with self._db.transaction():
-            self._db.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
-            self._db.execute(SCHEMA)
+        self._pool: queue.LifoQueue[psycopg.Connection | None] = queue.LifoQueue()
+        self._size, self._closed = pool, False
+        for _ in range(pool):
+            self._pool.put(None)
+        with self._borrow() as db, db.transaction():
+            db.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
+            db.execute(SCHEMA)
 
     def _connect(self) -> psycopg.Connection:
         try:
@@ -77,25 +80,40 @@ class PostgresStore(JobStore):
             raise InputError(f"store: cannot connect to {_redact(self.url)}: "
                              f"{str(exc).strip().splitlines()[0]}") from None
 
-    def _conn(self) -> psycopg.Connection:
-        if self._db.closed or self._db.broken:
-            self._db = self._connect()
-        return self._db
+    @contextmanager
+    def _borrow(self) -> Iterator[psycopg.Connection]:
+        db = self._pool.get()  # waits while all are in use
+        try:
+            if self._closed:
+                raise psycopg.InterfaceError("the job store is closed")
+            if db is None or db.closed or db.broken:
+                db = None
+                db = self._connect()
+            yield db
+        finally:
+            if self._closed and db is not None:
+                db.close()
+                db = None
+            self._pool.put(db)
 
     def close(self) -> None:
-        with self._lock:
-            self._db.close()
+        """Close the idle connections; borrowed ones close when given back."""
+        self._closed = True
+        for _ in range(self._size):
+            db = self._pool.get()
+            if db is not None:
+                db.close()
+        for _ in range(self._size):
+            self._pool.put(None)  # a waiter wakes up to the closed store
 
     @contextmanager
     def _tx(self) -> Iterator[Execute]:
-        with self._lock:
-            db = self._conn()
-            with db.transaction():
-                yield lambda sql, args=(): db.execute(_pg(sql), args)
+        with self._borrow() as db, db.transaction():
+            yield lambda sql, args=(): db.execute(_pg(sql), args)
 
     def _query(self, sql: str, args: tuple = ()) -> list[tuple]:
-        with self._lock:
-            return self._conn().execute(_pg(sql), args).fetchall()
+        with self._borrow() as db:
+            return db.execute(_pg(sql), args).fetchall()
 
     def run_lock(self, job_id: str, folder: Path) -> Callable[[], None] | None:
         holder = self._connect()
