@@ -16,12 +16,14 @@ def add_parsers(sub) -> None:
     s = sub.add_parser("serve", help="run the generator as an HTTP service (API + web UI)",
                        description="Serve the backforge HTTP API (OpenAPI at /openapi.json) "
                                    "and the web UI (/ui/). Jobs run in this process on a "
-                                   "bounded worker pool; the job store is SQLite in the data "
-                                   "folder. Needs the serve extra: pip install "
+                                   "bounded worker pool (or on `backforge worker` processes "
+                                   "with --broker); the job store is SQLite in the data "
+                                   "folder, or PostgreSQL with --store. Needs the serve extra: pip install "
                                    "'backforge[serve]'. See docs/guides/serve.md.")
     s.add_argument("--host", default="127.0.0.1", help="address to listen on")
     s.add_argument("--port", type=int, default=8000, help="port (0: any free port)")
     _add_data_option(s)
+    _add_store_option(s)
     s.add_argument("--artifacts", metavar="DIR",
                    help="where job folders live (default: DATA/jobs)")
     s.add_argument("--workers", type=int, default=2, help="jobs that run at once")
@@ -47,7 +49,8 @@ def add_parsers(sub) -> None:
                                    "folder (same host). Needs the queue extra: pip install "
                                    "'backforge[queue]'.")
     _add_data_option(w)
-    _add_broker_options(w, required=True)
+    _add_store_option(w)
+    _add_broker_options(w)
     w.add_argument("--concurrency", type=int, default=2, help="jobs this worker runs at once")
     k = sub.add_parser("keys", help="manage the API keys of `backforge serve`",
                        description="API keys of the service; only their SHA-256 is stored.")
@@ -55,15 +58,24 @@ def add_parsers(sub) -> None:
     c = ks.add_parser("create", help="create a key and print it (only this once)")
     c.add_argument("name", help="who the key is for, e.g. design-tool")
     _add_data_option(c)
+    _add_store_option(c)
 
 
-def _add_broker_options(p, required: bool = False) -> None:
-    p.add_argument("--broker", metavar="URL", required=required,
-                   help="Redis URL (redis://host:6379/0): enqueue jobs there for "
-                        "`backforge worker` processes instead of running them here")
+def _add_broker_options(p) -> None:
+    p.add_argument("--broker", metavar="URL",
+                   help="Redis URL (redis://host:6379/0; default $BACKFORGE_SERVE_BROKER): "
+                        "jobs are enqueued there for `backforge worker` processes and their "
+                        "events come back through it")
     p.add_argument("--visibility-timeout", type=float, default=3600.0, metavar="S",
                    help="with --broker: a job whose worker vanished is delivered again "
                         "after S seconds (keep it above the longest job)")
+
+
+def _add_store_option(p) -> None:
+    p.add_argument("--store", metavar="URL",
+                   help="the job store: a postgresql:// URL shared by API instances and "
+                        "workers on several hosts (default $BACKFORGE_SERVE_STORE, else the "
+                        "SQLite file in the data folder: one host)")
 
 
 def _add_data_option(p) -> None:
@@ -75,12 +87,13 @@ def _add_data_option(p) -> None:
 def run(args: argparse.Namespace) -> int:
     # Not at the top: FastAPI, starlette and uvicorn (see the module docstring).
     from backforge.errors import InputError
-    from backforge.service import JobStore, ServeConfig, create_key
-    from backforge.service.config import default_data_dir
+    from backforge.service import ServeConfig, create_key, open_store
+    from backforge.service.config import BROKER_ENV, STORE_ENV, default_data_dir, from_env
 
     data = Path(args.data) if args.data else default_data_dir()
+    store_url = from_env(args.store, STORE_ENV)
     if args.command == "keys":
-        store = JobStore(data / "jobs.sqlite")
+        store = open_store(ServeConfig(data_dir=data, store=store_url))
         try:
             key = create_key(store, args.name)
         finally:
@@ -90,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
               flush=True)
         return 0
     if args.command == "worker":
-        return _worker(args, data)
+        return _worker(args, data, store_url, from_env(args.broker, BROKER_ENV))
     if args.workers < 1 or args.rate < 1 or args.max_active < 1 or args.max_spec_bytes < 1:
         raise InputError("serve: --workers, --rate, --max-active and --max-spec-bytes must "
                          "be at least 1")
@@ -99,19 +112,22 @@ def run(args: argparse.Namespace) -> int:
         workers=args.workers, providers=("template", *args.allow_provider),
         allow_verify=args.allow_verify, rate_per_minute=args.rate,
         max_active_jobs=args.max_active, max_spec_bytes=args.max_spec_bytes,
-        broker=args.broker, visibility_timeout=args.visibility_timeout,
-        cors_origins=tuple(args.cors_origin))
+        broker=from_env(args.broker, BROKER_ENV), store=store_url,
+        visibility_timeout=args.visibility_timeout, cors_origins=tuple(args.cors_origin))
     return _serve(config, args.host, args.port)
 
 
-def _worker(args: argparse.Namespace, data: Path) -> int:
+def _worker(args: argparse.Namespace, data: Path, store: str | None, broker: str | None
+            ) -> int:
     from backforge.errors import InputError
     from backforge.service import ServeConfig
     from backforge.service.broker import run_worker
 
     if args.concurrency < 1:
         raise InputError("worker: --concurrency must be at least 1")
-    run_worker(ServeConfig(data_dir=data, broker=args.broker,
+    if broker is None:
+        raise InputError("worker: give the Redis URL with --broker or $BACKFORGE_SERVE_BROKER")
+    run_worker(ServeConfig(data_dir=data, broker=broker, store=store,
                            visibility_timeout=args.visibility_timeout), args.concurrency)
     return 0
 
@@ -119,9 +135,9 @@ def _worker(args: argparse.Namespace, data: Path) -> int:
 def _serve(config, host: str, port: int) -> int:
     import uvicorn
 
-    from backforge.service import JobStore, create_app, create_key
+    from backforge.service import create_app, create_key, open_store
 
-    store = JobStore(config.database)
+    store = open_store(config)
     try:
         if store.key_count() == 0:  # a fresh machine: one key, so the service is usable
             key = create_key(store, "default")
@@ -129,7 +145,9 @@ def _serve(config, host: str, port: int) -> int:
                   flush=True)
     finally:
         store.close()
-    print(f"backforge serve: data in {config.data_dir}, {config.workers} worker(s); "
+    where = "queue workers" if config.broker else f"{config.workers} worker(s)"
+    db = "PostgreSQL" if config.store else "SQLite"
+    print(f"backforge serve: data in {config.data_dir}, {db} store, {where}; "
           f"API docs at http://{host}:{port}/docs, UI at http://{host}:{port}/ui/",
           flush=True)
     uvicorn.run(create_app(config), host=host, port=port, log_level="info")

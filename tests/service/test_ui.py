@@ -52,7 +52,7 @@ def browser(tmp_path):
 
 def test_submit_taskmanager_watch_units_download_the_cli_output(serve, browser, tmp_path):
     server = serve()
-    key = add_key(server.config.data_dir, "browser")
+    key = add_key(server.config, "browser")
     browser.get(server.url + "/")
     wait = WebDriverWait(browser, 120)
     # Every control has a label a screen reader announces.
