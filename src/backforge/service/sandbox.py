@@ -33,7 +33,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,7 +46,8 @@ from backforge.verify.model import StepResult, StepStatus, VerifyReport
 from backforge.verify.postgres import find_bin
 from backforge.verify.process import CommandResult
 
-__all__ = ["Limits", "Sandbox", "SandboxUnavailable", "verify_sandboxed"]
+__all__ = ["Exposure", "Limits", "Sandbox", "SandboxUnavailable", "Workspace", "verify_sandboxed",
+           "workspace"]
 
 SANDBOX_USER = "backforge-sandbox"
 _TOOLS = ("unshare", "setpriv", "prlimit", "ip", "mount")
@@ -63,8 +65,9 @@ class SandboxUnavailable(BackforgeError):
 
 @dataclass(frozen=True)
 class Limits:
-    """Per-process rlimits (CPU, memory, file size), one per-user process cap, and
-    the wall time of each phase (the whole namespace is killed when it runs out)."""
+    """Per-process rlimits (CPU: SIGXCPU at the limit, SIGKILL 5 s later; memory; file
+    size), one per-user process cap, and the wall time of each phase (the whole namespace
+    is killed when it runs out)."""
 
     cpu_seconds: int = 900
     # RLIMIT_DATA (private writable memory: heaps, buffers), not RLIMIT_AS: WebAssembly
@@ -125,13 +128,24 @@ class Sandbox:
                                     start_new_session=True)
             try:
                 code = proc.wait(timeout=timeout)
-                note = ""
+                note = _signal_note(code)
             except subprocess.TimeoutExpired:
                 # unshare's child is the namespace's init: killing it kills all inside.
                 os.killpg(proc.pid, signal.SIGKILL)
                 code = proc.wait()
                 note = f"\n[sandbox: killed after the wall-time limit of {timeout:.0f} s]"
         return CommandResult(" ".join(args), code, _tail(log) + note, time.monotonic() - started)
+
+
+_LIMIT_SIGNALS = {signal.SIGXCPU: "the CPU limit", signal.SIGXFSZ: "the file size limit",
+                  signal.SIGKILL: "the hard CPU limit or the kernel's OOM killer", signal.SIGSEGV: "a crash (or the memory limit)"}
+
+
+def _signal_note(code: int) -> str:
+    if code <= 128 or code - 128 >= signal.NSIG:
+        return ""
+    sig = signal.Signals(code - 128)
+    return f"\n[sandbox: killed by {sig.name} ({_LIMIT_SIGNALS.get(sig, 'a signal')})]"
 
 
 def _tail(path: Path) -> str:
@@ -233,11 +247,14 @@ def _script(uid: int, gid: int, limits: Limits, network: bool, mounts: _Mounts) 
             lines.append(f"mount -o remount,bind,ro {q(item.path)}")
     for path in mounts.read_only:
         lines += [f"mount --bind {q(path)} {q(path)}", f"mount -o remount,bind,ro {q(path)}"]
-    lines.append(
-        f"exec prlimit --cpu={limits.cpu_seconds} --data={limits.memory_bytes} "
-        f"--nproc={limits.processes} --fsize={limits.file_bytes} --core=0 -- "
-        f"setpriv --reuid={uid} --regid={gid} --clear-groups --inh-caps=-all "
-        f"--bounding-set=-all --no-new-privs -- \"$@\"")
+    # Not exec'd: this shell waits and exits with the shell's 128 + signal when a limit
+    # killed the command (unshare cannot pass a child's death by signal on reliably).
+    cpu = f"{limits.cpu_seconds}:{limits.cpu_seconds + 5}"
+    confined = (f"prlimit --cpu={cpu} --data={limits.memory_bytes} "
+                f"--nproc={limits.processes} --fsize={limits.file_bytes} --core=0 -- "
+                f"setpriv --reuid={uid} --regid={gid} --clear-groups --inh-caps=-all "
+                f"--bounding-set=-all --no-new-privs --")
+    lines += [f'status=0; {confined} "$@" || status=$?', "exit $status"]
     return "\n".join(lines)
 
 
@@ -296,19 +313,45 @@ def _environment(work: Path, npm_cache: Path, *, offline: bool) -> dict[str, str
     return env
 
 
-def _prepare(project: Path, scratch: Path, uid: int, gid: int) -> Path:
-    """Copy the project into the sandbox user's scratch folder and hand that folder over."""
-    work = scratch / "work"
-    shutil.copytree(project, work / "project", symlinks=True,
-                    ignore=shutil.ignore_patterns("node_modules"))
-    for sub in ("home", "tmp"):
-        (work / sub).mkdir()
-    for root, dirs, files in os.walk(work):
-        os.lchown(root, uid, gid)
-        for name in dirs + files:
-            os.lchown(os.path.join(root, name), uid, gid)
-    work.chmod(0o700)
-    return work
+@dataclass(frozen=True)
+class Workspace:
+    """A job's scratch folder: root's (`scratch`: logs), holding the sandbox user's own
+    (`work`: project/, home/, tmp/); removed with everything in it at the end."""
+
+    scratch: Path
+    work: Path
+    tools: tuple[Exposure, ...]  # what the sandboxed commands execute, read-only
+
+    def environment(self, npm_cache: Path, *, offline: bool) -> dict[str, str]:
+        return _environment(self.work, npm_cache, offline=offline)
+
+
+@contextmanager
+def workspace(sandbox: Sandbox, project: Path | None = None) -> Iterator[Workspace]:
+    """A scratch folder for one sandboxed run, holding a copy of `project` (without its
+    node_modules) at work/project; SandboxUnavailable when the sandbox cannot run."""
+    uid, gid = sandbox.identity()
+    tools = tuple(_tool_folders())
+    scratch = Path(tempfile.mkdtemp(prefix="backforge-sandbox-", dir=sandbox.tmp))
+    try:
+        scratch.chmod(0o755)
+        if not _reachable(scratch, uid, gid):
+            raise SandboxUnavailable(f"the scratch folder {scratch} is not reachable by "
+                                     f"'{sandbox.user}' (choose the sandbox's temp folder)")
+        work = scratch / "work"
+        work.mkdir(mode=0o700)
+        if project is not None:
+            shutil.copytree(project, work / "project", symlinks=True,
+                            ignore=shutil.ignore_patterns("node_modules"))
+        for sub in ("home", "tmp"):
+            (work / sub).mkdir()
+        for root, dirs, files in os.walk(work):
+            os.lchown(root, uid, gid)
+            for name in dirs + files:
+                os.lchown(os.path.join(root, name), uid, gid)
+        yield Workspace(scratch, work, tools)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _install_args(project: Path) -> list[str]:
@@ -329,33 +372,24 @@ def verify_sandboxed(project: Path, sandbox: Sandbox, npm_cache: Path) -> dict[s
     sandbox cannot be set up. `npm_cache` is shared by jobs: written only by the install
     phase (npm's own code), read-only while generated code runs."""
     started = time.monotonic()
-    uid, gid = sandbox.identity()
-    tools = _tool_folders()
-    scratch = Path(tempfile.mkdtemp(prefix="backforge-sandbox-", dir=sandbox.tmp))
-    try:
-        scratch.chmod(0o755)
-        if not _reachable(scratch, uid, gid):
-            raise SandboxUnavailable(f"the scratch folder {scratch} is not reachable by "
-                                     f"'{sandbox.user}' (set the sandbox's temp folder)")
+    with workspace(sandbox, project) as ws:
+        uid, gid = sandbox.identity()
         npm_cache.mkdir(parents=True, exist_ok=True)
         os.chown(npm_cache, uid, gid)
-        work = _prepare(project, scratch, uid, gid)
-        root = work / "project"
+        root = ws.work / "project"
         install = sandbox.run(
             _install_args(root), cwd=root, network=True, timeout=sandbox.limits.install_seconds,
-            env=_environment(work, npm_cache, offline=False), log=scratch / "install.log",
-            expose=[*tools, *_ca_folders(), Exposure(npm_cache, writable=True),
-                    Exposure(work, writable=True)])
+            env=ws.environment(npm_cache, offline=False), log=ws.scratch / "install.log",
+            expose=[*ws.tools, *_ca_folders(), Exposure(npm_cache, writable=True),
+                    Exposure(ws.work, writable=True)])
         if not install.ok:
             return _failed("install", install, started)
         check = sandbox.run(
             [sys.executable, "-m", "backforge.service.sandbox", str(root)], cwd=root,
             network=False, timeout=sandbox.limits.verify_seconds,
-            env=_environment(work, npm_cache, offline=True), log=scratch / "verify.log",
-            expose=[*tools, Exposure(npm_cache), Exposure(work, writable=True)])
+            env=ws.environment(npm_cache, offline=True), log=ws.scratch / "verify.log",
+            expose=[*ws.tools, Exposure(npm_cache), Exposure(ws.work, writable=True)])
         return _report(check, started)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
 
 
 _MARK = "backforge-sandbox-report "
