@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from backforge import api
 from backforge.service.sandbox import (
     SANDBOX_USER,
     Exposure,
@@ -34,6 +35,8 @@ from backforge.service.sandbox import (
 )
 from backforge.verify.process import CommandResult
 from tests.service.conftest import TASKMANAGER, add_key, wait_for
+
+HOSTILE = Path(__file__).resolve().parents[1] / "hostile"
 
 
 @pytest.fixture(scope="session")
@@ -238,3 +241,56 @@ def test_a_verify_job_fails_closed_with_the_reason(serve, sandbox_user):
                                      "'backforge-no-such-user'")
     assert "never runs outside the sandbox" in done["reason"]
     assert "verify" not in done["result"] and "verify_finished" not in events
+
+
+@pytest.mark.slow
+def test_verify_through_the_service_runs_confined_and_reports(serve, sandbox_user):
+    server = serve(allow_verify=True)
+    key = add_key(server.config.data_dir, "tool")
+    with server.client(key) as client:
+        assert client.get("/v1/stacks").json()["verify"] is True
+        job = client.post("/v1/jobs", json={"spec": TASKMANAGER.read_text(),
+                                            "filename": "taskmanager.yaml",
+                                            "options": {"verify": True}})
+        assert job.status_code == 201, job.text
+        done = wait_for(client, job.json()["id"], timeout=900)
+        events = [json.loads(line.removeprefix("data: ")) for line in
+                  client.get(f"/v1/jobs/{job.json()['id']}/events").text.splitlines()
+                  if line.startswith("data: {")]
+    assert done["status"] == "succeeded", (done["reason"], done["result"].get("verify"))
+    report = done["result"]["verify"]
+    steps = {s["name"]: s["status"] for s in report["steps"]}
+    assert steps == dict.fromkeys(["install", "lint", "database", "migrate", "migrate-down-up",
+                                   "seed", "boot", "contract", "shutdown", "tests"], "passed")
+    assert report["success"] and report["tests"]["failed"] == 0 and report["tests"]["passed"] > 0
+    assert report["checks"]["total"] > 100 and report["checks"]["failed"] == 0
+    assert report["checks"]["server_errors"] == 0 and report["failures"] == []
+    engine = [e for e in events if "event" in e]  # the stream ends with its `end` status
+    assert engine[-1]["event"] == "verify_finished" and engine[-1]["success"] is True
+    # The job's own output is untouched: verify ran on the sandbox's copy.
+    output = server.config.jobs_dir / job.json()["id"] / "output"
+    assert not (output / "node_modules").exists()
+    assert not any(p.owner() == sandbox_user for p in output.rglob("*"))
+
+
+@pytest.mark.slow
+def test_a_hostile_spec_verified_in_the_sandbox_stays_inert(sandbox_user, tmp_path):
+    """The payloads of a hostile case try to write to the canary folder when the
+    generated code runs; the canary is exposed writable inside the sandbox, so only
+    inert output keeps it empty (the sandbox is not what stops them here)."""
+    case = HOSTILE / "inert" / "native-endpoint-summary-js-block.yaml"
+    canary = tmp_path / "canary"
+    canary.mkdir()
+    user = pwd.getpwnam(sandbox_user)
+    os.chown(canary, user.pw_uid, user.pw_gid)
+    spec = tmp_path / case.name
+    spec.write_text(case.read_text().replace("@CANARY@", str(canary)))
+    result = api.generate(spec, output=tmp_path / "out")
+    assert result.success
+    sandbox = Sandbox()
+    report = verify_sandboxed(tmp_path / "out", sandbox, tmp_path / "npm-cache",
+                              expose=(Exposure(canary, writable=True),))
+    steps = {s["name"]: s["status"] for s in report["steps"]}
+    assert report["success"], [s for s in report["steps"] if s["status"] != "passed"]
+    assert steps["contract"] == steps["tests"] == "passed"
+    assert list(canary.iterdir()) == []

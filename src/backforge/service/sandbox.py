@@ -366,11 +366,13 @@ def _failed(step: str, result: CommandResult, started: float) -> dict[str, Any]:
     return VerifyReport(False, time.monotonic() - started, steps).to_dict()
 
 
-def verify_sandboxed(project: Path, sandbox: Sandbox, npm_cache: Path) -> dict[str, Any]:
+def verify_sandboxed(project: Path, sandbox: Sandbox, npm_cache: Path,
+                     expose: Sequence[Exposure] = ()) -> dict[str, Any]:
     """`backforge verify` of a copy of `project`, confined; the report as a dict (the
     `verify` report's shape). Raises SandboxUnavailable before running anything when the
     sandbox cannot be set up. `npm_cache` is shared by jobs: written only by the install
-    phase (npm's own code), read-only while generated code runs."""
+    phase (npm's own code), read-only while generated code runs. `expose`: more host
+    folders the verify phase sees (the hostile corpus's canary folder)."""
     started = time.monotonic()
     with workspace(sandbox, project) as ws:
         uid, gid = sandbox.identity()
@@ -388,7 +390,7 @@ def verify_sandboxed(project: Path, sandbox: Sandbox, npm_cache: Path) -> dict[s
             [sys.executable, "-m", "backforge.service.sandbox", str(root)], cwd=root,
             network=False, timeout=sandbox.limits.verify_seconds,
             env=ws.environment(npm_cache, offline=True), log=ws.scratch / "verify.log",
-            expose=[*ws.tools, Exposure(npm_cache), Exposure(ws.work, writable=True)])
+            expose=[*ws.tools, Exposure(npm_cache), Exposure(ws.work, writable=True), *expose])
         return _report(check, started)
 
 
