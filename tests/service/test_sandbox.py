@@ -17,6 +17,7 @@ import socket
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -52,7 +53,8 @@ def sandbox_user() -> str:
 
 
 def _run(code: str, *, network: bool = False, limits: Limits | None = None,
-         timeout: float = 60, extra: tuple[Exposure, ...] = ()) -> tuple[CommandResult, Path]:
+         timeout: float = 60, extra: tuple[Exposure, ...] = (),
+         cancel: threading.Event | None = None) -> tuple[CommandResult, Path]:
     """Run Python `code` in the sandbox; (result, the work folder it could write, which is
     gone after the run: its listing is taken inside `code` when a test needs it)."""
     sandbox = Sandbox(limits=limits or Limits(cpu_seconds=60, install_seconds=60,
@@ -61,6 +63,7 @@ def _run(code: str, *, network: bool = False, limits: Limits | None = None,
         result = sandbox.run([sys.executable, "-c", textwrap.dedent(code)], cwd=ws.work,
                              env=ws.environment(ws.work / "home" / ".npm", offline=not network),
                              network=network, timeout=timeout, log=ws.scratch / "run.log",
+                             cancel=cancel,
                              expose=[*ws.tools, *extra, Exposure(ws.work, writable=True)])
         return result, ws.work
 
@@ -219,6 +222,15 @@ def test_wall_time_kills_every_process_even_detached_ones(sandbox_user):
     while _alive_with(marker) and time.monotonic() < end:
         time.sleep(0.1)
     assert _alive_with(marker) == []
+
+
+def test_cancel_kills_the_namespace(sandbox_user):
+    cancel = threading.Event()
+    threading.Timer(1.0, cancel.set).start()
+    started = time.monotonic()
+    result, _ = _run("import time; time.sleep(600)", timeout=120, cancel=cancel)
+    assert result.returncode == -signal.SIGKILL and "killed after cancel" in result.output
+    assert time.monotonic() - started < 30
 
 
 def test_fails_closed_without_its_user(sandbox_user, tmp_path):

@@ -188,7 +188,7 @@ class JobRunner:
             "report": result.report, "impact": impact}
         if options.verify and result.exit_code == 0:
             try:
-                data["verify"] = self._verify(job.id, out)
+                data["verify"] = self._verify(job.id, out, cancel)
             except SandboxUnavailable as exc:  # fail closed: never verify unconfined
                 return JobStatus.FAILED, exc.message, data
             result_ok = data["verify"]["success"]
@@ -201,8 +201,9 @@ class JobRunner:
             return JobStatus.SUCCEEDED, None, data
         return JobStatus.FAILED, "the run did not validate (see result.report)", data
 
-    def _verify(self, job_id: str, out: Path) -> dict[str, Any]:
-        report = verify_sandboxed(out, self.config.sandbox, self.config.npm_cache)
+    def _verify(self, job_id: str, out: Path, cancel: threading.Event) -> dict[str, Any]:
+        report = verify_sandboxed(out, self.config.sandbox, self.config.npm_cache,
+                                  cancel=cancel)
         self.store.add_event(job_id, json.dumps({"event": "verify_finished", **report}))
         return report
 

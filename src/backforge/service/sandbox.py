@@ -32,6 +32,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -113,9 +114,11 @@ class Sandbox:
         return entry.pw_uid, entry.pw_gid
 
     def run(self, args: Sequence[str], *, cwd: Path, env: Mapping[str, str], network: bool,
-            expose: Sequence[Exposure], timeout: float, log: Path) -> CommandResult:
+            expose: Sequence[Exposure], timeout: float, log: Path,
+            cancel: threading.Event | None = None) -> CommandResult:
         """`args` confined; its output goes to `log` (root's, written through an inherited
-        descriptor) and its tail is returned. Exit -9 with a note when the wall time ran out."""
+        descriptor) and its tail is returned. Exit -9 with a note when the wall time ran
+        out or `cancel` was set (polled every 0.25 s)."""
         uid, gid = self.identity()
         script = _script(uid, gid, self.limits, network, _plan_mounts(expose, uid, gid))
         command = ["unshare", "--pid", "--fork", "--kill-child", "--mount", "--mount-proc",
@@ -126,19 +129,30 @@ class Sandbox:
             proc = subprocess.Popen(command, cwd=cwd, env=dict(env), stdin=subprocess.DEVNULL,
                                     stdout=out, stderr=subprocess.STDOUT,
                                     start_new_session=True)
-            try:
-                code = proc.wait(timeout=timeout)
-                note = _signal_note(code)
-            except subprocess.TimeoutExpired:
-                # unshare's child is the namespace's init: killing it kills all inside.
-                os.killpg(proc.pid, signal.SIGKILL)
-                code = proc.wait()
-                note = f"\n[sandbox: killed after the wall-time limit of {timeout:.0f} s]"
+            code, note = _wait(proc, started + timeout, timeout, cancel)
         return CommandResult(" ".join(args), code, _tail(log) + note, time.monotonic() - started)
 
 
+def _wait(proc: subprocess.Popen, deadline: float, timeout: float,
+          cancel: threading.Event | None) -> tuple[int, str]:
+    """(exit code, a note) once the namespace's process ends, or it is killed at the
+    deadline or on cancel: unshare's child is the namespace's init, so killing it (with
+    unshare's process group) kills every process inside."""
+    while True:
+        try:
+            code = proc.wait(timeout=0.25)
+            return code, _signal_note(code)
+        except subprocess.TimeoutExpired:
+            why = (f"the wall-time limit of {timeout:.0f} s" if time.monotonic() >= deadline
+                   else "cancel" if cancel is not None and cancel.is_set() else None)
+            if why is not None:
+                os.killpg(proc.pid, signal.SIGKILL)
+                return proc.wait(), f"\n[sandbox: killed after {why}]"
+
+
 _LIMIT_SIGNALS = {signal.SIGXCPU: "the CPU limit", signal.SIGXFSZ: "the file size limit",
-                  signal.SIGKILL: "the hard CPU limit or the kernel's OOM killer", signal.SIGSEGV: "a crash (or the memory limit)"}
+                  signal.SIGKILL: "the hard CPU limit or the kernel's OOM killer",
+                  signal.SIGSEGV: "a crash (or the memory limit)"}
 
 
 def _signal_note(code: int) -> str:
@@ -148,9 +162,9 @@ def _signal_note(code: int) -> str:
     return f"\n[sandbox: killed by {sig.name} ({_LIMIT_SIGNALS.get(sig, 'a signal')})]"
 
 
-def _tail(path: Path) -> str:
+def _tail(path: Path, limit: int = _OUTPUT_TAIL) -> str:
     with path.open("rb") as f:
-        f.seek(max(0, path.stat().st_size - _OUTPUT_TAIL))
+        f.seek(max(0, path.stat().st_size - limit))
         return f.read().decode(errors="replace")
 
 
@@ -367,12 +381,14 @@ def _failed(step: str, result: CommandResult, started: float) -> dict[str, Any]:
 
 
 def verify_sandboxed(project: Path, sandbox: Sandbox, npm_cache: Path,
-                     expose: Sequence[Exposure] = ()) -> dict[str, Any]:
+                     expose: Sequence[Exposure] = (),
+                     cancel: threading.Event | None = None) -> dict[str, Any]:
     """`backforge verify` of a copy of `project`, confined; the report as a dict (the
     `verify` report's shape). Raises SandboxUnavailable before running anything when the
     sandbox cannot be set up. `npm_cache` is shared by jobs: written only by the install
     phase (npm's own code), read-only while generated code runs. `expose`: more host
-    folders the verify phase sees (the hostile corpus's canary folder)."""
+    folders the verify phase sees (the hostile corpus's canary folder). `cancel` set
+    kills the running phase."""
     started = time.monotonic()
     with workspace(sandbox, project) as ws:
         uid, gid = sandbox.identity()
@@ -382,6 +398,7 @@ def verify_sandboxed(project: Path, sandbox: Sandbox, npm_cache: Path,
         install = sandbox.run(
             _install_args(root), cwd=root, network=True, timeout=sandbox.limits.install_seconds,
             env=ws.environment(npm_cache, offline=False), log=ws.scratch / "install.log",
+            cancel=cancel,
             expose=[*ws.tools, *_ca_folders(), Exposure(npm_cache, writable=True),
                     Exposure(ws.work, writable=True)])
         if not install.ok:
@@ -390,17 +407,22 @@ def verify_sandboxed(project: Path, sandbox: Sandbox, npm_cache: Path,
             [sys.executable, "-m", "backforge.service.sandbox", str(root)], cwd=root,
             network=False, timeout=sandbox.limits.verify_seconds,
             env=ws.environment(npm_cache, offline=True), log=ws.scratch / "verify.log",
+            cancel=cancel,
             expose=[*ws.tools, Exposure(npm_cache), Exposure(ws.work, writable=True), *expose])
-        return _report(check, started)
+        return _report(check, ws.scratch / "verify.log", started)
 
 
 _MARK = "backforge-sandbox-report "
 
 
-def _report(result: CommandResult, started: float) -> dict[str, Any]:
-    """The report line the sandboxed verify printed last. It is what code inside the
+_REPORT_TAIL = 16 << 20  # bytes of the verify log searched for the report line
+
+
+def _report(result: CommandResult, log: Path, started: float) -> dict[str, Any]:
+    """The report line the sandboxed verify printed last (read from root's own log file,
+    which the sandbox writes only through its descriptor). It is what code inside the
     sandbox said: trusted to be data (parsed, never run), not to be honest."""
-    for line in reversed(result.output.splitlines()):
+    for line in reversed(_tail(log, _REPORT_TAIL).splitlines()):
         if line.startswith(_MARK):
             try:
                 report = json.loads(line[len(_MARK):])
