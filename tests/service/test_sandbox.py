@@ -132,6 +132,32 @@ def test_no_network_but_its_own_loopback(sandbox_user):
     assert online["host"] == "connected" and online["links"] != ["lo"]
 
 
+def test_no_host_unix_socket_without_network(sandbox_user):
+    """Unix sockets on the file system cross network namespaces: the host's daemons
+    listen in /run (PostgreSQL, D-Bus), which the offline phase does not see."""
+    path = Path("/run") / f"backforge-sandbox-test-{uuid.uuid4().hex}.sock"
+    probe = f"""
+        import socket
+        s = socket.socket(socket.AF_UNIX)
+        try:
+            s.connect({str(path)!r})
+            print("connected")
+        except OSError as exc:
+            print(type(exc).__name__)
+    """
+    with socket.socket(socket.AF_UNIX) as host:
+        host.bind(str(path))
+        try:
+            path.chmod(0o777)
+            host.listen()
+            confined = _run(probe)[0]
+            online = _run(probe, network=True)[0]
+        finally:
+            path.unlink()
+    assert confined.ok and confined.output.strip() == "FileNotFoundError", confined.output
+    assert online.ok and online.output.strip() == "connected", online.output
+
+
 def test_cannot_write_outside_its_folder(sandbox_user, tmp_path):
     store = tmp_path / "data" / "jobs.sqlite"  # where the server's job store lives
     store.parent.mkdir()

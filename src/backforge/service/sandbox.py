@@ -120,7 +120,7 @@ class Sandbox:
         descriptor) and its tail is returned. Exit -9 with a note when the wall time ran
         out or `cancel` was set (polled every 0.25 s)."""
         uid, gid = self.identity()
-        script = _script(uid, gid, self.limits, network, _plan_mounts(expose, uid, gid))
+        script = _script(uid, gid, self.limits, network, _plan_mounts(expose, uid, gid, network))
         command = ["unshare", "--pid", "--fork", "--kill-child", "--mount", "--mount-proc",
                    "--ipc", "--uts", *([] if network else ["--net"]),
                    "--", "/bin/sh", "-c", script, "sandbox", *args]
@@ -201,6 +201,10 @@ def _hidden_root(path: Path, uid: int, gid: int) -> Path | None:
 # read theirs.
 _SHARED = (Path("/tmp"), Path("/var/tmp"), Path("/dev/shm"))
 _SHARED_SIZE = "256m"
+# The host's daemons' Unix sockets (PostgreSQL's, D-Bus's, ...) cross network
+# namespaces: without network /run is an empty tmpfs too. The install phase keeps it
+# (name resolution may live there) and runs only npm.
+_RUN = Path("/run")
 # Where host folders wait (bind-mounted) while the folders above them are covered: a
 # tmpfs over /mnt inside the namespace (the host's /mnt is untouched).
 _STAGE = Path("/mnt")
@@ -213,8 +217,10 @@ class _Mounts:
     read_only: tuple[Path, ...]  # exposed folders under no cover, remounted read-only
 
 
-def _plan_mounts(expose: Sequence[Exposure], uid: int, gid: int) -> _Mounts:
+def _plan_mounts(expose: Sequence[Exposure], uid: int, gid: int, network: bool) -> _Mounts:
     covers = {p: True for p in _SHARED if p.is_dir() and not p.is_symlink()}
+    if not network and _RUN.is_dir() and not _RUN.is_symlink():
+        covers[_RUN] = False
     exposed = _outermost(expose)
     for item in exposed:
         hidden = _hidden_root(item.path, uid, gid)
