@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 
 from backforge import api
+from backforge.service import sandbox as sandbox_module
 from backforge.service.sandbox import (
     SANDBOX_USER,
     Exposure,
@@ -71,6 +72,12 @@ def _run(code: str, *, network: bool = False, limits: Limits | None = None,
 def _json(result: CommandResult) -> dict:
     assert result.ok, result.output
     return json.loads(result.output.strip().splitlines()[-1])
+
+
+def test_public_surface():
+    assert sandbox_module.__all__ == ["SANDBOX_USER", "Exposure", "Limits", "Sandbox",
+                                      "SandboxUnavailable", "Workspace", "verify_sandboxed",
+                                      "workspace"]
 
 
 def test_runs_as_the_unprivileged_user_without_capabilities(sandbox_user):

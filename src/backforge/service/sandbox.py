@@ -47,11 +47,12 @@ from backforge.verify.model import StepResult, StepStatus, VerifyReport
 from backforge.verify.postgres import find_bin
 from backforge.verify.process import CommandResult
 
-__all__ = ["Exposure", "Limits", "Sandbox", "SandboxUnavailable", "Workspace", "verify_sandboxed",
-           "workspace"]
+__all__ = ["SANDBOX_USER", "Exposure", "Limits", "Sandbox", "SandboxUnavailable", "Workspace",
+           "verify_sandboxed", "workspace"]
 
 SANDBOX_USER = "backforge-sandbox"
-_TOOLS = ("unshare", "setpriv", "prlimit", "ip", "mount")
+_TOOLS = ("unshare", "setpriv", "prlimit", "ip", "mount", "mkdir")
+_SYSTEM_PATH = "/usr/sbin:/usr/bin:/sbin:/bin"
 _OUTPUT_TAIL = 64_000  # bytes of a phase's output kept (the whole file is capped by FSIZE)
 
 
@@ -99,10 +100,7 @@ class Sandbox:
         if os.geteuid() != 0:
             raise SandboxUnavailable("the server must run as root to switch to the sandbox "
                                      "user and create namespaces")
-        missing = [tool for tool in _TOOLS if shutil.which(tool) is None]
-        if missing:
-            raise SandboxUnavailable(f"{', '.join(missing)} not on the PATH (util-linux, "
-                                     "iproute2)")
+        _system_tools()
         try:
             entry = pwd.getpwnam(self.user)
         except KeyError:
@@ -120,8 +118,10 @@ class Sandbox:
         descriptor) and its tail is returned. Exit -9 with a note when the wall time ran
         out or `cancel` was set (polled every 0.25 s)."""
         uid, gid = self.identity()
-        script = _script(uid, gid, self.limits, network, _plan_mounts(expose, uid, gid, network))
-        command = ["unshare", "--pid", "--fork", "--kill-child", "--mount", "--mount-proc",
+        tools = _system_tools()
+        script = _script(tools, uid, gid, self.limits, network,
+                         _plan_mounts(expose, uid, gid, network))
+        command = [tools["unshare"], "--pid", "--fork", "--kill-child", "--mount", "--mount-proc",
                    "--ipc", "--uts", *([] if network else ["--net"]),
                    "--", "/bin/sh", "-c", script, "sandbox", *args]
         started = time.monotonic()
@@ -248,31 +248,49 @@ def _quote(path: Path) -> str:
     return shlex.quote(str(path))
 
 
-def _script(uid: int, gid: int, limits: Limits, network: bool, mounts: _Mounts) -> str:
+def _system_tools() -> dict[str, str]:
+    """The absolute paths of the programs that set the sandbox up (the sandbox's own PATH
+    is not the server's, and `ip` often lives in an sbin folder)."""
+    search = os.pathsep.join([os.environ.get("PATH", ""), _SYSTEM_PATH])
+    found = {tool: shutil.which(tool, path=search) for tool in _TOOLS}
+    missing = [tool for tool, path in found.items() if path is None]
+    if missing:
+        raise SandboxUnavailable(f"{', '.join(missing)} not found (util-linux, iproute2)")
+    return {tool: str(path) for tool, path in found.items()}
+
+
+def _script(tools: Mapping[str, str], uid: int, gid: int, limits: Limits, network: bool,
+            mounts: _Mounts) -> str:
     """The shell run as root inside the new namespaces: loopback up, the mounts, then the
-    limits and the user switch, exec'ing the command (`"$@"`)."""
+    limits and the user switch around the command (`"$@"`)."""
     q = _quote
+    ip, mount, mkdir, prlimit, setpriv = (
+        shlex.quote(tools[t]) for t in ("ip", "mount", "mkdir", "prlimit", "setpriv"))
     lines = ["set -eu"]
     if not network:
-        lines.append("ip link set lo up")
-    lines.append(f"mount -t tmpfs -o mode=0700,size=1m backforge-stage {q(_STAGE)}")
+        lines.append(f"{ip} link set lo up")
+    lines.append(f"{mount} -t tmpfs -o mode=0700,size=1m backforge-stage {q(_STAGE)}")
     for i, item in enumerate(mounts.binds):
-        lines += [f"mkdir {q(_STAGE / str(i))}", f"mount --bind {q(item.path)} {q(_STAGE / str(i))}"]
+        stage = q(_STAGE / str(i))
+        lines += [f"{mkdir} {stage}", f"{mount} --bind {q(item.path)} {stage}"]
     for cover, shared in mounts.covers:
         options = f"mode=1777,size={_SHARED_SIZE}" if shared else "mode=0755,size=1m"
-        lines.append(f"mount -t tmpfs -o {options},nosuid,nodev backforge-sandbox {q(cover)}")
+        lines.append(f"{mount} -t tmpfs -o {options},nosuid,nodev backforge-sandbox "
+                     f"{q(cover)}")
     for i, item in enumerate(mounts.binds):
-        lines += [f"mkdir -p {q(item.path)}", f"mount --move {q(_STAGE / str(i))} {q(item.path)}"]
+        lines += [f"{mkdir} -p {q(item.path)}",
+                  f"{mount} --move {q(_STAGE / str(i))} {q(item.path)}"]
         if not item.writable:
-            lines.append(f"mount -o remount,bind,ro {q(item.path)}")
+            lines.append(f"{mount} -o remount,bind,ro {q(item.path)}")
     for path in mounts.read_only:
-        lines += [f"mount --bind {q(path)} {q(path)}", f"mount -o remount,bind,ro {q(path)}"]
+        lines += [f"{mount} --bind {q(path)} {q(path)}",
+                  f"{mount} -o remount,bind,ro {q(path)}"]
     # Not exec'd: this shell waits and exits with the shell's 128 + signal when a limit
     # killed the command (unshare cannot pass a child's death by signal on reliably).
     cpu = f"{limits.cpu_seconds}:{limits.cpu_seconds + 5}"
-    confined = (f"prlimit --cpu={cpu} --data={limits.memory_bytes} "
+    confined = (f"{prlimit} --cpu={cpu} --data={limits.memory_bytes} "
                 f"--nproc={limits.processes} --fsize={limits.file_bytes} --core=0 -- "
-                f"setpriv --reuid={uid} --regid={gid} --clear-groups --inh-caps=-all "
+                f"{setpriv} --reuid={uid} --regid={gid} --clear-groups --inh-caps=-all "
                 f"--bounding-set=-all --no-new-privs --")
     lines += [f'status=0; {confined} "$@" || status=$?', "exit $status"]
     return "\n".join(lines)
@@ -320,8 +338,8 @@ def _environment(work: Path, npm_cache: Path, *, offline: bool) -> dict[str, str
     """A fresh environment: none of the server's variables (provider keys, credentials),
     plus the registry settings when online."""
     path = [str(Path(shutil.which(t) or t).parent) for t in ("node", "npm")]
-    path += [str(Path(find_bin("initdb") or "/usr/bin/initdb").parent), str(Path(sys.executable).parent),
-             "/usr/local/bin", "/usr/bin", "/bin"]
+    path += [str(Path(find_bin("initdb") or "/usr/bin/initdb").parent),
+             str(Path(sys.executable).parent), "/usr/local/bin", "/usr/bin", "/bin"]
     env = {"PATH": os.pathsep.join(dict.fromkeys(path)), "HOME": str(work / "home"),
            "TMPDIR": str(work / "tmp"), "LANG": "C.UTF-8", "npm_config_cache": str(npm_cache),
            "npm_config_update_notifier": "false", "npm_config_fund": "false",
