@@ -339,3 +339,51 @@ def test_a_hostile_spec_verified_in_the_sandbox_stays_inert(sandbox_user, tmp_pa
     assert report["success"], [s for s in report["steps"] if s["status"] != "passed"]
     assert steps["contract"] == steps["tests"] == "passed"
     assert list(canary.iterdir()) == []
+
+
+PROBE = """
+const fs = require('fs'), net = require('net');
+const event = process.env.npm_lifecycle_event;
+const mark = (how) => { fs.writeFileSync(CANARY + '/' + event + '-' + how, ''); process.exit(0); };
+const s = net.connect(PORT, '127.0.0.1');
+s.on('connect', () => mark('online'));
+s.on('error', () => mark('offline'));
+"""
+
+
+def test_no_script_of_the_project_runs_with_network_or_as_root(sandbox_user, tmp_path):
+    """A project whose every install lifecycle script reports whether it reached the
+    host's network; a script that ran while installing would leave `<event>-online`."""
+    canary, project = tmp_path / "canary", tmp_path / "project"
+    canary.mkdir()
+    project.mkdir()
+    user = pwd.getpwnam(sandbox_user)
+    os.chown(canary, user.pw_uid, user.pw_gid)
+    events = ("preinstall", "install", "postinstall", "prepare")
+    package = {"name": "hostile", "version": "1.0.0",
+               "scripts": dict.fromkeys(events, "node probe.js")}
+    lock = {"name": "hostile", "version": "1.0.0", "lockfileVersion": 3, "requires": True,
+            "packages": {"": {"name": "hostile", "version": "1.0.0"}}}
+    (project / "package.json").write_text(json.dumps(package))
+    (project / "package-lock.json").write_text(json.dumps(lock))
+    with socket.socket() as host:
+        host.bind(("127.0.0.1", 0))
+        host.listen()
+        (project / "probe.js").write_text(PROBE.replace("CANARY", json.dumps(str(canary)))
+                                          .replace("PORT", str(host.getsockname()[1])))
+        sandbox = Sandbox()
+        with workspace(sandbox, project) as ws:  # the probe works when it does run
+            ran = sandbox.run(["npm", "run", "--silent", "preinstall"],
+                              cwd=ws.work / "project", network=True, timeout=120,
+                              env=ws.environment(ws.work / "home" / ".npm", offline=False),
+                              log=ws.scratch / "run.log",
+                              expose=[*ws.tools, Exposure(canary, writable=True),
+                                      Exposure(ws.work, writable=True)])
+        assert ran.ok and [p.name for p in canary.iterdir()] == ["preinstall-online"], ran
+        (canary / "preinstall-online").unlink()
+        report = verify_sandboxed(project, sandbox, tmp_path / "npm-cache",
+                                  expose=(Exposure(canary, writable=True),))
+    assert not report["success"]  # not a backforge project: verify itself fails
+    marks = sorted(p.name for p in canary.iterdir())
+    assert not [m for m in marks if m.endswith("-online")], marks
+    assert all(p.owner() == sandbox_user for p in canary.iterdir())

@@ -411,8 +411,8 @@ def verify_sandboxed(project: Path, sandbox: Sandbox, npm_cache: Path,
     `verify` report's shape). Raises SandboxUnavailable before running anything when the
     sandbox cannot be set up. `npm_cache` is shared by jobs: written only by the install
     phase (npm's own code), read-only while generated code runs. `expose`: more host
-    folders the verify phase sees (the hostile corpus's canary folder). `cancel` set
-    kills the running phase."""
+    folders both phases see (the hostile tests' canary folders). `cancel` set kills the
+    running phase."""
     started = time.monotonic()
     with workspace(sandbox, project) as ws:
         uid, gid = sandbox.identity()
@@ -424,7 +424,7 @@ def verify_sandboxed(project: Path, sandbox: Sandbox, npm_cache: Path,
             env=ws.environment(npm_cache, offline=False), log=ws.scratch / "install.log",
             cancel=cancel,
             expose=[*ws.tools, *_ca_folders(), Exposure(npm_cache, writable=True),
-                    Exposure(ws.work, writable=True)])
+                    Exposure(ws.work, writable=True), *expose])
         if not install.ok:
             return _failed("install", install, started)
         check = sandbox.run(
