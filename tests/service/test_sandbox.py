@@ -80,6 +80,13 @@ def test_public_surface():
                                       "workspace"]
 
 
+def test_exposed_folders_nest_into_one_mount_and_never_hide_a_writable_one():
+    tools, work = Path("/opt/tools"), Path("/opt/tools/lib")
+    assert sandbox_module._outermost([Exposure(work), Exposure(tools)]) == [Exposure(tools)]
+    with pytest.raises(SandboxUnavailable, match="must be writable"):
+        sandbox_module._outermost([Exposure(tools), Exposure(work, writable=True)])
+
+
 def test_runs_as_the_unprivileged_user_without_capabilities(sandbox_user):
     got = _json(_run("""
         import json, os

@@ -238,10 +238,21 @@ def _plan_mounts(expose: Sequence[Exposure], uid: int, gid: int, network: bool) 
 
 
 def _outermost(expose: Sequence[Exposure]) -> list[Exposure]:
-    """Drop folders inside another exposed one (the outer one's mode wins)."""
-    paths = {Path(os.path.abspath(e.path)): e.writable for e in expose}
-    return [Exposure(p, w) for p, w in sorted(paths.items())
-            if not any(q in p.parents for q in paths)]
+    """Drop folders inside another exposed one: the outer one's mount covers them. A
+    writable folder inside a read-only one cannot be (the sandbox refuses to start)."""
+    paths: dict[Path, bool] = {}
+    for item in expose:
+        path = Path(os.path.abspath(item.path))
+        paths[path] = paths.get(path, False) or item.writable
+    kept = []
+    for path, writable in sorted(paths.items()):
+        outer = [q for q in paths if q in path.parents]
+        if not outer:
+            kept.append(Exposure(path, writable))
+        elif writable and not any(paths[q] for q in outer):
+            raise SandboxUnavailable(f"{path} must be writable but lies in the read-only "
+                                     f"tool folder {outer[0]}: move it elsewhere")
+    return kept
 
 
 def _quote(path: Path) -> str:
@@ -304,8 +315,10 @@ def _tool_folders() -> list[Exposure]:
         found = shutil.which(tool)
         if found is None:
             raise SandboxUnavailable(f"'{tool}' is not on the PATH")
-        folders.append(Path(os.path.commonpath([Path(found).parent,
-                                                Path(os.path.realpath(found)).parent])))
+        where = [Path(found).parent, Path(os.path.realpath(found)).parent]
+        common = Path(os.path.commonpath(where))
+        # Both folders when they share nothing but the root: never the whole file system.
+        folders += where if common == Path("/") else [common]
     initdb = find_bin("initdb")
     if initdb is None:
         raise SandboxUnavailable("PostgreSQL's initdb is not on the PATH")
