@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 
 from backforge import api
+from backforge.cli import main as cli_main
 from backforge.service import sandbox as sandbox_module
 from backforge.service.sandbox import (
     SANDBOX_USER,
@@ -394,3 +395,11 @@ def test_no_script_of_the_project_runs_with_network_or_as_root(sandbox_user, tmp
     marks = sorted(p.name for p in canary.iterdir())
     assert not [m for m in marks if m.endswith("-online")], marks
     assert all(p.owner() == sandbox_user for p in canary.iterdir())
+
+
+def test_serve_refuses_allow_verify_without_a_working_sandbox(tmp_path, capsys):
+    code = cli_main(["serve", "--allow-verify", "--sandbox-user", "backforge-no-such-user",
+                     "--data", str(tmp_path / "data"), "--port", "0"])
+    err = capsys.readouterr().err
+    assert code == 2 and "serve --allow-verify: verify sandbox unavailable" in err
+    assert not (tmp_path / "data" / "jobs.sqlite").exists()  # it stopped before serving
