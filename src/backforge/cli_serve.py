@@ -31,8 +31,10 @@ def add_parsers(sub) -> None:
                    help="also let jobs use this provider (openai, anthropic, hybrid); its "
                         "key comes from this process's environment")
     s.add_argument("--allow-verify", action="store_true",
-                   help="let jobs run `verify` (runs generated code on this host; read the "
-                        "threat model in docs/guides/serve.md first)")
+                   help="let jobs run `verify`: generated code runs confined (a separate "
+                        "user, no network, limits); read the threat model in "
+                        "docs/guides/serve.md first")
+    _add_sandbox_option(s)
     s.add_argument("--rate", type=int, default=60, metavar="N",
                    help="job submissions and cancels per minute per API key")
     s.add_argument("--max-active", type=int, default=4, metavar="N",
@@ -52,6 +54,7 @@ def add_parsers(sub) -> None:
     _add_store_option(w)
     _add_broker_options(w)
     w.add_argument("--concurrency", type=int, default=2, help="jobs this worker runs at once")
+    _add_sandbox_option(w)
     k = sub.add_parser("keys", help="manage the API keys of `backforge serve`",
                        description="API keys of the service; only their SHA-256 is stored.")
     ks = k.add_subparsers(dest="keys_command", required=True)
@@ -76,6 +79,13 @@ def _add_store_option(p) -> None:
                    help="the job store: a postgresql:// URL shared by API instances and "
                         "workers on several hosts (default $BACKFORGE_SERVE_STORE, else the "
                         "SQLite file in the data folder: one host)")
+
+
+def _add_sandbox_option(p) -> None:
+    p.add_argument("--sandbox-user", default="backforge-sandbox", metavar="USER",
+                   help="the unprivileged user verify runs as (default: backforge-sandbox; "
+                        "create it with useradd --system --user-group --no-create-home "
+                        "--shell /usr/sbin/nologin backforge-sandbox)")
 
 
 def _add_data_option(p) -> None:
@@ -110,7 +120,8 @@ def run(args: argparse.Namespace) -> int:
     config = ServeConfig(
         data_dir=data, artifacts_dir=Path(args.artifacts) if args.artifacts else None,
         workers=args.workers, providers=("template", *args.allow_provider),
-        allow_verify=args.allow_verify, rate_per_minute=args.rate,
+        allow_verify=args.allow_verify, sandbox_user=args.sandbox_user,
+        rate_per_minute=args.rate,
         max_active_jobs=args.max_active, max_spec_bytes=args.max_spec_bytes,
         broker=from_env(args.broker, BROKER_ENV), store=store_url,
         visibility_timeout=args.visibility_timeout, cors_origins=tuple(args.cors_origin))
@@ -128,6 +139,7 @@ def _worker(args: argparse.Namespace, data: Path, store: str | None, broker: str
     if broker is None:
         raise InputError("worker: give the Redis URL with --broker or $BACKFORGE_SERVE_BROKER")
     run_worker(ServeConfig(data_dir=data, broker=broker, store=store,
+                           sandbox_user=args.sandbox_user,
                            visibility_timeout=args.visibility_timeout), args.concurrency)
     return 0
 
@@ -137,6 +149,14 @@ def _serve(config, host: str, port: int) -> int:
 
     from backforge.service import create_app, create_key, open_store
 
+    if config.allow_verify:  # every verify job would fail: say so before serving
+        from backforge.errors import InputError
+        from backforge.service.sandbox import SandboxUnavailable
+
+        try:
+            config.sandbox.identity()
+        except SandboxUnavailable as exc:
+            raise InputError(f"serve --allow-verify: {exc.message}") from exc
     store = open_store(config)
     try:
         if store.key_count() == 0:  # a fresh machine: one key, so the service is usable

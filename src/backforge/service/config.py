@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from backforge.service.sandbox import SANDBOX_USER, Limits, Sandbox
+
 __all__ = ["BROKER_ENV", "DATA_ENV", "STORE_ENV", "ServeConfig", "default_data_dir",
            "from_env"]
 
@@ -50,9 +52,12 @@ class ServeConfig:
     # Which providers jobs may name. Model providers read their keys from this process's
     # environment (OPENAI_API_KEY, ...): never from job input.
     providers: tuple[str, ...] = ("template",)
-    # `verify` runs generated code (npm install, node, a PostgreSQL) on this host; see
-    # docs/guides/serve.md for why it is off by default.
+    # `verify` runs generated code (npm install, node, a PostgreSQL); see
+    # docs/guides/serve.md for why it is off by default. When on, it runs only in the
+    # sandbox (service/sandbox.py) as this user, under these limits, or the job fails.
     allow_verify: bool = False
+    sandbox_user: str = SANDBOX_USER
+    sandbox_limits: Limits = field(default_factory=Limits)
     # Scale-out (service/broker.py): the Redis URL jobs are enqueued to; None runs them in
     # this process. An unacknowledged job is redelivered after visibility_timeout seconds.
     broker: str | None = None
@@ -71,6 +76,15 @@ class ServeConfig:
     @property
     def jobs_dir(self) -> Path:
         return self.artifacts_dir if self.artifacts_dir is not None else self.data_dir / "jobs"
+
+    @property
+    def sandbox(self) -> Sandbox:
+        return Sandbox(self.sandbox_user, self.sandbox_limits)
+
+    @property
+    def npm_cache(self) -> Path:
+        """The sandbox's npm cache, shared by jobs (read-only while generated code runs)."""
+        return self.data_dir / "sandbox" / "npm-cache"
 
     @property
     def database(self) -> Path:

@@ -27,6 +27,7 @@ from backforge import api
 from backforge.engine.events import Event
 from backforge.errors import InputError
 from backforge.service.config import ServeConfig
+from backforge.service.sandbox import SandboxUnavailable, verify_sandboxed
 from backforge.service.store import Job, JobStatus, JobStore
 from backforge.service.submit import JobOptions
 
@@ -203,7 +204,10 @@ class JobRunner:
             "files": len(result.files), "conflicts": list(result.conflicts),
             "report": result.report, "impact": impact}
         if options.verify and result.exit_code == 0:
-            data["verify"] = self._verify(job.id, out)
+            try:
+                data["verify"] = self._verify(job.id, out, cancel)
+            except SandboxUnavailable as exc:  # fail closed: never verify unconfined
+                return JobStatus.FAILED, exc.message, data
             result_ok = data["verify"]["success"]
         else:
             result_ok = result.success
@@ -214,8 +218,9 @@ class JobRunner:
             return JobStatus.SUCCEEDED, None, data
         return JobStatus.FAILED, "the run did not validate (see result.report)", data
 
-    def _verify(self, job_id: str, out: Path) -> dict[str, Any]:
-        report = api.verify(out).to_dict()
+    def _verify(self, job_id: str, out: Path, cancel: threading.Event) -> dict[str, Any]:
+        report = verify_sandboxed(out, self.config.sandbox, self.config.npm_cache,
+                                  cancel=cancel)
         self._event(job_id, json.dumps({"event": "verify_finished", **report}))
         return report
 
