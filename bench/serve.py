@@ -8,7 +8,11 @@ event stream to its `end` event. Latency is submit -> end as the client sees it.
 job that did not end `succeeded` or whose stream lacked a unit's validation; duplicated: an
 event id seen twice in one stream, a unit validated twice, or a job id given out twice.
 
+With `--store postgresql` the job store is a PostgreSQL started from its binaries for the
+run (`serve/worker/keys --store URL`) instead of the SQLite file.
+
 Run: .venv/bin/python bench/serve.py [--jobs 50] [--workers 2] [--setups embedded,celery]
+                                     [--store sqlite|postgresql]
 """
 
 from __future__ import annotations
@@ -24,10 +28,13 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+
+from backforge.verify.postgres import EphemeralPostgres
 
 SPEC = Path(__file__).resolve().parents[1] / "examples" / "taskmanager.yaml"
 
@@ -63,7 +70,12 @@ def start_redis(folder: Path) -> tuple[subprocess.Popen, str]:
     raise RuntimeError("redis-server did not start")
 
 
-def start_workers(data: Path, broker: str, count: int) -> list[subprocess.Popen]:
+def _store(url: str | None) -> list[str]:
+    return ["--store", url] if url else []
+
+
+def start_workers(data: Path, broker: str, count: int, store: str | None = None
+                  ) -> list[subprocess.Popen]:
     """`count` workers, returned once each has logged that it is ready (so the latency
     measured is the jobs', not the workers' start-up)."""
     procs, logs = [], []
@@ -71,7 +83,7 @@ def start_workers(data: Path, broker: str, count: int) -> list[subprocess.Popen]
         logs.append(data / f"worker-{i}.log")
         procs.append(subprocess.Popen(
             [sys.executable, "-m", "backforge.cli", "worker", "--data", str(data), "--broker",
-             broker, "--concurrency", "1"], stdout=logs[-1].open("wb"),
+             broker, "--concurrency", "1", *_store(store)], stdout=logs[-1].open("wb"),
             stderr=subprocess.STDOUT, start_new_session=True))
     end = time.monotonic() + 120
     while not all(log.exists() and b" ready." in log.read_bytes() for log in logs):
@@ -81,17 +93,17 @@ def start_workers(data: Path, broker: str, count: int) -> list[subprocess.Popen]
     return procs
 
 
-def start_server(data: Path, workers: int, jobs: int, broker: str | None = None
-                 ) -> tuple[subprocess.Popen, str, str]:
+def start_server(data: Path, workers: int, jobs: int, broker: str | None = None,
+                 store: str | None = None) -> tuple[subprocess.Popen, str, str]:
     """A `backforge serve` process with a fresh key; (process, base url, key)."""
     key = subprocess.run([sys.executable, "-m", "backforge.cli", "keys", "create", "bench",
-                          "--data", str(data)], check=True, capture_output=True,
+                          "--data", str(data), *_store(store)], check=True, capture_output=True,
                          text=True).stdout.split()[0]
     port = _port()
     proc = subprocess.Popen([sys.executable, "-m", "backforge.cli", "serve", "--data",
                              str(data), "--port", str(port), "--workers", str(workers),
                              "--max-active", str(jobs), "--rate", str(max(60, 2 * jobs)),
-                             *(["--broker", broker] if broker else [])],
+                             *(["--broker", broker] if broker else []), *_store(store)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
     url = f"http://127.0.0.1:{port}"
@@ -138,26 +150,29 @@ def one_job(url: str, key: str, spec: str, go: threading.Event) -> Outcome:
     return Outcome(job_id, latency, status, units, len(set(validated)), dups)
 
 
-def run(jobs: int, workers: int, celery: bool = False) -> tuple[list[Outcome], float]:
-    """N jobs at once; with `celery`, through a local Redis and `workers` Celery workers."""
-    with tempfile.TemporaryDirectory(prefix="bench-serve-") as tmp:
+def run(jobs: int, workers: int, celery: bool = False, postgres: bool = False
+        ) -> tuple[list[Outcome], float]:
+    """N jobs at once; with `celery`, through a local Redis and `workers` Celery workers;
+    with `postgres`, on a PostgreSQL job store."""
+    with tempfile.TemporaryDirectory(prefix="bench-serve-") as tmp, ExitStack() as stack:
+        store = stack.enter_context(EphemeralPostgres()).url if postgres else None
         extra: list[subprocess.Popen] = []
         broker = None
         if celery:
             redis, broker = start_redis(Path(tmp))
-            extra = [redis, *start_workers(Path(tmp), broker, workers)]
+            extra = [redis, *start_workers(Path(tmp), broker, workers, store)]
         try:
-            return _load(Path(tmp), jobs, workers, broker)
+            return _load(Path(tmp), jobs, workers, broker, store)
         finally:
             for proc in reversed(extra):
                 os.killpg(proc.pid, signal.SIGTERM)
                 proc.wait(60)
 
 
-def _load(data: Path, jobs: int, workers: int, broker: str | None
+def _load(data: Path, jobs: int, workers: int, broker: str | None, store: str | None
           ) -> tuple[list[Outcome], float]:
     spec = SPEC.read_text(encoding="utf-8")
-    proc, url, key = start_server(data, workers, jobs, broker)
+    proc, url, key = start_server(data, workers, jobs, broker, store)
     go, results, errors = threading.Event(), [], []
 
     def client() -> None:
@@ -200,16 +215,20 @@ def main() -> int:
     ap.add_argument("--jobs", type=int, default=50)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--setups", default="embedded,celery")
+    ap.add_argument("--store", choices=("sqlite", "postgresql"), default="sqlite")
     args = ap.parse_args()
     names = {"embedded": "embedded (in-process pool)", "celery": "Celery workers + Redis"}
-    print("| setup | jobs | workers | p50 latency | p95 latency | jobs/s | lost | duplicated |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("| setup | store | jobs | workers | p50 latency | p95 latency | jobs/s | lost | "
+          "duplicated |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     bad = 0
     for setup in args.setups.split(","):
-        results, wall = run(args.jobs, args.workers, celery=setup == "celery")
+        results, wall = run(args.jobs, args.workers, celery=setup == "celery",
+                            postgres=args.store == "postgresql")
         s = summary(results, args.jobs, wall)
         bad += s["lost"] + s["duplicated"]
-        print(f"| {names[setup]} | {s['jobs']} | {args.workers} | {s['p50_s']:.2f} s | "
+        print(f"| {names[setup]} | {args.store} | {s['jobs']} | {args.workers} | "
+              f"{s['p50_s']:.2f} s | "
               f"{s['p95_s']:.2f} s | {s['jobs_per_s']:.2f} | {s['lost']} | "
               f"{s['duplicated']} |", flush=True)
     return 0 if bad == 0 else 1

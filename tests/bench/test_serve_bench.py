@@ -21,3 +21,11 @@ def test_concurrent_jobs_through_two_celery_workers_lose_and_duplicate_nothing()
     results, wall = bench.run(jobs=4, workers=2, celery=True)
     s = bench.summary(results, 4, wall)
     assert s["succeeded"] == 4 and s["lost"] == 0 and s["duplicated"] == 0, s
+
+
+@pytest.mark.slow  # PostgreSQL, Redis and two Celery worker processes
+def test_concurrent_jobs_on_the_postgresql_store_lose_and_duplicate_nothing():
+    for celery in (False, True):
+        results, wall = bench.run(jobs=4, workers=2, celery=celery, postgres=True)
+        s = bench.summary(results, 4, wall)
+        assert s["succeeded"] == 4 and s["lost"] == 0 and s["duplicated"] == 0, (celery, s)

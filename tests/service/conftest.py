@@ -1,10 +1,14 @@
-"""A real `backforge serve` app on 127.0.0.1 (uvicorn in a thread), its keys, a client."""
+"""A real `backforge serve` app on 127.0.0.1 (uvicorn in a thread), its keys, a client.
+
+Every test that starts a server runs once per job store: the SQLite file, and (slow) a
+fresh database on a real PostgreSQL started from its binaries for the session."""
 
 from __future__ import annotations
 
 import socket
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +17,8 @@ import httpx
 import pytest
 import uvicorn
 
-from backforge.service import JobStore, ServeConfig, create_app, create_key
+from backforge.service import ServeConfig, create_app, create_key, open_store
+from backforge.verify.postgres import EphemeralPostgres, find_bin
 
 TASKMANAGER = Path(__file__).resolve().parents[2] / "examples" / "taskmanager.yaml"
 
@@ -24,12 +29,48 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def add_key(data: Path, name: str) -> str:
-    store = JobStore(data / "jobs.sqlite")
+def add_key(where: Path | ServeConfig, name: str) -> str:
+    """A new key in a server's store (its config) or in a data folder's SQLite file."""
+    config = where if isinstance(where, ServeConfig) else ServeConfig(data_dir=where)
+    store = open_store(config)
     try:
         return create_key(store, name)
     finally:
         store.close()
+
+
+def stored(config: ServeConfig, sql: str, *args) -> list[tuple]:
+    """Rows of a query (qmark parameters) on a server's store, whichever engine it is."""
+    store = open_store(config)
+    try:
+        return store._query(sql, args)
+    finally:
+        store.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[EphemeralPostgres]:
+    if find_bin("initdb") is None or find_bin("pg_ctl") is None:
+        pytest.skip("SKIPPED LOUDLY: PostgreSQL binaries (initdb, pg_ctl) are not installed")
+    with EphemeralPostgres() as server:
+        yield server
+
+
+def new_database(server: EphemeralPostgres) -> str:
+    import psycopg  # not at the top: only the PostgreSQL runs need it
+
+    name = f"jobs_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server.url, autocommit=True) as db:
+        db.execute(f'CREATE DATABASE "{name}"')
+    return server.url.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
+def store_url(request) -> str | None:
+    """The job store of this test's servers: None (SQLite) or a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return None
+    return new_database(request.getfixturevalue("postgres_server"))
 
 
 @dataclass
@@ -63,12 +104,13 @@ def start(config: ServeConfig) -> Running:
 
 
 @pytest.fixture
-def serve(tmp_path: Path) -> Iterator[Callable[..., Running]]:
+def serve(tmp_path: Path, store_url: str | None) -> Iterator[Callable[..., Running]]:
     """start(**config overrides) -> a running server; every one is stopped at the end."""
     started: list[Running] = []
 
     def _start(**overrides) -> Running:
-        config = ServeConfig(**{"data_dir": tmp_path / "data", "workers": 2, **overrides})
+        config = ServeConfig(**{"data_dir": tmp_path / "data", "workers": 2,
+                                "store": store_url, **overrides})
         running = start(config)
         started.append(running)
         return running

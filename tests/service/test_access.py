@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from backforge.service.limits import quota_wait, retry_after
-from tests.service.conftest import TASKMANAGER, add_key, wait_for
+from tests.service.conftest import TASKMANAGER, add_key, stored, wait_for
 
 HOSTILE = Path(__file__).resolve().parents[1] / "hostile"
 
@@ -21,8 +21,7 @@ def _post(client, text: str, name: str = "taskmanager.yaml", **extra):
 
 def test_keys_are_stored_hashed_and_each_sees_only_its_own_jobs(serve):
     server = serve()
-    mine, theirs = add_key(server.config.data_dir, "mine"), add_key(server.config.data_dir,
-                                                                     "theirs")
+    mine, theirs = add_key(server.config, "mine"), add_key(server.config, "theirs")
     with server.client(mine) as a, server.client(theirs) as b, server.client(None) as anon:
         job = _post(a, TASKMANAGER.read_text()).json()
         wait_for(a, job["id"])
@@ -35,9 +34,8 @@ def test_keys_are_stored_hashed_and_each_sees_only_its_own_jobs(serve):
         assert [j["id"] for j in a.get("/v1/jobs").json()["jobs"]] == [job["id"]]
         wrong = server.client("bfk_not-a-key")
         assert wrong.get("/v1/jobs").status_code == 401
-    with sqlite3.connect(server.config.database) as db:
-        stored = {h for (h,) in db.execute("SELECT hash FROM api_keys")}
-    assert stored == {hashlib.sha256(k.encode()).hexdigest() for k in (mine, theirs)}
+    hashes = {h for (h,) in stored(server.config, "SELECT hash FROM api_keys")}
+    assert hashes == {hashlib.sha256(k.encode()).hexdigest() for k in (mine, theirs)}
 
 
 def test_keys_create_prints_a_new_key_once(tmp_path):
@@ -56,7 +54,7 @@ def test_keys_create_prints_a_new_key_once(tmp_path):
 
 def test_rate_limit_answers_429_with_retry_after(serve):
     server = serve(rate_per_minute=2)
-    key = add_key(server.config.data_dir, "tool")
+    key = add_key(server.config, "tool")
     with server.client(key) as client:
         codes = [_post(client, "name: x\n").status_code for _ in range(2)]
         limited = _post(client, TASKMANAGER.read_text())
@@ -67,7 +65,7 @@ def test_rate_limit_answers_429_with_retry_after(serve):
 
 def test_concurrent_job_quota_answers_429_with_retry_after(serve):
     server = serve(workers=1, max_active_jobs=2)
-    key, other = add_key(server.config.data_dir, "tool"), add_key(server.config.data_dir, "b")
+    key, other = add_key(server.config, "tool"), add_key(server.config, "b")
     text = TASKMANAGER.read_text()
     with server.client(key) as client, server.client(other) as b:
         # Jobs take ~1 s on one worker and a submission ~50 ms: the quota is hit well before.
@@ -86,7 +84,7 @@ def test_concurrent_job_quota_answers_429_with_retry_after(serve):
 
 def test_size_and_option_limits_name_the_problem(serve):
     server = serve(max_spec_bytes=4000, max_deadline=60)
-    key = add_key(server.config.data_dir, "tool")
+    key = add_key(server.config, "tool")
     text = TASKMANAGER.read_text()
     with server.client(key) as client:
         big = _post(client, text + "#" * 5000)
@@ -118,7 +116,7 @@ def test_size_and_option_limits_name_the_problem(serve):
 
 def test_cli_exit_2_cases_answer_422_with_the_cli_message(serve, tmp_path):
     server = serve()
-    key = add_key(server.config.data_dir, "tool")
+    key = add_key(server.config, "tool")
     refused = sorted((HOSTILE / "refused").glob("native-*.yaml"))
     refused = [p for p in refused if not p.name.endswith(".expect.yaml")][:4]
     assert refused
@@ -138,7 +136,7 @@ def test_cli_exit_2_cases_answer_422_with_the_cli_message(serve, tmp_path):
 
 def test_a_hostile_spec_generates_inertly_and_never_runs(serve):
     server = serve()
-    key = add_key(server.config.data_dir, "tool")
+    key = add_key(server.config, "tool")
     case = HOSTILE / "inert" / "native-endpoint-summary-js-block.yaml"
     canary = server.config.data_dir / "canary"
     text = case.read_text().replace("@CANARY@", str(canary))
@@ -170,7 +168,7 @@ def test_public_endpoints_and_openapi(serve):
 
 def test_files_are_plain_text_and_cors_is_only_for_configured_origins(serve):
     server = serve(cors_origins=("https://tool.example.com",))
-    key = add_key(server.config.data_dir, "tool")
+    key = add_key(server.config, "tool")
     with server.client(key) as client:
         job = _post(client, TASKMANAGER.read_text()).json()
         wait_for(client, job["id"])
@@ -197,7 +195,7 @@ def test_quota_wait_is_the_soonest_expected_end_against_the_median_job():
 
 def test_quota_retry_after_comes_from_the_running_job_and_past_durations(serve):
     server = serve(workers=1, max_active_jobs=1)
-    key = add_key(server.config.data_dir, "tool")
+    key = add_key(server.config, "tool")
     text = TASKMANAGER.read_text()
     with server.client(key) as client:
         first = _post(client, text).json()["id"]
@@ -207,10 +205,9 @@ def test_quota_retry_after_comes_from_the_running_job_and_past_durations(serve):
         refused = _post(client, text)
         after = time.time()
     assert refused.status_code == 429
-    with sqlite3.connect(server.config.database) as db:
-        (duration,) = db.execute("SELECT finished - started FROM jobs WHERE id = ?",
-                                 (first,)).fetchone()
-        (started,) = db.execute("SELECT started FROM jobs WHERE id = ?", (second,)).fetchone()
+    ((duration,),) = stored(server.config, "SELECT finished - started FROM jobs WHERE id = ?",
+                            first)
+    ((started,),) = stored(server.config, "SELECT started FROM jobs WHERE id = ?", second)
     # The second job was queued (wait: a whole median job) or running since `started`.
     if started is None or started > after:
         expected = {retry_after(duration)}

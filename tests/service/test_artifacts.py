@@ -20,7 +20,7 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
-from backforge.service.artifacts import LocalArtifacts, S3Artifacts, open_store, zip_folder
+from backforge.service.artifacts import LocalArtifacts, S3Artifacts, open_artifacts, zip_folder
 from tests.service.conftest import TASKMANAGER, add_key, free_port, wait_for
 from tests.service.test_broker import redis_url  # noqa: F401 (the fixture)
 
@@ -123,16 +123,16 @@ def test_no_path_leaves_the_job_in_either_store(store, tmp_path):
     assert store.get(job, "src/app.js") is not None
 
 
-def test_open_store_takes_only_s3_urls(tmp_path):
-    assert isinstance(open_store(tmp_path, None), LocalArtifacts)
+def test_open_artifacts_takes_only_s3_urls(tmp_path):
+    assert isinstance(open_artifacts(tmp_path, None), LocalArtifacts)
     with pytest.raises(Exception, match="s3://BUCKET"):
-        open_store(tmp_path, "file:///tmp/x")
+        open_artifacts(tmp_path, "file:///tmp/x")
 
 
 def test_the_service_serves_files_archive_and_regeneration_from_s3(serve, s3_env, s3_endpoint):
     prefix = f"svc-{uuid.uuid4().hex[:8]}"
     server = serve(artifacts_url=f"s3://{BUCKET}/{prefix}", s3_endpoint=s3_endpoint)
-    key = add_key(server.config.data_dir, "tool")
+    key = add_key(server.config, "tool")
     text = TASKMANAGER.read_text()
     changed = text.replace("      - {name: title,",
                            "      - {name: priority_note, type: string}\n"
@@ -189,7 +189,7 @@ def test_celery_workers_put_artifacts_in_s3_and_the_api_serves_them(
     url = f"s3://{BUCKET}/{prefix}"
     server = serve(broker=broker, visibility_timeout=30, artifacts_url=url,
                    s3_endpoint=s3_endpoint)
-    key = add_key(server.config.data_dir, "tool")
+    key = add_key(server.config, "tool")
     log = tmp_path / "worker.log"
     # The worker inherits the AWS_* variables the s3_env fixture set in this process.
     worker = subprocess.Popen(

@@ -45,7 +45,7 @@ def _events(client, job_id: str, last: str | None = None, stop_after: int | None
 
 def test_taskmanager_every_unit_validated_and_bytes_match_cli_and_library(serve, tmp_path):
     server = serve()
-    key = add_key(server.config.data_dir, "tool")
+    key = add_key(server.config, "tool")
     with server.client(key) as client:
         job = _submit(client, TASKMANAGER.read_text())
         stream = _events(client, job["id"])
@@ -88,7 +88,7 @@ def test_taskmanager_every_unit_validated_and_bytes_match_cli_and_library(serve,
 
 def test_event_stream_resumes_from_last_event_id_without_loss_or_duplicates(serve):
     server = serve()
-    key = add_key(server.config.data_dir, "tool")
+    key = add_key(server.config, "tool")
     with server.client(key) as client:
         job = _submit(client, TASKMANAGER.read_text())
         first = _events(client, job["id"], stop_after=7)  # the client drops mid-stream
@@ -103,7 +103,7 @@ def test_event_stream_resumes_from_last_event_id_without_loss_or_duplicates(serv
 
 def test_files_are_served_and_no_path_leaves_the_output(serve):
     server = serve()
-    key = add_key(server.config.data_dir, "tool")
+    key = add_key(server.config, "tool")
     with server.client(key) as client:
         job = _submit(client, TASKMANAGER.read_text())
         wait_for(client, job["id"])
@@ -121,7 +121,7 @@ def test_files_are_served_and_no_path_leaves_the_output(serve):
 
 def test_regeneration_over_a_base_job_reports_the_impact(serve):
     server = serve()
-    key = add_key(server.config.data_dir, "tool")
+    key = add_key(server.config, "tool")
     text = TASKMANAGER.read_text()
     changed = text.replace("      - {name: title,",
                            "      - {name: priority_note, type: string}\n"
@@ -147,7 +147,7 @@ def test_regeneration_over_a_base_job_reports_the_impact(serve):
 
 def test_cancel_stops_a_running_job_like_the_deadline_and_keeps_what_validated(serve):
     server = serve()
-    key = add_key(server.config.data_dir, "tool")
+    key = add_key(server.config, "tool")
     with server.client(key) as client:
         job = _submit(client, TASKMANAGER.read_text(), options={"concurrency": 1})
         seen = _events(client, job["id"], stop_after=4)  # it is running: events flow
@@ -180,7 +180,7 @@ DATA = Path(__file__).resolve().parents[1]
 ])
 def test_every_input_format_gives_the_cli_s_files(serve, tmp_path, name, text, how):
     server = serve()
-    key = add_key(server.config.data_dir, "tool")
+    key = add_key(server.config, "tool")
     with server.client(key) as client:
         if how == "upload":
             answer = client.post("/v1/jobs", files={"file": (name, text.encode())})

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -13,13 +12,22 @@ from pathlib import Path
 
 import httpx
 
-from tests.service.conftest import TASKMANAGER, add_key, free_port, read_sse, wait_for
+from backforge.service import ServeConfig
+from tests.service.conftest import (
+    TASKMANAGER,
+    add_key,
+    free_port,
+    read_sse,
+    stored,
+    wait_for,
+)
 
 
-def _serve(data: Path, port: int, log: Path) -> subprocess.Popen:
+def _serve(config: ServeConfig, port: int, log: Path) -> subprocess.Popen:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "backforge.cli", "serve", "--data", str(data), "--port",
-         str(port), "--workers", "1", "--max-active", "50", "--rate", "600"],
+        [sys.executable, "-m", "backforge.cli", "serve", "--data", str(config.data_dir),
+         "--port", str(port), "--workers", "1", "--max-active", "50", "--rate", "600",
+         *(["--store", config.store] if config.store else [])],
         stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True)
     end = time.monotonic() + 60
     while time.monotonic() < end:
@@ -37,9 +45,12 @@ def _kill(proc: subprocess.Popen) -> None:
     proc.wait(30)
 
 
-def _statuses(data: Path) -> dict[str, str]:
-    with sqlite3.connect(data / "jobs.sqlite") as db:
-        return dict(db.execute("SELECT id, status FROM jobs"))
+def _statuses(config: ServeConfig) -> dict[str, str]:
+    return dict(stored(config, "SELECT id, status FROM jobs"))
+
+
+def _stored_events(config: ServeConfig, job_id: str) -> int:
+    return stored(config, "SELECT count(*) FROM events WHERE job_id = ?", job_id)[0][0]
 
 
 def _events(client: httpx.Client, job_id: str, last: str | None = None, stop_after=None):
@@ -53,12 +64,12 @@ def _events(client: httpx.Client, job_id: str, last: str | None = None, stop_aft
     return out
 
 
-def test_killed_mid_queue_the_restarted_server_loses_no_job(tmp_path):
-    data, port = tmp_path / "data", free_port()
-    key = add_key(data, "tool")
+def test_killed_mid_queue_the_restarted_server_loses_no_job(tmp_path, store_url):
+    config, port = ServeConfig(data_dir=tmp_path / "data", store=store_url), free_port()
+    key = add_key(config, "tool")
     log = tmp_path / "serve.log"
     headers = {"Authorization": f"Bearer {key}"}
-    proc = _serve(data, port, log)
+    proc = _serve(config, port, log)
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=headers,
                           timeout=60) as client:
@@ -66,16 +77,20 @@ def test_killed_mid_queue_the_restarted_server_loses_no_job(tmp_path):
                                                  "filename": "tm.yaml"}).json()["id"]
                    for _ in range(5)]
             first = _events(client, ids[0], stop_after=3)  # a client mid-stream
+            # More is stored than the client saw, so the resumed stream has events to give.
+            end = time.monotonic() + 30
+            while _stored_events(config, ids[0]) <= len(first) and time.monotonic() < end:
+                time.sleep(0.01)
             _kill(proc)  # SIGKILL: no shutdown code runs
     finally:
         if proc.poll() is None:
             _kill(proc)
-    at_kill = _statuses(data)
+    at_kill = _statuses(config)
     queued = [i for i in ids if at_kill[i] == "queued"]
     running = [i for i in ids if at_kill[i] == "running"]
     assert running or at_kill[ids[0]] == "succeeded", at_kill  # the streamed job had begun
     assert len(queued) >= 2, at_kill  # one worker, ~1 s per job: most were still waiting
-    proc = _serve(data, port, log)
+    proc = _serve(config, port, log)
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=headers,
                           timeout=60) as client:
@@ -98,7 +113,7 @@ def test_killed_mid_queue_the_restarted_server_loses_no_job(tmp_path):
 
 def test_cancel_a_queued_job_and_shutdown_keeps_the_queue(serve):
     server = serve(workers=1)
-    key = add_key(server.config.data_dir, "tool")
+    key = add_key(server.config, "tool")
     text = TASKMANAGER.read_text()
     with server.client(key) as client:
         ids = [client.post("/v1/jobs", json={"spec": text, "filename": "tm.yaml"}).json()["id"]
@@ -109,7 +124,7 @@ def test_cancel_a_queued_job_and_shutdown_keeps_the_queue(serve):
         assert "before it started" in cancelled.json()["reason"]
         assert client.post(f"/v1/jobs/{ids[-1]}/cancel").status_code == 409
     server.stop()  # a clean shutdown while jobs wait: they stay queued
-    statuses = _statuses(server.config.data_dir)
+    statuses = _statuses(server.config)
     assert statuses[ids[-1]] == "cancelled"
     waiting = [i for i in ids[:-1] if statuses[i] == "queued"]
     assert waiting, statuses

@@ -137,7 +137,7 @@ def _cli_tree(tmp_path: Path) -> dict[str, bytes]:
 
 def test_submit_taskmanager_watch_the_dag_download_the_cli_output(serve, browser, tmp_path):
     server = serve()
-    key = add_key(server.config.data_dir, "browser")
+    key = add_key(server.config, "browser")
     browser.get(server.url + "/")
     wait = WebDriverWait(browser, 120)
     # Every control has a label a screen reader announces.
@@ -186,7 +186,7 @@ def test_submit_taskmanager_watch_the_dag_download_the_cli_output(serve, browser
 
 def test_regenerate_over_a_base_job_and_hostile_files_stay_text(serve, browser):
     server = serve()
-    key = add_key(server.config.data_dir, "browser")
+    key = add_key(server.config, "browser")
     browser.get(server.url + "/")
     wait = WebDriverWait(browser, 120)
     wait.until(lambda d: Select(d.find_element(By.ID, "provider")).options)

@@ -21,9 +21,10 @@ from fastapi.staticfiles import StaticFiles
 
 from backforge import __version__
 from backforge.service.config import ServeConfig
+from backforge.service.events import stream as event_stream
 from backforge.service.jobs import INPUT, JobRunner
 from backforge.service.limits import RateLimiter, quota_wait, retry_after
-from backforge.service.store import ApiKey, Job, JobStatus, JobStore
+from backforge.service.store import ApiKey, Job, JobStatus, open_store
 from backforge.service.submit import (
     RequestError,
     Submission,
@@ -67,8 +68,9 @@ class Service:
 
     def __init__(self, config: ServeConfig) -> None:
         self.config = config
-        self.store = JobStore(config.database)
+        self.store = open_store(config)
         self.runner = JobRunner(self.store, config, _enqueuer(config))
+        self.hub = _hub(config)
         self.limiter = RateLimiter(config.rate_per_minute)
 
     def key(self, authorization: str | None, x_api_key: str | None) -> ApiKey:
@@ -134,6 +136,14 @@ def _enqueuer(config: ServeConfig) -> Any:
     return Enqueuer(config)
 
 
+def _hub(config: ServeConfig) -> Any:
+    if config.broker is None:
+        return None
+    from backforge.service.broker import RedisHub  # not at the top: as _enqueuer
+
+    return RedisHub(config.broker)
+
+
 def _caller(request: Request, authorization: Annotated[str | None, Header()] = None,
             x_api_key: Annotated[str | None, Header()] = None) -> ApiKey:
     return request.app.state.service.key(authorization, x_api_key)
@@ -149,8 +159,12 @@ def create_app(config: ServeConfig) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         service.runner.start()
         sweeper = asyncio.create_task(_sweeper(service))
+        if service.hub is not None:
+            await service.hub.start()
         yield
         sweeper.cancel()
+        if service.hub is not None:
+            await service.hub.stop()
         await to_thread.run_sync(service.runner.shutdown)
         service.store.close()
 
@@ -311,7 +325,8 @@ def _job_routes(app: FastAPI, service: Service) -> None:
                      last_event_id: Annotated[str | None, Header()] = None) -> StreamingResponse:
         service.own(job_id, key)
         after = int(last_event_id) if last_event_id and last_event_id.isdigit() else 0
-        return StreamingResponse(_stream(service, job_id, after, request),
+        return StreamingResponse(event_stream(service.store, service.config, job_id, after,
+                                               request, service.hub),
                                  media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache",
                                           "X-Accel-Buffering": "no"})
@@ -358,35 +373,3 @@ async def _sweeper(service: Service) -> None:
         except Exception:  # a failed sweep (store busy, S3 down) is retried next time
             log.exception("sweeping expired jobs failed")
         await asyncio.sleep(service.config.sweep_interval)
-
-
-async def _stream(service: Service, job_id: str, after: int,
-                  request: Request) -> AsyncIterator[str]:
-    """Every stored event after `after`, then new ones as they land, each with its
-    sequence number as the SSE id; an `end` event (no id) closes a finished job's stream."""
-    config = service.config
-    idle = 0.0
-    while True:
-        rows = await to_thread.run_sync(service.store.events_after, job_id, after)
-        if not rows:
-            job = service.store.job(job_id)
-            # Events are all stored before the job's status turns terminal: read once more.
-            if job is not None and job.status.terminal:
-                rows = await to_thread.run_sync(service.store.events_after, job_id, after)
-                if not rows:
-                    end = {"status": job.status.value, "reason": job.reason}
-                    yield f"event: end\ndata: {json.dumps(end)}\n\n"
-                    return
-        for seq, data in rows:
-            yield f"id: {seq}\ndata: {data}\n\n"
-            after = seq
-        if rows:
-            idle = 0.0
-            continue
-        if await request.is_disconnected():
-            return
-        await asyncio.sleep(config.poll_interval)
-        idle += config.poll_interval
-        if idle >= config.keepalive:
-            idle = 0.0
-            yield ": keepalive\n\n"

@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 
 from backforge.errors import InputError
 
-__all__ = ["ArtifactStore", "LocalArtifacts", "S3Artifacts", "file_list", "open_store",
+__all__ = ["ArtifactStore", "LocalArtifacts", "S3Artifacts", "file_list", "open_artifacts",
            "resolve", "s3_location", "safe_path", "zip_folder"]
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
@@ -67,7 +67,7 @@ class ArtifactStore(Protocol):
         """Remove everything stored for the job; a missing job is not an error."""
 
 
-def open_store(jobs_dir: Path, url: str | None, endpoint: str | None = None) -> ArtifactStore:
+def open_artifacts(jobs_dir: Path, url: str | None, endpoint: str | None = None) -> ArtifactStore:
     """The store a server's configuration names: `s3://BUCKET[/PREFIX]`, else local."""
     if url is None:
         return LocalArtifacts(jobs_dir)

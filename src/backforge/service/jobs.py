@@ -2,8 +2,10 @@
 
 A job is claimed (queued -> running) by one worker, runs `backforge.api.generate` into its
 own folder with every event stored as the CLI's `--json` line, and ends in a terminal
-state. The worker holds the job folder's `run.lock` (flock) while it runs, so a job that is
-`running` with a free lock has lost its worker. Embedded (no queue): at start-up, jobs a
+state. The worker holds the job's run lock (the store's: a flock on the job folder's
+`run.lock`, or a PostgreSQL advisory lock) while it runs, so a job that is `running` with a
+free lock has lost its worker. With a `publisher` (service/broker.py) every stored event
+is also sent to the API instances' live streams. Embedded (no queue): at start-up, jobs a
 previous process left running are marked interrupted with the reason, and queued ones are
 handed to the pool again in submission order. With a queue (`enqueue`, see
 service/broker.py) the pool is unused: jobs go to the queue's workers, which call `run_job`.
@@ -11,31 +13,33 @@ service/broker.py) the pool is unused: jobs go to the queue's workers, which cal
 
 from __future__ import annotations
 
-import fcntl
 import json
 import logging
-import os
 import shutil
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from backforge import api
 from backforge.engine.events import Event
 from backforge.errors import InputError
-from backforge.service.artifacts import open_store
+from backforge.service.artifacts import open_artifacts
 from backforge.service.config import ServeConfig
+from backforge.service.sandbox import SandboxUnavailable, verify_sandboxed
 from backforge.service.store import Job, JobStatus, JobStore
 from backforge.service.submit import JobOptions
+
+if TYPE_CHECKING:
+    from backforge.service.broker import RedisPublisher
 
 __all__ = ["JobRunner"]
 
 log = logging.getLogger("backforge.service")
 
-INPUT, OUTPUT, RUN_LOCK = "input", "output", "run.lock"
+INPUT, OUTPUT = "input", "output"
 
 
 class StoreCancel(threading.Event):
@@ -60,9 +64,11 @@ class JobRunner:
     """The in-process worker pool (`workers` jobs at once), or the queue's client."""
 
     def __init__(self, store: JobStore, config: ServeConfig,
-                 enqueue: Callable[[str], None] | None = None) -> None:
+                 enqueue: Callable[[str], None] | None = None,
+                 publisher: RedisPublisher | None = None) -> None:
         self.store, self.config, self._enqueue = store, config, enqueue
-        self.artifacts = open_store(config.jobs_dir, config.artifacts_url, config.s3_endpoint)
+        self.artifacts = open_artifacts(config.jobs_dir, config.artifacts_url, config.s3_endpoint)
+        self._publisher = publisher
         self._pool = ThreadPoolExecutor(config.workers, thread_name_prefix="backforge-job")
         self._cancels: dict[str, threading.Event] = {}
         self._lock = threading.Lock()
@@ -129,19 +135,19 @@ class JobRunner:
     def run_job(self, job_id: str, *, rerun: bool = False) -> None:
         """Run one job unless another live worker runs it or it is no longer queued. With
         `rerun` (a queue's worker) a job whose worker died is run again, once."""
-        lock = _try_lock(self.folder(job_id) / RUN_LOCK)
-        if lock is None:
+        release = self.store.run_lock(job_id, self.folder(job_id))
+        if release is None:
             return  # a live worker holds it
         try:
             if self._stopping or not self.store.claim(job_id, rerun=rerun):
                 job = self.store.job(job_id)
                 if rerun and job is not None and job.status is JobStatus.RUNNING:
-                    self.store.finish(job_id, JobStatus.FAILED, "failed: the worker running "
-                                      f"it died {job.attempts} times; not retried again", None)
+                    self._finish(job_id, JobStatus.FAILED, "failed: the worker running "
+                                 f"it died {job.attempts} times; not retried again", None)
                 return  # cancelled while queued, ended, or the server is stopping
             self._run(job_id)
         finally:
-            os.close(lock)  # releases the flock
+            release()
 
     def _run(self, job_id: str) -> None:
         job = self.store.job(job_id)
@@ -168,7 +174,19 @@ class JobRunner:
         except Exception as exc:
             log.exception("job %s: storing the output failed", job_id)
             status, reason = JobStatus.FAILED, f"storing the output failed: {exc}"
+        self._finish(job_id, status, reason, result)
+
+    def _finish(self, job_id: str, status: JobStatus, reason: str | None,
+                result: dict[str, Any] | None) -> None:
         self.store.finish(job_id, status, reason, result)
+        if self._publisher is not None:
+            self._publisher.end(job_id)
+
+    def _event(self, job_id: str, data: str) -> None:
+        """Store the event (the durable record), then send it live."""
+        seq = self.store.add_event(job_id, data)
+        if self._publisher is not None:
+            self._publisher.event(job_id, seq, data)
 
     def _keep(self, job_id: str) -> None:
         out = self.output(job_id)
@@ -196,7 +214,7 @@ class JobRunner:
             impact["root"] = "."  # the server's folder layout is not the client's business
 
         def on_event(event: Event) -> None:
-            self.store.add_event(job.id, json.dumps(event.to_dict()))
+            self._event(job.id, json.dumps(event.to_dict()))
 
         result = api.generate(loaded, generate, output=out, on_event=on_event, cancel=cancel)
         data: dict[str, Any] = {
@@ -204,7 +222,10 @@ class JobRunner:
             "files": len(result.files), "conflicts": list(result.conflicts),
             "report": result.report, "impact": impact}
         if options.verify and result.exit_code == 0:
-            data["verify"] = self._verify(job.id, out)
+            try:
+                data["verify"] = self._verify(job.id, out, cancel)
+            except SandboxUnavailable as exc:  # fail closed: never verify unconfined
+                return JobStatus.FAILED, exc.message, data
             result_ok = data["verify"]["success"]
         else:
             result_ok = result.success
@@ -215,20 +236,9 @@ class JobRunner:
             return JobStatus.SUCCEEDED, None, data
         return JobStatus.FAILED, "the run did not validate (see result.report)", data
 
-    def _verify(self, job_id: str, out: Path) -> dict[str, Any]:
-        report = api.verify(out).to_dict()
-        self.store.add_event(job_id, json.dumps({"event": "verify_finished", **report}))
+    def _verify(self, job_id: str, out: Path, cancel: threading.Event) -> dict[str, Any]:
+        report = verify_sandboxed(out, self.config.sandbox, self.config.npm_cache,
+                                  cancel=cancel)
+        self._event(job_id, json.dumps({"event": "verify_finished", **report}))
         return report
 
-
-def _try_lock(path: Path) -> int | None:
-    """An exclusive flock on `path` (its descriptor), or None when another process or
-    thread holds it; the kernel drops it when the holder dies, however it dies."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        os.close(fd)
-        return None
-    return fd

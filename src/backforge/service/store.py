@@ -1,29 +1,38 @@
-"""The job store: API keys (hashed), jobs and their events, in one SQLite file (WAL).
+"""The job store: API keys (hashed), jobs and their events.
 
-One connection per store, guarded by a lock: SQLite serializes writers anyway, and the
-events of a job are written by its worker thread while event streams read them. Every
-write commits at once, so a killed server loses nothing it acknowledged.
+`JobStore` is the interface and every query (one SQL text serves both engines); two engines
+implement it: `SqliteStore`, one SQLite file (WAL) for the embedded server and the workers
+of one host, and `PostgresStore` (service/pgstore.py) for API instances and workers on
+several hosts. `open_store(config)` picks by `ServeConfig.store`. Every write commits at
+once, so a killed server loses nothing it acknowledged.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
+import os
 import secrets
 import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from backforge.errors import InputError
 
-__all__ = ["ApiKey", "Job", "JobStatus", "JobStore", "create_key", "hash_key"]
+if TYPE_CHECKING:
+    from backforge.service.config import ServeConfig
+
+__all__ = ["ApiKey", "Job", "JobStatus", "JobStore", "SqliteStore", "create_key", "hash_key",
+           "open_store"]
 
 KEY_PREFIX = "bfk_"
 
@@ -94,48 +103,54 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-class JobStore:
-    """Keys, jobs and events; safe to share between threads."""
+class Cursor(Protocol):
+    rowcount: int
 
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None,
-                                   timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")  # WAL: durable across a process kill
-        self._db.execute("PRAGMA foreign_keys=ON")
-        self._db.executescript(SCHEMA)
+    def fetchone(self) -> Any: ...
 
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
+    def fetchall(self) -> list[Any]: ...
 
-    @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+    def __iter__(self) -> Iterator[Any]: ...
 
-    def _query(self, sql: str, args: tuple = ()) -> list[tuple]:
-        with self._lock:
-            return self._db.execute(sql, args).fetchall()
+
+Execute = Callable[[str, tuple], Cursor]
+
+
+class JobStore(ABC):
+    """Keys, jobs and events; safe to share between threads. Subclasses provide the
+    connection (`_tx`, `_query`), the schema and how a job's run is locked."""
+
+    #: raised by the engine when a unique key is taken
+    duplicate: type[Exception] | tuple[type[Exception], ...] = ()
+    #: run in add_event's transaction before the next sequence number is read, so two
+    #: writers of one job cannot both take it (SQLite's BEGIN IMMEDIATE already excludes)
+    lock_job_sql: str | None = None
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    @abstractmethod
+    def _tx(self) -> AbstractContextManager[Execute]:
+        """A transaction; yields `execute(sql, args)` (qmark parameters)."""
+
+    @abstractmethod
+    def _query(self, sql: str, args: tuple = ()) -> list[tuple]: ...
+
+    def run_lock(self, job_id: str, folder: Path) -> Callable[[], None] | None:
+        """Hold the right to run `job_id` (its release function), or None when a live
+        worker holds it. The holder's death frees it, however it dies. Default: a flock on
+        the job folder's run.lock, which needs every worker on one kernel."""
+        return _try_lock(folder / "run.lock")
 
     # -- keys -----------------------------------------------------------------------------
 
     def add_key(self, name: str, key: str) -> ApiKey:
         record = ApiKey(uuid.uuid4().hex[:12], name)
         try:
-            with self._tx() as db:
-                db.execute("INSERT INTO api_keys VALUES (?, ?, ?, ?)",
+            with self._tx() as execute:
+                execute("INSERT INTO api_keys VALUES (?, ?, ?, ?)",
                            (record.id, name, hash_key(key), time.time()))
-        except sqlite3.IntegrityError:
+        except self.duplicate:
             raise InputError(f"keys create: a key named '{name}' exists already; "
                              "choose another name") from None
         return record
@@ -151,8 +166,8 @@ class JobStore:
 
     def add_job(self, job_id: str, key_id: str, spec_name: str, fmt: str | None,
                 options: dict[str, Any], base_job: str | None) -> None:
-        with self._tx() as db:
-            db.execute("INSERT INTO jobs (id, key_id, status, spec_name, fmt, options, "
+        with self._tx() as execute:
+            execute("INSERT INTO jobs (id, key_id, status, spec_name, fmt, options, "
                        "base_job, created) VALUES (?, ?, 'queued', ?, ?, ?, ?, ?)",
                        (job_id, key_id, spec_name, fmt, json.dumps(options), base_job,
                         time.time()))
@@ -206,9 +221,9 @@ class JobStore:
 
     def delete_job(self, job_id: str) -> None:
         """Forget a job: its row and its events (its files are the artifact store's)."""
-        with self._tx() as db:
-            db.execute("DELETE FROM events WHERE job_id = ?", (job_id,))
-            db.execute("DELETE FROM jobs WHERE id = ?", (job_id,))
+        with self._tx() as execute:
+            execute("DELETE FROM events WHERE job_id = ?", (job_id,))
+            execute("DELETE FROM jobs WHERE id = ?", (job_id,))
 
     def queued(self) -> list[str]:
         return [i for (i,) in self._query(
@@ -219,8 +234,8 @@ class JobStore:
         With `rerun` (a queue's redelivery after its worker died: the caller holds the
         job's lock, so no live worker runs it) a running job is claimed again, at most
         `max_attempts` times in all."""
-        with self._tx() as db:
-            cur = db.execute("UPDATE jobs SET status = 'running', started = ?, "
+        with self._tx() as execute:
+            cur = execute("UPDATE jobs SET status = 'running', started = ?, "
                              "attempts = attempts + 1 WHERE id = ? AND (status = 'queued' "
                              "OR (status = 'running' AND ?)) AND attempts < ?",
                              (time.time(), job_id, rerun, max_attempts))
@@ -232,8 +247,8 @@ class JobStore:
 
     def request_cancel(self, job_id: str) -> bool:
         """Ask a running job's worker (in any process) to stop; False when not running."""
-        with self._tx() as db:
-            cur = db.execute("UPDATE jobs SET cancel_requested = 1 "
+        with self._tx() as execute:
+            cur = execute("UPDATE jobs SET cancel_requested = 1 "
                              "WHERE id = ? AND status = 'running'", (job_id,))
             return cur.rowcount == 1
 
@@ -242,40 +257,116 @@ class JobStore:
         return bool(rows and rows[0][0])
 
     def cancel_queued(self, job_id: str) -> bool:
-        with self._tx() as db:
-            cur = db.execute("UPDATE jobs SET status = 'cancelled', finished = ?, reason = ? "
+        with self._tx() as execute:
+            cur = execute("UPDATE jobs SET status = 'cancelled', finished = ?, reason = ? "
                              "WHERE id = ? AND status = 'queued'",
                              (time.time(), "cancelled on request before it started", job_id))
             return cur.rowcount == 1
 
     def finish(self, job_id: str, status: JobStatus, reason: str | None,
                result: dict[str, Any] | None) -> None:
-        with self._tx() as db:
-            db.execute("UPDATE jobs SET status = ?, reason = ?, result = ?, finished = ? "
+        with self._tx() as execute:
+            execute("UPDATE jobs SET status = ?, reason = ?, result = ?, finished = ? "
                        "WHERE id = ?", (status.value, reason,
                                         json.dumps(result) if result is not None else None,
                                         time.time(), job_id))
 
     def interrupt_running(self, reason: str) -> list[str]:
         """At start-up: jobs a previous process left running did not finish."""
-        with self._tx() as db:
-            ids = [i for (i,) in db.execute("SELECT id FROM jobs WHERE status = 'running'")]
-            db.execute("UPDATE jobs SET status = 'interrupted', reason = ?, finished = ? "
+        with self._tx() as execute:
+            ids = [i for (i,) in execute("SELECT id FROM jobs WHERE status = 'running'")]
+            execute("UPDATE jobs SET status = 'interrupted', reason = ?, finished = ? "
                        "WHERE status = 'running'", (reason, time.time()))
         return ids
 
     # -- events ---------------------------------------------------------------------------
 
     def add_event(self, job_id: str, data: str) -> int:
-        with self._tx() as db:
-            (last,) = db.execute("SELECT coalesce(max(seq), 0) FROM events WHERE job_id = ?",
+        with self._tx() as execute:
+            if self.lock_job_sql:
+                execute(self.lock_job_sql, (job_id,))
+            (last,) = execute("SELECT coalesce(max(seq), 0) FROM events WHERE job_id = ?",
                                  (job_id,)).fetchone()
-            db.execute("INSERT INTO events VALUES (?, ?, ?)", (job_id, last + 1, data))
+            execute("INSERT INTO events VALUES (?, ?, ?)", (job_id, last + 1, data))
         return last + 1
 
     def events_after(self, job_id: str, after: int, limit: int = 500) -> list[tuple[int, str]]:
         return self._query("SELECT seq, data FROM events WHERE job_id = ? AND seq > ? "
                            "ORDER BY seq LIMIT ?", (job_id, after, limit))
+
+
+class SqliteStore(JobStore):
+    """One SQLite file (WAL), one connection guarded by a lock: SQLite serializes writers
+    anyway, and the events of a job are written by its worker thread while event streams
+    read them. Shared by processes of one host only (SQLite's locking needs one kernel)."""
+
+    duplicate = sqlite3.IntegrityError
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None,
+                                   timeout=30)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")  # WAL: durable across a process kill
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextmanager
+    def _tx(self) -> Iterator[Execute]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db.execute
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _query(self, sql: str, args: tuple = ()) -> list[tuple]:
+        with self._lock:
+            return self._db.execute(sql, args).fetchall()
+
+
+def open_store(config: ServeConfig) -> JobStore:
+    """The store `config` names: PostgreSQL for a postgresql:// URL, else the SQLite file
+    in the data folder."""
+    if config.store and config.store.startswith(("postgresql://", "postgres://")):
+        # Not at the top: psycopg is an optional extra the embedded server never needs.
+        from backforge.service.pgstore import PostgresStore
+
+        return PostgresStore(config.store)
+    if config.store:
+        raise InputError(f"store: '{_redact(config.store)}' is not a postgresql:// URL; "
+                         "leave it unset for the SQLite file in the data folder")
+    return SqliteStore(config.database)
+
+
+def _redact(url: str) -> str:
+    """A URL without its password, for messages."""
+    head, sep, tail = url.rpartition("@")
+    if not sep:
+        return url
+    scheme, _, userinfo = head.partition("://")
+    return f"{scheme}://{userinfo.split(':')[0]}:***@{tail}"
+
+
+def _try_lock(path: Path) -> Callable[[], None] | None:
+    """An exclusive flock on `path` (its release), or None when another process or thread
+    holds it; the kernel drops it when the holder dies, however it dies."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        return None
+    return lambda: os.close(fd)  # closing releases the flock
 
 
 def create_key(store: JobStore, name: str) -> str:
