@@ -195,7 +195,9 @@ def test_celery_workers_put_artifacts_in_s3_and_the_api_serves_them(
     worker = subprocess.Popen(
         [sys.executable, "-m", "backforge.cli", "worker", "--data", str(server.config.data_dir),
          "--broker", broker, "--concurrency", "1", "--artifacts-s3", url,
-         "--s3-endpoint", s3_endpoint], stdout=log.open("ab"), stderr=subprocess.STDOUT,
+         "--s3-endpoint", s3_endpoint,
+         *(["--store", server.config.store] if server.config.store else [])],
+        stdout=log.open("ab"), stderr=subprocess.STDOUT,
         start_new_session=True)
     try:
         with server.client(key) as client:
