@@ -1,5 +1,5 @@
-"""express-ts without running it: the stored lockfiles match deps.py, package.json and
-tsconfig say what the stack promises (strict, noUncheckedIndexedAccess, tsc in lint),
+"""express-ts without running it (its stored lockfiles: tests/stack/test_lockfiles.py):
+package.json and tsconfig say what the stack promises (strict, noUncheckedIndexedAccess, tsc in lint),
 row types follow the row's JSON Schema, every source is TypeScript, the output policy
 holds the template output to its own boundary, and the stack is served by name."""
 
@@ -12,7 +12,6 @@ import pytest
 from backforge import api
 from backforge.express.layout import MODULES
 from backforge.stacks import get_stack, known_stacks
-from backforge.stacks.express_ts import lockfiles
 from backforge.stacks.express_ts.deps import VERSIONS
 from backforge.stacks.express_ts.types import ts_type
 from backforge.targets import STACK_NAMES
@@ -31,18 +30,6 @@ def test_every_catalogued_stack_is_served() -> None:
     for name in STACK_NAMES:
         assert get_stack(name).name == name
     assert get_stack("express-ts").modules == get_stack("express-js").modules == MODULES
-
-
-def test_every_combination_has_a_lockfile_matching_deps() -> None:
-    assert set(lockfiles.OPTIONAL) == {"auth", "tests"}
-    names = {p.stem for p in lockfiles.LOCKFILES.glob("*.json")}
-    assert names == {lockfiles.lock_name(c) for c in lockfiles.combinations()}
-    for combo in lockfiles.combinations():
-        lock = json.loads((lockfiles.LOCKFILES / f"{lockfiles.lock_name(combo)}.json").read_text())
-        deps, dev = lockfiles._deps(combo)
-        root = lock["packages"][""]
-        assert (root.get("dependencies", {}), root.get("devDependencies", {})) == (deps, dev), \
-            f"{combo}: stale lockfile; run python -m backforge.stacks.express_ts.lockfiles"
 
 
 def test_manifest_and_compiler_settings(files: dict[str, str]) -> None:
