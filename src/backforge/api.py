@@ -171,7 +171,8 @@ def generate(spec: str | Path | Mapping[str, Any] | LoadedSpec,
         if session is not None:
             # With the normalized spec, so `verify`, `validate` and the next run need no path
             # to it; everything of the run becomes visible here, at once.
-            report = session.finish(report, loaded.project.model_dump(mode="json"))
+            report = session.finish(report, loaded.project.model_dump(mode="json"),
+                                    loaded.fingerprint)
     return GenerateResult(success, dict(result.files), report, root, project_issues,
                           session.conflicts if session is not None else ())
 

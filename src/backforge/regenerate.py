@@ -13,6 +13,7 @@ Like api.py it knows every stage; api.generate hands folder runs to it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from collections.abc import Mapping, Sequence
@@ -24,8 +25,8 @@ from backforge import __version__
 from backforge import plan as planner
 from backforge.engine.protocols import GeneratedFile, Provider, Sink
 from backforge.errors import InputError
+from backforge.output import fastpath, journal
 from backforge.output import incremental as inc
-from backforge.output import journal
 from backforge.output import manifest as mf
 from backforge.output.journal import FolderLock, Transaction
 from backforge.output.merge import Action, MergingSink, require_git
@@ -67,16 +68,11 @@ class PreviousSpecError(InputError):
 
 
 def template_version(stack: Stack) -> str:
-    """The hash of the stack's templates and prompts folders, of the LLM prompt builder
-    and of the backforge version (which covers the Python code that renders them)."""
-    folder = Path(sys.modules[type(stack).__module__].__file__ or ".").parent
-    # Read by path, not imported: the builder's imports are not needed to hash its text.
-    slices = Path(sys.modules[spec_slice.__module__].__file__ or ".")
-    prompts = slices.with_name("prompts.py")
-    return mf.canonical_hash([mf.folder_hash([folder / "templates", folder / "prompts"]),
-                              prompts.read_text(encoding="utf-8"),
-                              slices.read_text(encoding="utf-8"), PROMPT_VERSION,
-                              __version__])
+    """The hash of the stack's templates and prompts, of the Python that builds prompts
+    (the LLM prompt builder, the spec slices and the contract derivation) and of the
+    backforge version (output/fastpath.template_version_of)."""
+    module = sys.modules[type(stack).__module__].__file__ or "."
+    return fastpath.template_version_of(Path(module).parent)
 
 
 def _names_dict(names: TableNames) -> dict[str, Any]:
@@ -148,18 +144,36 @@ def up_to_date(root: Path, stack: Stack, project: Mapping[str, Any], *, provider
                                     mf.canonical_hash(project)):
         return None
     marker = root / MARKER_DIR
-    try:
-        # Compared as data: json.loads is C code, the indented json.dumps that wrote the
-        # file is pure Python (a quarter of a no-op run at 150 tables).
-        saved_spec = json.loads((marker / "spec.json").read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
-        return None
-    if saved_spec != project \
-            or not (marker / "report.json").is_file() \
+    if not _saved_spec_is(root, project) \
+            or not fastpath.run_complete(_recorded_report(marker / "report.json")) \
             or manifest.template_version != template_version(stack):
         return None
     files = mf.files_as_recorded(root, manifest)
     return UpToDate(manifest, files) if files is not None else None
+
+
+def _saved_spec_is(root: Path, project: Mapping[str, Any]) -> bool:
+    """.backforge/spec.json holds `project`: by the sha256 the stat cache recorded when it
+    was written, else compared as data (json.loads is C code; the indented json.dumps
+    that wrote it is pure Python, a quarter of a no-op run at 150 tables)."""
+    path = root / fastpath.SPEC_JSON
+    cache = fastpath.StatCache.load(root)
+    recorded = cache.files.get(fastpath.SPEC_JSON) if cache is not None else None
+    try:
+        data = path.read_bytes()
+        if recorded is not None and hashlib.sha256(data).hexdigest() == recorded[1]:
+            return True  # the bytes a run wrote from a spec of the manifest's hash
+        return json.loads(data) == project
+    except (OSError, ValueError):
+        return False
+
+
+def _recorded_report(path: Path) -> Mapping[str, Any]:
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, Mapping) else {}
 
 
 def lock_folder(root: Path) -> FolderLock:
@@ -295,10 +309,12 @@ class Session:
         return {uid: tuple(f.path for f in g.files) for uid, g in self.provider.last.items()
                 if g.files and all(f.path in got for f in g.files)}
 
-    def finish(self, report: dict[str, Any], spec: Mapping[str, Any]) -> dict[str, Any]:
+    def finish(self, report: dict[str, Any], spec: Mapping[str, Any],
+               fingerprint: str | None = None) -> dict[str, Any]:
         """Stage the merge's removals, the manifest, spec.json and report.json, then
         commit the whole run. report.json is always written (it holds this run's
-        timings); everything else only when its bytes change."""
+        timings); everything else only when its bytes change. After a complete run, the
+        stat cache for the next no-op (output/fastpath.py; `fingerprint`: the spec's)."""
         self.txn.deadline = None  # what validated and was staged in time is recorded
         produced = self.produced()
         regen = None
@@ -310,10 +326,16 @@ class Session:
                                self.settings.model, self.settings.template_version, entries,
                                files, self.conflicts)
         self.txn.put_if_changed(f"{MARKER_DIR}/{mf.MANIFEST}", manifest.to_json())
-        self.txn.put_if_changed(f"{MARKER_DIR}/spec.json", json.dumps(spec, indent=2) + "\n")
+        spec_text = json.dumps(spec, indent=2) + "\n"
+        self.txn.put_if_changed(f"{MARKER_DIR}/spec.json", spec_text)
         report = {**report, "regeneration": regen} if regen is not None else report
         self.txn.put(f"{MARKER_DIR}/report.json", json.dumps(report, indent=2) + "\n")
+        fastpath.forget(self.root)  # it describes the folder before this commit
         self.txn.commit()
+        if fastpath.run_complete(report) and not self.conflicts:
+            fastpath.record(self.root, fastpath.expected_files(manifest,
+                                                               mf.sha256_text(spec_text)),
+                            fingerprint)
         return report
 
     def _entries(self, produced: Mapping[str, tuple[str, ...]]
