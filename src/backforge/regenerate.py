@@ -46,6 +46,7 @@ __all__ = ["CONFLICT_EXIT", "DestructiveChangeError", "PreviousSpecError", "Rege
            "read_previous", "unit_inputs", "unit_slice", "up_to_date"]
 
 CONFLICT_EXIT = 3
+FACTS = "facts.json"  # the last run's parse facts per file (validate/facts.py)
 
 
 class DestructiveChangeError(InputError):
@@ -288,6 +289,7 @@ class Session:
         self.settings, self.previous, self.txn, self.lock = settings, previous, txn, lock
         self.sink: Sink = _BaseCopies(target, txn)
         self.conflicts: tuple[str, ...] = ()
+        self.incremental: Any = None  # the IncrementalValidator of a regeneration
 
     def __enter__(self) -> Self:
         return self
@@ -309,12 +311,39 @@ class Session:
         return {uid: tuple(f.path for f in g.files) for uid, g in self.provider.last.items()
                 if g.files and all(f.path in got for f in g.files)}
 
+    def validator(self, inner: Any) -> Any:
+        """The run's validator: for a regeneration, `inner` (a validate.UnitValidator)
+        with its registry seeded by the last run's parse facts of every file still as
+        recorded (replayed units are not parsed again), wrapped so that replayed units
+        nothing changed for are not checked again (validate/incremental.py)."""
+        if self.previous is None:
+            return inner
+        # Imported here: validate/ loads tree-sitter, which an up-to-date answer never
+        # needs (a measured start-up cost); this runs only with the validator loaded.
+        from backforge.validate import facts as parse_facts
+        from backforge.validate.incremental import IncrementalValidator
+
+        try:
+            text = (self.root / MARKER_DIR / FACTS).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            text = ""
+        recorded = self.previous.manifest.files
+        known = {path: f for path, f in parse_facts.loads(text).items()
+                 if recorded.get(path) == f.sha}
+        bases = self.previous.bases
+        inner.registry.seed({path: (bases[path], f.parsed) for path, f in known.items()
+                             if bases.get(path) is not None})
+        self.incremental = IncrementalValidator(inner, recorded, known)
+        return self.incremental
+
     def finish(self, report: dict[str, Any], spec: Mapping[str, Any],
-               fingerprint: str | None = None) -> dict[str, Any]:
+               fingerprint: str | None = None, registry: Any = None) -> dict[str, Any]:
         """Stage the merge's removals, the manifest, spec.json and report.json, then
         commit the whole run. report.json is always written (it holds this run's
         timings); everything else only when its bytes change. After a complete run, the
-        stat cache for the next no-op (output/fastpath.py; `fingerprint`: the spec's)."""
+        stat cache for the next no-op (output/fastpath.py; `fingerprint`: the spec's).
+        `registry` (the run's validate.Registry): its parses of the recorded files are
+        saved as facts.json for the next regeneration (`seed`)."""
         self.txn.deadline = None  # what validated and was staged in time is recorded
         produced = self.produced()
         regen = None
@@ -326,6 +355,14 @@ class Session:
                                self.settings.model, self.settings.template_version, entries,
                                files, self.conflicts)
         self.txn.put_if_changed(f"{MARKER_DIR}/{mf.MANIFEST}", manifest.to_json())
+        if registry is not None:
+            from backforge.validate import facts as parse_facts  # loaded with the validator
+
+            contents = {p: registry.content(p) for p in files}
+            self.txn.put_if_changed(f"{MARKER_DIR}/{FACTS}", parse_facts.dumps(
+                {p: c for p, c in contents.items() if c is not None},
+                (registry.get(p) for p in files if registry.get(p) is not None),
+                registry.resolve))
         spec_text = json.dumps(spec, indent=2) + "\n"
         self.txn.put_if_changed(f"{MARKER_DIR}/spec.json", spec_text)
         report = {**report, "regeneration": regen} if regen is not None else report
@@ -370,7 +407,10 @@ class Session:
         staged = {d.path: d.content for d in sink.decisions.values() if d.content is not None}
         sink.unresolved(prev.manifest.conflicts, staged)
         self.conflicts = tuple(sorted(d.path for d in sink.conflicts()))
-        return regeneration_dict(prev, sink, self.provider)
+        regen = regeneration_dict(prev, sink, self.provider)
+        if self.incremental is not None:  # replayed units nothing changed for
+            regen["units_not_revalidated"] = len(self.incremental.skipped)
+        return regen
 
 
 def regeneration_dict(prev: Previous, sink: MergingSink,
