@@ -96,13 +96,34 @@ def unit_slice(plan: Plan, unit: Unit) -> dict[str, Any]:
                        for t in tables}, "rest": project}
 
 
+def _slice_hashes(plan: Plan, unit: Unit, memo: dict[int, str]
+                  ) -> tuple[dict[str, str], Any]:
+    """unit_slice's tables hashed (each table once per plan: `memo` by the Table object,
+    as a table unit's slice holds every table it references, transitively, hashing them
+    per unit made a run quadratic in tables) and the rest of the slice."""
+    from backforge.stacks import get_stack
+
+    scope = get_stack(plan.stack).unit_scope(unit, plan) if unit.table is None else None
+    if scope is not None:
+        return {}, scope
+    sliced = spec_slice(plan, unit)
+    tables = {}
+    for table in sliced.tables:
+        digest = memo.get(id(table))
+        if digest is None:  # = canonical_hash(unit_slice(...)["tables"][name])
+            digest = memo[id(table)] = mf.canonical_hash(
+                [table.model_dump(mode="json"), _names_dict(plan.names.table(table.name))])
+        tables[table.name] = digest
+    return tables, sliced.model_dump(mode="json", exclude={"tables"})
+
+
 def unit_inputs(plan: Plan, settings: inc.Settings) -> dict[str, inc.UnitInputs]:
     out: dict[str, inc.UnitInputs] = {}
+    memo: dict[int, str] = {}
     for uid, unit in plan.units.items():
-        sl = unit_slice(plan, unit)
-        tables = {name: mf.canonical_hash(v) for name, v in sl["tables"].items()}
+        tables, project = _slice_hashes(plan, unit, memo)
         rest = mf.canonical_hash({"unit": uid, "module": unit.module, "files": unit.required,
-                                  "project": sl["rest"]})
+                                  "project": project})
         whole = mf.canonical_hash({"stack": plan.stack, "provider": settings.provider,
                                    "model": settings.model, "prompt_version": PROMPT_VERSION,
                                    "templates": settings.template_version, "tables": tables,
