@@ -91,4 +91,6 @@ def test_submit_taskmanager_watch_units_download_the_cli_output(serve, browser, 
     cli = {p.relative_to(tmp_path / "cli").as_posix(): p.read_bytes()
            for p in (tmp_path / "cli").rglob("*") if p.is_file()}
     assert set(served) == set(cli)
-    assert [p for p in served if served[p] != cli[p]] == [".backforge/report.json"]
+    # report.json: the run's durations; stat-cache.json: this machine's inodes and times.
+    assert [p for p in served if served[p] != cli[p]] == [".backforge/report.json",
+                                                          ".backforge/stat-cache.json"]
