@@ -4,7 +4,8 @@ Every figure is the median of `--repeat` rounds; each round runs every case once
 the same order, so the machine's load at that moment weighs on all of them alike (the
 ratios are taken inside one run of this script). Cases: `backforge --version`; for
 10, 150 and 500 synthetic tables (bench/synth.py) a fresh `generate` into a new folder
-and an unchanged re-run into the folder of the first round (the "up to date" answer).
+an unchanged re-run into the folder of the first round (the "up to date" answer, from the
+stat cache: output/fastpath.py) and `generate --check` of that folder (hashes every file).
 
 Backforge's own modules are byte-compiled first, as an installed wheel ships them (the
 editable dev install under PYTHONDONTWRITEBYTECODE=1 compiles ~100 modules from source in
@@ -63,6 +64,8 @@ def main() -> int:
                 times.setdefault(f"fresh {n}", []).append(fresh)
                 noop = _timed("generate", str(specs[n]), "-o", f"{tmp}/out{n}-0")
                 times.setdefault(f"noop {n}", []).append(noop)
+                check = _timed("generate", str(specs[n]), "-o", f"{tmp}/out{n}-0", "--check")
+                times.setdefault(f"check {n}", []).append(check)
     med = {k: statistics.median(v) for k, v in times.items()}
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; "
           f"medians of {args.repeat} rounds\n")
@@ -72,6 +75,8 @@ def main() -> int:
         print(f"| generate, {n} tables, fresh | {med[f'fresh {n}']:.2f} | |")
         print(f"| generate, {n} tables, unchanged re-run | {med[f'noop {n}']:.2f} | "
               f"{med[f'noop {n}'] / med[f'fresh {n}']:.3f} x fresh (target <= 0.1) |")
+        print(f"| generate --check, {n} tables, unchanged | {med[f'check {n}']:.2f} | "
+              f"{med[f'check {n}'] / med[f'fresh {n}']:.3f} x fresh |")
     if 150 in sizes and 500 in sizes:
         print(f"\n500 / 150 tables, fresh: {med['fresh 500'] / med['fresh 150']:.2f} x "
               "(target <= 3.3, linear)")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from backforge.verify.model import StepStatus, VerifyReport
 from backforge.verify.postgres import find_bin
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,6 +24,14 @@ def slow_needing(*tools: str, why: str) -> list[pytest.MarkDecorator]:
         return [pytest.mark.slow]
     return [pytest.mark.slow, pytest.mark.skip(
         reason=f"SKIPPED LOUDLY: needs {', '.join(missing)} ({why})")]
+
+
+def assert_typechecked(report: VerifyReport) -> None:
+    """express-ts: verify's lint step ran the compiler first (`tsc --noEmit && eslint .`,
+    the detail names the script) and passed, so tsc reported zero errors."""
+    lint = next(s for s in report.steps if s.name == "lint")
+    assert lint.status is StepStatus.PASSED, lint
+    assert lint.detail.startswith("no lint problems: `tsc --noEmit && "), lint.detail
 
 
 @pytest.fixture

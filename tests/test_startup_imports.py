@@ -76,6 +76,13 @@ def test_unchanged_rerun_of_a_yaml_spec_without_raw_sql_imports_no_parser(
     assert not RENDER_OR_VALIDATE_ONLY & _packages(again)
     assert not {"backforge.spec.sqlparse", "backforge.providers.llm.prompts",
                 "backforge.stacks.express_js.render", "backforge.validate"} & again
+    # Answered by output/fastpath.py from the stat cache: no stage, no spec model.
+    assert not {"pydantic", "yaml", "rich"} & _packages(again)
+    assert not {n for n in again if n.startswith("backforge.")} - {
+        "backforge.cli", "backforge.cli_help", "backforge.run_options", "backforge.errors",
+        "backforge.cli_serve", "backforge.targets", "backforge.fingerprint",
+        "backforge.output", "backforge.output.fastpath", "backforge.output.journal",
+        "backforge.output.manifest", "backforge.output.writer"}
 
 
 def test_raw_sql_in_the_spec_loads_the_sql_parser(tmp_path: Path) -> None:
@@ -84,6 +91,8 @@ def test_raw_sql_in_the_spec_loads_the_sql_parser(tmp_path: Path) -> None:
                     "      - {name: price, type: integer}\n"
                     "    checks: ['price > 0']\n", encoding="utf-8")
     out = tmp_path / "out"
-    _imported("generate", str(spec), "-o", str(out), cwd=tmp_path)
     assert "backforge.spec.sqlparse" in _imported("generate", str(spec), "-o", str(out),
                                                   cwd=tmp_path)
+    # --check loads the spec (the no-op answer of a plain re-run does not: see above).
+    assert "backforge.spec.sqlparse" in _imported("generate", str(spec), "-o", str(out),
+                                                  "--check", cwd=tmp_path)

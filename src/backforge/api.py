@@ -163,6 +163,8 @@ def generate(spec: str | Path | Mapping[str, Any] | LoadedSpec,
             session.txn.deadline = time.monotonic() + share
         sink = session.sink if session is not None else MemorySink()
         validator = UnitValidator()
+        if session is not None:  # regeneration: replayed files known by their parse facts
+            validator = session.validator(validator)
         result = run_sync(the_plan, session.provider if session is not None else provider,
                           validator, sink, engine_options, on_event=on_event,
                           weights=_weights(the_plan, engine_options))
@@ -171,7 +173,8 @@ def generate(spec: str | Path | Mapping[str, Any] | LoadedSpec,
         if session is not None:
             # With the normalized spec, so `verify`, `validate` and the next run need no path
             # to it; everything of the run becomes visible here, at once.
-            report = session.finish(report, loaded.project.model_dump(mode="json"))
+            report = session.finish(report, loaded.project.model_dump(mode="json"),
+                                    loaded.fingerprint, validator.registry)
     return GenerateResult(success, dict(result.files), report, root, project_issues,
                           session.conflicts if session is not None else ())
 

@@ -226,6 +226,17 @@ def _add_validate_parser(sub) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "generate" and not (args.check or args.dry_run or args.verify
+                                           or args.json or args.from_db):
+        # The output stage's light modules only: an unchanged re-run answers before any
+        # stage loads (a measured ~0.3 s at 150 tables); None: the full command decides.
+        from backforge.output.fastpath import cli_answer, up_to_date_message
+
+        files = cli_answer(args.output, args.spec, fmt=args.fmt,
+                           stack=getattr(args, "stack", None), provider=args.provider)
+        if files is not None:
+            print(up_to_date_message(files, args.output))
+            return 0
     # Not at the top: cli_run loads backforge.api, rich and every stage, a measured
     # start-up cost (~0.4 s) that `--version`, `--help` and usage errors never pay.
     from backforge.cli_run import run

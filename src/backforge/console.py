@@ -16,6 +16,8 @@ from rich.console import Console as RichConsole
 from rich.markup import escape
 from rich.table import Table
 
+from backforge.output.fastpath import up_to_date_message
+
 _TERMINAL_KINDS = {"unit_validated", "unit_partial", "unit_failed", "unit_blocked",
                    "unit_cancelled"}
 _STYLE = {"validated": "green", "partial": "yellow", "failed": "red", "blocked": "red",
@@ -104,8 +106,7 @@ class Console:
                        soft_wrap=True)
 
     def up_to_date(self, result: Any) -> None:
-        self.out.print(f"up to date: {len(result.files)} files as .backforge/manifest.json "
-                       f"records them; nothing rendered or written -> {result.output}",
+        self.out.print(up_to_date_message(len(result.files), result.output),
                        markup=False, soft_wrap=True)
 
     def next_steps(self, steps: list[str]) -> None:

@@ -13,6 +13,7 @@ Like api.py it knows every stage; api.generate hands folder runs to it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from collections.abc import Mapping, Sequence
@@ -24,8 +25,8 @@ from backforge import __version__
 from backforge import plan as planner
 from backforge.engine.protocols import GeneratedFile, Provider, Sink
 from backforge.errors import InputError
+from backforge.output import fastpath, journal
 from backforge.output import incremental as inc
-from backforge.output import journal
 from backforge.output import manifest as mf
 from backforge.output.journal import FolderLock, Transaction
 from backforge.output.merge import Action, MergingSink, require_git
@@ -45,6 +46,7 @@ __all__ = ["CONFLICT_EXIT", "DestructiveChangeError", "PreviousSpecError", "Rege
            "read_previous", "unit_inputs", "unit_slice", "up_to_date"]
 
 CONFLICT_EXIT = 3
+FACTS = "facts.json"  # the last run's parse facts per file (validate/facts.py)
 
 
 class DestructiveChangeError(InputError):
@@ -67,16 +69,11 @@ class PreviousSpecError(InputError):
 
 
 def template_version(stack: Stack) -> str:
-    """The hash of the stack's templates and prompts folders, of the LLM prompt builder
-    and of the backforge version (which covers the Python code that renders them)."""
-    folder = Path(sys.modules[type(stack).__module__].__file__ or ".").parent
-    # Read by path, not imported: the builder's imports are not needed to hash its text.
-    slices = Path(sys.modules[spec_slice.__module__].__file__ or ".")
-    prompts = slices.with_name("prompts.py")
-    return mf.canonical_hash([mf.folder_hash([folder / "templates", folder / "prompts"]),
-                              prompts.read_text(encoding="utf-8"),
-                              slices.read_text(encoding="utf-8"), PROMPT_VERSION,
-                              __version__])
+    """The hash of the stack's templates and prompts, of the Python that builds prompts
+    (the LLM prompt builder, the spec slices and the contract derivation) and of the
+    backforge version (output/fastpath.template_version_of)."""
+    module = sys.modules[type(stack).__module__].__file__ or "."
+    return fastpath.template_version_of(Path(module).parent)
 
 
 def _names_dict(names: TableNames) -> dict[str, Any]:
@@ -99,13 +96,34 @@ def unit_slice(plan: Plan, unit: Unit) -> dict[str, Any]:
                        for t in tables}, "rest": project}
 
 
+def _slice_hashes(plan: Plan, unit: Unit, memo: dict[int, str]
+                  ) -> tuple[dict[str, str], Any]:
+    """unit_slice's tables hashed (each table once per plan: `memo` by the Table object,
+    as a table unit's slice holds every table it references, transitively, hashing them
+    per unit made a run quadratic in tables) and the rest of the slice."""
+    from backforge.stacks import get_stack
+
+    scope = get_stack(plan.stack).unit_scope(unit, plan) if unit.table is None else None
+    if scope is not None:
+        return {}, scope
+    sliced = spec_slice(plan, unit)
+    tables = {}
+    for table in sliced.tables:
+        digest = memo.get(id(table))
+        if digest is None:  # = canonical_hash(unit_slice(...)["tables"][name])
+            digest = memo[id(table)] = mf.canonical_hash(
+                [table.model_dump(mode="json"), _names_dict(plan.names.table(table.name))])
+        tables[table.name] = digest
+    return tables, sliced.model_dump(mode="json", exclude={"tables"})
+
+
 def unit_inputs(plan: Plan, settings: inc.Settings) -> dict[str, inc.UnitInputs]:
     out: dict[str, inc.UnitInputs] = {}
+    memo: dict[int, str] = {}
     for uid, unit in plan.units.items():
-        sl = unit_slice(plan, unit)
-        tables = {name: mf.canonical_hash(v) for name, v in sl["tables"].items()}
+        tables, project = _slice_hashes(plan, unit, memo)
         rest = mf.canonical_hash({"unit": uid, "module": unit.module, "files": unit.required,
-                                  "project": sl["rest"]})
+                                  "project": project})
         whole = mf.canonical_hash({"stack": plan.stack, "provider": settings.provider,
                                    "model": settings.model, "prompt_version": PROMPT_VERSION,
                                    "templates": settings.template_version, "tables": tables,
@@ -148,18 +166,36 @@ def up_to_date(root: Path, stack: Stack, project: Mapping[str, Any], *, provider
                                     mf.canonical_hash(project)):
         return None
     marker = root / MARKER_DIR
-    try:
-        # Compared as data: json.loads is C code, the indented json.dumps that wrote the
-        # file is pure Python (a quarter of a no-op run at 150 tables).
-        saved_spec = json.loads((marker / "spec.json").read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
-        return None
-    if saved_spec != project \
-            or not (marker / "report.json").is_file() \
+    if not _saved_spec_is(root, project) \
+            or not fastpath.run_complete(_recorded_report(marker / "report.json")) \
             or manifest.template_version != template_version(stack):
         return None
     files = mf.files_as_recorded(root, manifest)
     return UpToDate(manifest, files) if files is not None else None
+
+
+def _saved_spec_is(root: Path, project: Mapping[str, Any]) -> bool:
+    """.backforge/spec.json holds `project`: by the sha256 the stat cache recorded when it
+    was written, else compared as data (json.loads is C code; the indented json.dumps
+    that wrote it is pure Python, a quarter of a no-op run at 150 tables)."""
+    path = root / fastpath.SPEC_JSON
+    cache = fastpath.StatCache.load(root)
+    recorded = cache.files.get(fastpath.SPEC_JSON) if cache is not None else None
+    try:
+        data = path.read_bytes()
+        if recorded is not None and hashlib.sha256(data).hexdigest() == recorded[1]:
+            return True  # the bytes a run wrote from a spec of the manifest's hash
+        return json.loads(data) == project
+    except (OSError, ValueError):
+        return False
+
+
+def _recorded_report(path: Path) -> Mapping[str, Any]:
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, Mapping) else {}
 
 
 def lock_folder(root: Path) -> FolderLock:
@@ -274,6 +310,7 @@ class Session:
         self.settings, self.previous, self.txn, self.lock = settings, previous, txn, lock
         self.sink: Sink = _BaseCopies(target, txn)
         self.conflicts: tuple[str, ...] = ()
+        self.incremental: Any = None  # the IncrementalValidator of a regeneration
 
     def __enter__(self) -> Self:
         return self
@@ -295,10 +332,39 @@ class Session:
         return {uid: tuple(f.path for f in g.files) for uid, g in self.provider.last.items()
                 if g.files and all(f.path in got for f in g.files)}
 
-    def finish(self, report: dict[str, Any], spec: Mapping[str, Any]) -> dict[str, Any]:
+    def validator(self, inner: Any) -> Any:
+        """The run's validator: for a regeneration, `inner` (a validate.UnitValidator)
+        with its registry seeded by the last run's parse facts of every file still as
+        recorded (replayed units are not parsed again), wrapped so that replayed units
+        nothing changed for are not checked again (validate/incremental.py)."""
+        if self.previous is None:
+            return inner
+        # Imported here: validate/ loads tree-sitter, which an up-to-date answer never
+        # needs (a measured start-up cost); this runs only with the validator loaded.
+        from backforge.validate import facts as parse_facts
+        from backforge.validate.incremental import IncrementalValidator
+
+        try:
+            text = (self.root / MARKER_DIR / FACTS).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            text = ""
+        recorded = self.previous.manifest.files
+        known = {path: f for path, f in parse_facts.loads(text).items()
+                 if recorded.get(path) == f.sha}
+        bases = self.previous.bases
+        inner.registry.seed({path: (bases[path], f.parsed) for path, f in known.items()
+                             if bases.get(path) is not None})
+        self.incremental = IncrementalValidator(inner, recorded, known)
+        return self.incremental
+
+    def finish(self, report: dict[str, Any], spec: Mapping[str, Any],
+               fingerprint: str | None = None, registry: Any = None) -> dict[str, Any]:
         """Stage the merge's removals, the manifest, spec.json and report.json, then
         commit the whole run. report.json is always written (it holds this run's
-        timings); everything else only when its bytes change."""
+        timings); everything else only when its bytes change. After a complete run, the
+        stat cache for the next no-op (output/fastpath.py; `fingerprint`: the spec's).
+        `registry` (the run's validate.Registry): its parses of the recorded files are
+        saved as facts.json for the next regeneration (`seed`)."""
         self.txn.deadline = None  # what validated and was staged in time is recorded
         produced = self.produced()
         regen = None
@@ -310,10 +376,24 @@ class Session:
                                self.settings.model, self.settings.template_version, entries,
                                files, self.conflicts)
         self.txn.put_if_changed(f"{MARKER_DIR}/{mf.MANIFEST}", manifest.to_json())
-        self.txn.put_if_changed(f"{MARKER_DIR}/spec.json", json.dumps(spec, indent=2) + "\n")
+        if registry is not None:
+            from backforge.validate import facts as parse_facts  # loaded with the validator
+
+            contents = {p: registry.content(p) for p in files}
+            self.txn.put_if_changed(f"{MARKER_DIR}/{FACTS}", parse_facts.dumps(
+                {p: c for p, c in contents.items() if c is not None},
+                (registry.get(p) for p in files if registry.get(p) is not None),
+                registry.resolve))
+        spec_text = json.dumps(spec, indent=2) + "\n"
+        self.txn.put_if_changed(f"{MARKER_DIR}/spec.json", spec_text)
         report = {**report, "regeneration": regen} if regen is not None else report
         self.txn.put(f"{MARKER_DIR}/report.json", json.dumps(report, indent=2) + "\n")
+        fastpath.forget(self.root)  # it describes the folder before this commit
         self.txn.commit()
+        if fastpath.run_complete(report) and not self.conflicts:
+            fastpath.record(self.root, fastpath.expected_files(manifest,
+                                                               mf.sha256_text(spec_text)),
+                            fingerprint)
         return report
 
     def _entries(self, produced: Mapping[str, tuple[str, ...]]
@@ -348,7 +428,10 @@ class Session:
         staged = {d.path: d.content for d in sink.decisions.values() if d.content is not None}
         sink.unresolved(prev.manifest.conflicts, staged)
         self.conflicts = tuple(sorted(d.path for d in sink.conflicts()))
-        return regeneration_dict(prev, sink, self.provider)
+        regen = regeneration_dict(prev, sink, self.provider)
+        if self.incremental is not None:  # replayed units nothing changed for
+            regen["units_not_revalidated"] = len(self.incremental.skipped)
+        return regen
 
 
 def regeneration_dict(prev: Previous, sink: MergingSink,

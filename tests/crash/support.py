@@ -17,8 +17,9 @@ from backforge.output import journal
 from tests.regen.support import SPECS, mutated, write_spec
 
 ROOT = Path(__file__).resolve().parents[2]
-# Files that differ between two runs by design: this run's timings, this process's pid.
-VOLATILE = {".backforge/report.json", ".backforge/lock"}
+# Files that differ between two runs by design: this run's timings, this process's pid,
+# the stat cache (this machine's inodes and times; a recovered run writes none).
+VOLATILE = {".backforge/report.json", ".backforge/lock", ".backforge/stat-cache.json"}
 EDIT = ("src/services/tasks.js", "\n// hand-written\nmodule.exports.audit = () => 'audited';\n")
 
 

@@ -29,6 +29,10 @@ from backforge.cli import main
 HERE = Path(__file__).parent
 SPEC_SUFFIXES = (".yaml", ".yml", ".json", ".sql", ".dbml")
 BIG = "B" * 1_000_000
+# Every Express stack renders the corpus: spec text must stay inert in each language.
+STACKS = ("express-js", "express-ts")
+DEFAULT_STACK = STACKS[0]
+SOURCE_SUFFIX = {"express-js": ".js", "express-ts": ".ts"}
 BASELINES = {"native": HERE / "baselines" / "native.yaml",
              "designtool": HERE / "baselines" / "designtool.json"}
 
@@ -54,15 +58,16 @@ def baseline_of(case: Path) -> str | None:
     return {".json": "designtool", ".yaml": "native", ".yml": "native"}.get(case.suffix)
 
 
-def generate(case: Path, work: Path, canary: Path) -> tuple[int, Path, str]:
-    """Run `backforge generate` (the CLI entry, in-process) on the case; (exit, out, text).
-    The spec as run (canary filled in) stays at `work / case.name`."""
+def generate(case: Path, work: Path, canary: Path,
+             stack: str = DEFAULT_STACK) -> tuple[int, Path, str]:
+    """Run `backforge generate --stack <stack>` (the CLI entry, in-process) on the case;
+    (exit, out, text). The spec as run (canary filled in) stays at `work / case.name`."""
     spec = work / case.name
     spec.write_text(case.read_text().replace("@CANARY@", str(canary)).replace("@BIG@", BIG))
     out = work / "out"
     buffer = io.StringIO()
     with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer):
-        code = main(["generate", str(spec), "-o", str(out)])
+        code = main(["generate", str(spec), "-o", str(out), "--stack", stack])
     return code, out, buffer.getvalue()
 
 
@@ -74,6 +79,7 @@ class Generated:
     log: str
     canary: Path
     expect: dict = field(default_factory=dict)
+    stack: str = DEFAULT_STACK
 
     @property
     def spec(self) -> Path:
@@ -81,14 +87,15 @@ class Generated:
         return self.out.parent / self.case.name
 
 
-def generate_in(root: Path, case: Path) -> Generated:
+def generate_in(root: Path, case: Path, stack: str = DEFAULT_STACK) -> Generated:
     work = root / case.name
     canary = work / "canary"
     canary.mkdir(parents=True)
-    code, out, log = generate(case, work, canary)
-    return Generated(case, code, out, log, canary, expectations(case))
+    code, out, log = generate(case, work, canary, stack)
+    return Generated(case, code, out, log, canary, expectations(case), stack)
 
 
-def generate_corpus(root: Path) -> dict[str, Generated]:
-    """Every inert case and both baselines, by file name."""
-    return {case.name: generate_in(root, case) for case in [*INERT, *BASELINES.values()]}
+def generate_corpus(root: Path, stack: str = DEFAULT_STACK) -> dict[str, Generated]:
+    """Every inert case and both baselines, by file name, rendered by `stack`."""
+    return {case.name: generate_in(root, case, stack)
+            for case in [*INERT, *BASELINES.values()]}

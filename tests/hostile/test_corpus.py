@@ -1,5 +1,6 @@
-"""The hostile-spec corpus, fast half: every refused case exits 2 and writes nothing;
-every inert case generates, its JavaScript compiles and keeps the baseline's code
+"""The hostile-spec corpus, fast half, for each Express stack (the `corpus` fixture is
+per stack): every refused case exits 2 and writes nothing; every inert case generates,
+its JavaScript compiles in node and its TypeScript parses, both keep the baseline's code
 tokens, its scripts parse, pass shellcheck and run, its Terraform holds only the
 expected blocks, its Markdown stays text, and no canary folder gets a file. The case
 format is in tests/hostile/support.py; the PostgreSQL and module-loading half is
@@ -8,6 +9,7 @@ tests/hostile/test_corpus_slow.py.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -17,6 +19,7 @@ from pathlib import Path
 import hcl2
 import pytest
 import tree_sitter_javascript as tsjs
+import tree_sitter_typescript as tsts
 import yaml
 from tree_sitter import Language, Node, Parser
 
@@ -24,6 +27,7 @@ from tests.hostile.support import (
     HERE,
     INERT,
     REFUSED,
+    STACKS,
     Generated,
     baseline_of,
     case_files,
@@ -32,7 +36,9 @@ from tests.hostile.support import (
 )
 
 EXPECTED_TF = HERE.parent / "data" / "expected" / "taskmanager" / "terraform"
-_JS = Parser(Language(tsjs.language()))
+# The stacks' code: JavaScript (express-js, and terraform's scripts) and TypeScript.
+PARSERS = {".js": Parser(Language(tsjs.language())),
+           ".ts": Parser(Language(tsts.language_typescript()))}
 _PIPE = re.compile(r"(?<!\\)\|")
 
 
@@ -44,11 +50,12 @@ def test_the_corpus_is_big_enough():
 # --- refused ---------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("stack", STACKS)
 @pytest.mark.parametrize("case", REFUSED, ids=lambda p: p.name)
-def test_refused_case_exits_2_and_writes_nothing(case: Path, tmp_path: Path):
+def test_refused_case_exits_2_and_writes_nothing(case: Path, stack: str, tmp_path: Path):
     canary = tmp_path / "canary"
     canary.mkdir()
-    code, out, log = generate(case, tmp_path, canary)
+    code, out, log = generate(case, tmp_path, canary, stack)
     assert code == 2, log
     assert not out.exists()
     assert "Traceback" not in log
@@ -57,7 +64,7 @@ def test_refused_case_exits_2_and_writes_nothing(case: Path, tmp_path: Path):
         assert message in log
 
 
-# --- inert: generation, JavaScript -----------------------------------------------------
+# --- inert: generation, JavaScript and TypeScript --------------------------------------
 
 
 @pytest.mark.parametrize("case", INERT, ids=lambda p: p.name)
@@ -66,17 +73,29 @@ def test_inert_case_generates(case: Path, corpus: dict[str, Generated]):
     assert got.code == 0, got.log
 
 
-def _js_files(out: Path) -> list[Path]:
-    return sorted(p for p in out.rglob("*.js") if "node_modules" not in p.parts)
+def _code_files(out: Path) -> list[Path]:
+    return sorted(p for p in out.rglob("*") if p.suffix in PARSERS and
+                  "node_modules" not in p.parts and p.is_file())
 
 
-def test_every_generated_js_file_compiles_in_node(corpus: dict[str, Generated], tmp_path: Path):
-    """One node process compiles every file as a CommonJS module body (as require would)."""
-    files = [p for g in corpus.values() if g.code == 0 for p in _js_files(g.out)]
+def _typescript_errors(files: list[Path]) -> list[str]:
+    """Files whose TypeScript has a syntax error (tree-sitter's ERROR or MISSING nodes);
+    the slow half compiles every case with tsc and loads it."""
+    return [str(f) for f in files if PARSERS[".ts"].parse(f.read_bytes()).root_node.has_error]
+
+
+def test_every_generated_code_file_compiles(corpus: dict[str, Generated], tmp_path: Path):
+    """One node process compiles every .js file as a CommonJS module body (as require
+    would); every .ts file parses as TypeScript."""
+    code = [p for g in corpus.values() if g.code == 0 for p in _code_files(g.out)]
+    assert len(code) > 40 * len(INERT)  # every case produced its whole tree
+    assert not _typescript_errors([p for p in code if p.suffix == ".ts"])
+    files = [p for p in code if p.suffix == ".js"]
     listing = tmp_path / "files.txt"
     listing.write_text("\n".join(str(p) for p in files))
     script = ("const fs = require('fs'); const vm = require('vm'); const bad = [];"
-              "for (const f of fs.readFileSync(process.argv[1], 'utf8').split('\\n')) {"
+              "const list = fs.readFileSync(process.argv[1], 'utf8').split('\\n');"
+              "for (const f of list.filter(Boolean)) {"
               "  try { vm.compileFunction(fs.readFileSync(f, 'utf8'),"
               "    ['exports', 'require', 'module', '__filename', '__dirname'], {filename: f}); }"
               "  catch (e) { bad.push(f + ': ' + e.message); } }"
@@ -85,18 +104,17 @@ def test_every_generated_js_file_compiles_in_node(corpus: dict[str, Generated], 
                             check=False,
                             timeout=120)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    assert len(files) > 40 * len(INERT)  # every case produced its whole tree
 
 
-def code_tokens(source: bytes) -> list[str]:
-    """The leaves of a JS file that are code: comments and string contents are folded
+def code_tokens(source: bytes, suffix: str = ".js") -> list[str]:
+    """The leaves of a JS or TS file that are code: comments and string contents are folded
     to a placeholder, so only spec text that escaped its comment or string shows."""
     tokens: list[str] = []
 
     def walk(node: Node) -> None:
         if node.type == "comment":
             tokens.append("<comment>")
-        elif node.type == "string":
+        elif node.type == "string" and node.is_named:  # not TypeScript's `string` type
             tokens.append("<string>")
         elif node.type in ("string_fragment", "escape_sequence") and \
                 node.parent is not None and node.parent.type == "template_string":
@@ -107,7 +125,7 @@ def code_tokens(source: bytes) -> list[str]:
             for child in node.children:
                 walk(child)
 
-    walk(_JS.parse(source).root_node)
+    walk(PARSERS[suffix].parse(source).root_node)
     # A longer string can re-wrap an object literal over lines, adding trailing commas.
     return [t for i, t in enumerate(tokens)
             if not (t == "," and i + 1 < len(tokens) and tokens[i + 1] in "}])")]
@@ -124,15 +142,15 @@ def _same_code_cases(corpus: dict[str, Generated]) -> list[tuple[Generated, Gene
     return pairs
 
 
-def test_spec_text_changes_only_comments_and_strings_in_js(corpus: dict[str, Generated]):
+def test_spec_text_changes_only_comments_and_strings_in_code(corpus: dict[str, Generated]):
     pairs = _same_code_cases(corpus)
     assert len(pairs) >= 40
     for got, base in pairs:
-        files = {p.relative_to(base.out) for p in _js_files(base.out)}
-        assert {p.relative_to(got.out) for p in _js_files(got.out)} == files, got.case.name
+        files = {p.relative_to(base.out) for p in _code_files(base.out)}
+        assert {p.relative_to(got.out) for p in _code_files(got.out)} == files, got.case.name
         for rel in sorted(files):
-            ours = code_tokens((got.out / rel).read_bytes())
-            theirs = code_tokens((base.out / rel).read_bytes())
+            ours = code_tokens((got.out / rel).read_bytes(), rel.suffix)
+            theirs = code_tokens((base.out / rel).read_bytes(), rel.suffix)
             assert ours == theirs, f"{got.case.name}: {rel} has different code"
 
 
@@ -186,11 +204,17 @@ def test_spec_text_stays_in_comments_of_scripts_and_dockerfiles(corpus: dict[str
         assert compose["services"].keys() == expected["services"].keys(), got.case.name
 
 
+@functools.cache
+def _hcl(text: str) -> dict:
+    """hcl2 is slow and the cases mostly share their Terraform text: parse each once."""
+    return hcl2.loads(text)
+
+
 def terraform_blocks(folder: Path) -> set[tuple[str, ...]]:
     """(file, kind, name...) of every top-level block of every .tf file under `folder`."""
     blocks: set[tuple[str, ...]] = set()
     for path in sorted(folder.rglob("*.tf")):
-        doc = hcl2.loads(path.read_text())
+        doc = _hcl(path.read_text())
         rel = path.relative_to(folder).as_posix()
         for kind in ("resource", "data", "module", "variable", "output", "provider"):
             for entry in doc.get(kind, []):

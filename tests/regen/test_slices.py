@@ -55,3 +55,20 @@ def test_a_schema_change_leaves_the_settings_modules_replayable(mutation: str) -
     same = {uid for uid in new.units if uid in old_in and old_in[uid].hash == new_in[uid].hash}
     assert {"utils", "middleware", "database", "auth", "app", "docker", "terraform"} <= same
     assert "migrations" not in same and "config" not in same
+
+
+def test_unit_inputs_hash_each_units_whole_slice() -> None:
+    """unit_inputs hashes each table once per plan; the hashes are still those of every
+    unit's own slice (unit_slice), so existing manifests keep replaying."""
+    from backforge.output.manifest import canonical_hash
+    from backforge.regenerate import unit_slice
+
+    plan = _plan(taskmanager())
+    inputs = unit_inputs(plan, Settings("template", None, "t"))
+    assert any(len(i.tables) > 2 for i in inputs.values())  # slices that share tables
+    for uid, unit in plan.units.items():
+        sl = unit_slice(plan, unit)
+        assert inputs[uid].tables == {n: canonical_hash(v) for n, v in sl["tables"].items()}
+        assert inputs[uid].rest == canonical_hash({"unit": uid, "module": unit.module,
+                                                   "files": unit.required,
+                                                   "project": sl["rest"]})

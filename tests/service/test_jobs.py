@@ -15,7 +15,9 @@ import pytest
 import backforge
 from tests.service.conftest import TASKMANAGER, add_key, read_sse, wait_for
 
-EXCLUDED = {".backforge/report.json"}  # durations and the spec's path: the run's own facts
+# Durations and the spec's path: the run's own facts; the stat cache: this machine's
+# inodes and times (output/fastpath.py).
+EXCLUDED = {".backforge/report.json", ".backforge/stat-cache.json"}
 
 
 def _tree(root: Path) -> dict[str, bytes]:

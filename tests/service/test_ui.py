@@ -181,7 +181,9 @@ def test_submit_taskmanager_watch_the_dag_download_the_cli_output(serve, browser
         served = {n: z.read(n) for n in z.namelist()}
     cli = _cli_tree(tmp_path)
     assert set(served) == set(cli)
-    assert [p for p in served if served[p] != cli[p]] == [".backforge/report.json"]
+    # report.json: the run's durations; stat-cache.json: this machine's inodes and times.
+    assert [p for p in served if served[p] != cli[p]] == [".backforge/report.json",
+                                                          ".backforge/stat-cache.json"]
 
 
 def test_regenerate_over_a_base_job_and_hostile_files_stay_text(serve, browser):

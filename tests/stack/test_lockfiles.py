@@ -1,5 +1,5 @@
-"""The stored lockfiles: one per option combination, in step with deps.py, shipped in
-every generated project, free of install scripts that would run; and the CI workflow."""
+"""The stored lockfiles of both Express stacks: one per option combination, in step with
+deps.py, shipped in every generated project, free of install scripts that would run; and the CI workflow."""
 
 from __future__ import annotations
 
@@ -8,13 +8,18 @@ import json
 import pytest
 import yaml
 
+from backforge.express.lockfiles import LockStore, lock_name
 from backforge.spec.model import Project
-from backforge.stacks.express_js import lockfiles
+from backforge.stacks.express_js.deps import LOCKS as JS_LOCKS
 from backforge.stacks.express_js.deps import VERSIONS
+from backforge.stacks.express_ts.deps import LOCKS as TS_LOCKS
 from tests.stack.support import render_project
 
-# Packages with an install script we accept because .npmrc never runs it (why: .npmrc.j2).
-SCRIPTED = {"node_modules/@scarf/scarf", "node_modules/@parcel/watcher"}
+# Packages with an install script we accept because .npmrc never runs it (why: each
+# stack's .npmrc.j2).
+SCRIPTED = {"express-js": {"node_modules/@scarf/scarf", "node_modules/@parcel/watcher"},
+            "express-ts": {"node_modules/@scarf/scarf", "node_modules/esbuild"}}
+STORES = {"express-js": JS_LOCKS, "express-ts": TS_LOCKS}
 
 
 def _project(auth: bool, tests: bool) -> Project:
@@ -27,19 +32,23 @@ def _project(auth: bool, tests: bool) -> Project:
                      if auth else [])]})
 
 
-def test_every_combination_has_a_lockfile_matching_deps_py() -> None:
-    assert set(lockfiles.OPTIONAL) == {"auth", "tests"}
-    names = {p.stem for p in lockfiles.LOCKFILES.glob("*.json")}
-    assert names == {lockfiles.lock_name(c) for c in lockfiles.combinations()}
-    for combo in lockfiles.combinations():
-        lock = json.loads((lockfiles.LOCKFILES / f"{lockfiles.lock_name(combo)}.json").read_text())
-        deps, dev = lockfiles._deps(combo)
+@pytest.mark.parametrize("stack", STORES)
+def test_every_combination_has_a_lockfile_matching_deps_py(stack: str) -> None:
+    store: LockStore = STORES[stack]
+    assert set(store.optional) == {"auth", "tests"}
+    names = {p.stem for p in store.folder.glob("*.json")}
+    assert names == {lock_name(c) for c in store.combinations()} and len(names) == 4
+    for combo in store.combinations():
+        lock = json.loads((store.folder / f"{lock_name(combo)}.json").read_text())
+        deps, dev = store.deps(combo)
         root = lock["packages"][""]
+        package = stack.replace("-", "_")
         assert (root.get("dependencies", {}), root.get("devDependencies", {})) == (deps, dev), \
-            f"{combo}: stale lockfile; run python -m backforge.stacks.express_js.lockfiles"
+            f"{combo}: stale lockfile; run python -m backforge.stacks.{package}.deps"
         assert lock["lockfileVersion"] == 3
         scripted = {k for k, v in lock["packages"].items() if v.get("hasInstallScript")}
-        assert scripted <= SCRIPTED, f"new install scripts in {combo}: {scripted - SCRIPTED}"
+        assert scripted <= SCRIPTED[stack], f"new install scripts in {combo}: " \
+            f"{scripted - SCRIPTED[stack]}"
 
 
 @pytest.mark.parametrize("auth", [False, True])

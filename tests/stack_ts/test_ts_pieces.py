@@ -1,18 +1,20 @@
-"""express-ts without running it: the stored lockfiles match deps.py, package.json and
-tsconfig say what the stack promises (strict, noUncheckedIndexedAccess, tsc in lint),
-row types follow the row's JSON Schema, every source is TypeScript, the output policy
+"""express-ts without running it (its stored lockfiles: tests/stack/test_lockfiles.py):
+package.json and tsconfig say what the stack promises (strict, noUncheckedIndexedAccess,
+tsc in lint), the Dockerfile builds and runs what the scripts verify runs do (no docker
+daemon here to build it), row types follow the row's JSON Schema, every source is TypeScript, the output policy
 holds the template output to its own boundary, and the stack is served by name."""
 
 from __future__ import annotations
 
+import fnmatch
 import json
+import re
 
 import pytest
 
 from backforge import api
 from backforge.express.layout import MODULES
 from backforge.stacks import get_stack, known_stacks
-from backforge.stacks.express_ts import lockfiles
 from backforge.stacks.express_ts.deps import VERSIONS
 from backforge.stacks.express_ts.types import ts_type
 from backforge.targets import STACK_NAMES
@@ -31,18 +33,6 @@ def test_every_catalogued_stack_is_served() -> None:
     for name in STACK_NAMES:
         assert get_stack(name).name == name
     assert get_stack("express-ts").modules == get_stack("express-js").modules == MODULES
-
-
-def test_every_combination_has_a_lockfile_matching_deps() -> None:
-    assert set(lockfiles.OPTIONAL) == {"auth", "tests"}
-    names = {p.stem for p in lockfiles.LOCKFILES.glob("*.json")}
-    assert names == {lockfiles.lock_name(c) for c in lockfiles.combinations()}
-    for combo in lockfiles.combinations():
-        lock = json.loads((lockfiles.LOCKFILES / f"{lockfiles.lock_name(combo)}.json").read_text())
-        deps, dev = lockfiles._deps(combo)
-        root = lock["packages"][""]
-        assert (root.get("dependencies", {}), root.get("devDependencies", {})) == (deps, dev), \
-            f"{combo}: stale lockfile; run python -m backforge.stacks.express_ts.lockfiles"
 
 
 def test_manifest_and_compiler_settings(files: dict[str, str]) -> None:
@@ -64,6 +54,51 @@ def test_manifest_and_compiler_settings(files: dict[str, str]) -> None:
     assert 'CMD ["node", "dist/index.js"]' in files["Dockerfile"]
     assert "RUN npx tsc -p tsconfig.build.json" in files["Dockerfile"]
     assert "node dist/db/migrate.js up" in files["docker-entrypoint.sh"]
+
+
+def _stages(dockerfile: str) -> dict[str, list[str]]:
+    """The Dockerfile's instructions per stage name, continuation lines joined."""
+    stages: dict[str, list[str]] = {}
+    current: list[str] = []
+    for line in dockerfile.replace("\\\n", " ").splitlines():
+        if line.startswith("FROM "):
+            current = stages.setdefault(line.split()[-1], [])
+        elif line and not line.startswith("#"):
+            current.append(" ".join(line.split()))
+    return stages
+
+
+def _ignored(path: str, dockerignore: str) -> bool:
+    ignored = False
+    for pattern in (p for p in dockerignore.splitlines() if p and not p.startswith("#")):
+        negated = pattern.startswith("!")
+        if fnmatch.fnmatch(path, pattern.lstrip("!")):
+            ignored = not negated
+    return ignored
+
+
+def test_the_image_builds_and_runs_what_verify_ran(files: dict[str, str]) -> None:
+    """The build stage compiles with the build script `npm start` runs in verify, from
+    sources the build context holds; the runtime stage starts the start script's node
+    command, and the entrypoint migrates with the compiled form of the migrate script
+    (tsconfig.build: src/ to dist/)."""
+    stages = _stages(files["Dockerfile"])
+    assert list(stages) == ["build", "deps", "runtime"]
+    scripts = json.loads(files["package.json"])["scripts"]
+    assert scripts["start"] == f"{scripts['build']} && node dist/index.js"
+    assert f"RUN npx {scripts['build']}" in stages["build"]
+    assert 'CMD ["node", "dist/index.js"]' in stages["runtime"]
+    build = json.loads(files["tsconfig.build.json"])["compilerOptions"]
+    assert (build["rootDir"], build["outDir"]) == ("src", "dist")
+    source = re.fullmatch(r"tsx src/(\S+)\.ts up", scripts["migrate"])
+    assert source and f"node dist/{source.group(1)}.js up" in files["docker-entrypoint.sh"]
+    copied = [line.split()[1:-1] for stage in stages.values() for line in stage
+              if line.startswith("COPY ") and "--from=" not in line]
+    assert ["src"] in copied and ["tsconfig.json", "tsconfig.build.json"] in copied
+    for path in (p for group in copied for p in group):
+        assert path in files or any(f.startswith(f"{path}/") for f in files), path
+        assert not _ignored(path, files[".dockerignore"]), f"{path}: in .dockerignore"
+    assert _ignored("tests", files[".dockerignore"]) and _ignored(".env", files[".dockerignore"])
 
 
 def test_sources_are_typescript_with_a_row_type_per_table(files: dict[str, str]) -> None:

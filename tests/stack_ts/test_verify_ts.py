@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from backforge import api
-from tests.conftest import DATA
+from tests.conftest import DATA, assert_typechecked
 
 pytestmark = pytest.mark.slow
 
@@ -28,6 +28,7 @@ def test_example_verifies_as_express_ts(spec: str, tmp_path: Path) -> None:
                             report.failed_checks()[:5])
     steps = {s.name for s in report.steps}
     assert {"lint", "migrate", "migrate-down-up", "boot", "contract"} <= steps
+    assert_typechecked(report)
     assert report.server_errors == 0 and len(report.checks) > 50
     assert report.tests is not None and report.tests.failed == 0
     assert report.tests.passed == report.tests.total > 10
@@ -51,6 +52,7 @@ def test_every_rule_kind_holds_its_matrix_in_express_ts(tmp_path: Path) -> None:
     report = api.verify(out)
     assert report.success, ([(s.name, s.detail) for s in report.failed_steps()],
                             [m for m in report.matrix if not m.passed])
+    assert_typechecked(report)
     matrix = report.matrix_summary()
     assert (matrix["cells"], matrix["checked"], matrix["failed"]) == (80, 80, 0)
     statuses = {(m.table, m.operation, m.principal): m.got for m in report.matrix}
@@ -77,6 +79,7 @@ def test_hybrid_edge_spec_verifies_as_express_ts(tmp_path: Path) -> None:
     report = api.verify(out)
     assert report.success, ([(s.name, s.detail, s.output[-1500:]) for s in report.failed_steps()],
                             report.failed_checks()[:5])
+    assert_typechecked(report)
     matrix = report.matrix_summary()
     assert matrix["cells"] == matrix["checked"] > 100 and matrix["failed"] == 0
     assert report.tests is not None and report.tests.failed == 0

@@ -1,7 +1,8 @@
 """The generated app's configuration fails closed (slow: real node, npm and PostgreSQL).
 
 Each case starts `node src/index.js` of a generated taskmanager (auth on) with a
-chosen environment: weak secrets, bad durations and CORS * outside development/test
+chosen environment (express-ts: `node dist/index.js` after the image's build command,
+`npx tsc -p tsconfig.build.json`, as its container runs it): weak secrets, bad durations and CORS * outside development/test
 refuse to boot naming the variable; a good production config binds 127.0.0.1, keeps
 connections alive longer than a load balancer, hides the docs, and echoes request ids.
 """
@@ -19,6 +20,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -35,20 +37,33 @@ PLACEHOLDER = "change-me-to-a-long-random-secret-of-32-chars-or-more"
 APP_VARS = re.compile(r"^(NODE_ENV|HOST|PORT|JWT_|CORS_|DOCS_|DATABASE_|TRUST_PROXY|LOG_LEVEL)")
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+class App(NamedTuple):
+    root: Path
+    url: str
+    entry: str  # the server's entry, as the image's CMD runs it
+
+
+@pytest.fixture(scope="module", params=["express-js", "express-ts"])
+def app(request: pytest.FixtureRequest,
+        tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
     root = tmp_path_factory.mktemp("prodcfg") / "project"
-    assert api.generate(DATA / "taskmanager.yaml", output=root).success
+    loaded = api.load(DATA / "taskmanager.yaml", stack=request.param)
+    assert api.generate(loaded, output=root).success
     installed = install_dependencies(root, None, modules_cache_dir())
     assert installed.ok, installed.output[-2000:]
+    code = "src"
+    if request.param == "express-ts":  # the Dockerfile's build stage: tsc to dist/
+        built = run_command(["npx", "tsc", "-p", "tsconfig.build.json"], root)
+        assert built.ok, built.output[-2000:]
+        code = "dist"
     pg = EphemeralPostgres(database="prodcfg")
     pg.start()
     try:
-        migrated = run_command(["node", "src/db/migrate.js", "up"], root,
+        migrated = run_command(["node", f"{code}/db/migrate.js", "up"], root,
                                {"DATABASE_URL": pg.url, "NODE_ENV": "test",
                                 "JWT_SECRET": secrets.token_hex(32)})
         assert migrated.ok, migrated.output
-        yield root, pg.url
+        yield App(root, pg.url, f"{code}/index.js")
     finally:
         pg.stop()
 
@@ -64,10 +79,9 @@ def _env(url: str, overrides: Mapping[str, str | None]) -> dict[str, str]:
     return env
 
 
-def _refused(app: tuple[Path, str], **overrides: str | None) -> str:
+def _refused(app: App, **overrides: str | None) -> str:
     """Start the app; it must exit non-zero within 15 s. Returns its output."""
-    root, url = app
-    proc = subprocess.run(["node", "src/index.js"], cwd=root, env=_env(url, overrides),
+    proc = subprocess.run(["node", app.entry], cwd=app.root, env=_env(app.url, overrides),
                           capture_output=True, text=True, timeout=15, check=False)
     assert proc.returncode != 0, f"booted with {overrides}: {proc.stdout[-500:]}"
     return proc.stdout + proc.stderr
@@ -106,12 +120,11 @@ def test_cors_star_refused_in_production(app) -> None:
 
 
 class Running:
-    def __init__(self, app: tuple[Path, str], **overrides: str | None) -> None:
-        root, url = app
+    def __init__(self, app: App, **overrides: str | None) -> None:
         self.port = free_port()
-        self.log = root / f"server-{self.port}.log"
-        env = _env(url, {"PORT": str(self.port), **overrides})
-        self.proc = subprocess.Popen(["node", "src/index.js"], cwd=root, env=env,
+        self.log = app.root / f"server-{self.port}.log"
+        env = _env(app.url, {"PORT": str(self.port), **overrides})
+        self.proc = subprocess.Popen(["node", app.entry], cwd=app.root, env=env,
                                      stdout=self.log.open("w"), stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 20
         while "server listening" not in self.logs():

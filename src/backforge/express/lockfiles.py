@@ -8,9 +8,10 @@ engines written into its root entry: `npm ci` then installs exactly the tree tha
 resolved when the lockfiles were refreshed, for every option combination.
 
 Refreshing is maintenance, never part of generation (it needs npm and the registry):
-`python -m backforge.stacks.<stack>.lockfiles` resolves each combination with
-`npm install --package-lock-only --ignore-scripts` and rewrites the files;
-tests/stack/test_lockfiles.py fails when a stack's deps and its stored lockfiles disagree.
+`python -m backforge.stacks.<stack>.deps [npm]` (the stack's `LOCKS`, a `LockStore`)
+resolves each combination with `npm install --package-lock-only --ignore-scripts` and
+rewrites the files; tests/stack/test_lockfiles.py fails when a stack's deps and its
+stored lockfiles disagree.
 """
 
 from __future__ import annotations
@@ -93,6 +94,11 @@ class LockStore:
             written.append(target)
         self.__dict__.pop("stored", None)
         return written
+
+    def main(self, argv: list[str]) -> None:
+        """The refresh command of a stack's deps module: `[npm]` is the npm to run."""
+        for path in self.refresh(*argv[:1]):
+            print(path)
 
 
 def lock_name(combo: Iterable[str]) -> str:

@@ -57,7 +57,10 @@ def _jest_update(ctx: ProjectContext, t: TableContext, variant: int,
     return {same[0].prop: {"$same": same[0].prop}} if same else None
 
 
-def _jest_table(ctx: ProjectContext, t: TableContext) -> dict[str, Any]:
+def _jest_table(ctx: ProjectContext, t: TableContext, creatable: set[str]
+                ) -> dict[str, Any]:
+    """`creatable`: the tables some principal may create rows in, from the matrix derived
+    once (deriving it per table made the suite quadratic in tables)."""
     policy = ctx.policy
     acc = access.auth_context(ctx)
     tp = policy.table(t.name) if policy.enabled else None
@@ -83,9 +86,8 @@ def _jest_table(ctx: ProjectContext, t: TableContext) -> dict[str, Any]:
         "secret": sorted(c.prop for c in t.columns if c.field.name in secret),
         # No one may create its rows and the suites start from empty tables: the row
         # cells whose status does not depend on a row (401/403/405) use a missing key.
-        "rowless": not (tp is not None and tp.kind is TableKind.USERS) and not any(
-            c.allowed for c in cells_for(ctx)
-            if c.table == t.name and c.operation is Operation.CREATE),
+        "rowless": not (tp is not None and tp.kind is TableKind.USERS)
+        and t.name not in creatable,
         "missing": list(suite_plan(ctx, t, schemas.endpoint_schemas(ctx, t.endpoints))
                         .missing_key),
     }
@@ -98,8 +100,9 @@ def jest_matrix(ctx: ProjectContext) -> dict[str, Any] | None:
     if not cells or (ctx.policy.enabled and not access.enforced(ctx)):
         return None
     acc = access.auth_context(ctx)
+    creatable = {c.table for c in cells if c.operation is Operation.CREATE and c.allowed}
     return {"cells": [c.to_dict() for c in cells],
-            "tables": [_jest_table(ctx, t) for t in fk_order(ctx).tables],
+            "tables": [_jest_table(ctx, t, creatable) for t in fk_order(ctx).tables],
             "users_var": acc["users"].var if acc else None,
             "principals": sorted({c.principal.value for c in cells},
                                  key=[p.value for p in Principal].index)}

@@ -59,7 +59,8 @@ IGNORE = ".gitignore"
 CRASH_AFTER_ENV = "BACKFORGE_TEST_CRASH_AFTER"
 FORMAT = 1
 # What belongs to one machine and one moment, not to the project's history.
-IGNORED = f"{LOCK}\n{JOURNAL}\n{JOURNAL}.tmp\n{STAGING}/\n"
+# The stat cache (output/fastpath.py) holds inode numbers and ctimes: this machine's.
+IGNORED = f"{LOCK}\n{JOURNAL}\n{JOURNAL}.tmp\n{STAGING}/\nstat-cache.json\n.stat-cache.json.*\n"
 
 
 # -- the test hook ------------------------------------------------------------------------

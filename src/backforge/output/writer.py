@@ -13,11 +13,13 @@ import os
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from backforge.engine.protocols import GeneratedFile
 from backforge.errors import OutputError
-from backforge.plan.model import Unit
+
+if TYPE_CHECKING:  # annotations only: the no-op answer (fastpath.py) imports this module
+    from backforge.engine.protocols import GeneratedFile  # without loading any stage
+    from backforge.plan.model import Unit
 
 MARKER_DIR = ".backforge"
 EXECUTABLE_SUFFIXES = (".sh",)

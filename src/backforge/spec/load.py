@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from backforge.errors import SpecError
+from backforge.fingerprint import spec_fingerprint
 from backforge.spec import limits, sqlgate
 from backforge.spec.checks import check, crud_overlaps
 from backforge.spec.loaders import TEXT_SUFFIXES, choose, text_loader
@@ -23,7 +24,7 @@ from backforge.spec.names import Names, resolve_with_problems
 from backforge.spec.normalize import normalize
 from backforge.spec.policy import resolve_with_problems as policy_problems
 from backforge.spec.problems import Locator, render_all
-from backforge.spec.reader import read_document, read_text, require_mapping
+from backforge.spec.reader import document_kind, parse_document, read_text, require_mapping
 from backforge.spec.targets import stack_problems
 from backforge.spec.text import text_problems
 from backforge.spec.validation import validate_model
@@ -38,11 +39,20 @@ def load(source: Source, *, fmt: str | None = None, stack: str | None = None) ->
     imported from their text; everything else is a YAML/JSON document. `stack` (the
     command line's --stack) replaces the spec's own stack and is checked like it."""
     if isinstance(source, (str, Path)):
-        reader = text_loader(Path(source), fmt)
+        path = Path(source)
+        reader = text_loader(path, fmt)
+        if reader is None:
+            document_kind(path, TEXT_SUFFIXES)  # an unknown suffix fails before the read
+        text = read_text(path)  # read once: the fingerprint is of the text parsed
         if reader is not None:
-            text = read_text(Path(source))
-            return load_converted(reader.convert_text(text, str(source)), str(source),
-                                  reader.name, stack=stack)
+            loaded = load_converted(reader.convert_text(text, str(source)), str(source),
+                                    reader.name, stack=stack)
+        else:
+            data = require_mapping(parse_document(path, text), str(source))
+            loader = choose(data, fmt)
+            loaded = _finish(loader.convert(data), str(source), loader.name, stack)
+        return dataclasses.replace(
+            loaded, fingerprint=spec_fingerprint(text, path.suffix, fmt, stack))
     data, where = _document(source)
     loader = choose(data, fmt)
     return _finish(loader.convert(data), where, loader.name, stack)
@@ -61,9 +71,6 @@ def load_project(source: Source, *, fmt: str | None = None) -> Project:
 def _document(source: Source) -> tuple[dict[str, Any], str]:
     if isinstance(source, Mapping):
         return dict(source), "<dict>"
-    if isinstance(source, (str, Path)):
-        path = Path(source)
-        return require_mapping(read_document(path, TEXT_SUFFIXES), str(source)), str(source)
     raise TypeError(f"load() takes a path or a mapping, not {type(source).__name__}")
 
 

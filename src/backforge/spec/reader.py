@@ -122,8 +122,8 @@ def parse_json(text: str, where: str) -> Any:
         raise SpecFileError(where, f"malformed JSON: {exc}") from None
 
 
-def read_document(path: Path, text_suffixes: tuple[str, ...] = ()) -> Any:
-    """Parse a .yaml/.yml/.json file; the format is chosen by the file's extension.
+def document_kind(path: Path, text_suffixes: tuple[str, ...] = ()) -> str:
+    """"yaml" or "json" by the file's extension; SpecFileError for any other.
 
     `text_suffixes` are the extensions other loaders read (.sql, .dbml): named in the
     error so it lists every kind of input the caller accepts, not only documents."""
@@ -132,7 +132,12 @@ def read_document(path: Path, text_suffixes: tuple[str, ...] = ()) -> Any:
         known = ", ".join([*SUFFIXES, *text_suffixes])
         raise SpecFileError(str(path), f"unsupported spec file type '{path.suffix or path.name}'; "
                                        f"use one of: {known}")
-    text = read_text(path)
+    return kind
+
+
+def parse_document(path: Path, text: str) -> Any:
+    """Parse the text of a .yaml/.yml/.json file (the format by its extension)."""
+    kind = document_kind(path)
     return parse_yaml(text, str(path)) if kind == "yaml" else parse_json(text, str(path))
 
 

@@ -84,6 +84,20 @@ class Registry:
         for (key, _, path, _), parsed in zip(pending, results, strict=True):
             self._cache[key] = self._parsed[path] = parsed
 
+    def seed(self, parsed: Mapping[str, tuple[str, ParsedFile]]) -> int:
+        """Take parses made earlier (path -> (content, ParsedFile), e.g. a regeneration's
+        recorded facts, validate/facts.py) into the parse cache, keyed by that content:
+        a file later added with exactly that content is not parsed again. Returns how
+        many were taken (a path no language handles, or facts of another, are not)."""
+        taken = 0
+        for path, (content, facts) in parsed.items():
+            lang = language_for(path, self.languages)
+            if lang is None or facts.path != path or facts.language != lang.name:
+                continue
+            self._cache[_cache_key(lang, path, content)] = facts
+            taken += 1
+        return taken
+
     def discard(self, path: str) -> None:
         self._base = None
         if self._contents.pop(path, None) is not None:

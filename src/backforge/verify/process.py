@@ -158,8 +158,13 @@ class Server:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def wait_healthy(self, timeout: float = 30) -> tuple[bool, str]:
-        """Poll /health until it reports the database up, the process exits, or time runs out."""
+    def wait_healthy(self, timeout: float = 120) -> tuple[bool, str]:
+        """Poll /health until it reports the database up, the process exits, or time runs out.
+
+        The budget covers what the start script does first: express-ts's compiles with tsc,
+        which for the 11-table chinook schema took 16 s to 30 s and more (a timed-out boot)
+        on a 2-core machine busy with other jobs. A crash still fails at once: the exited
+        process is seen."""
         deadline, last = time.monotonic() + timeout, "no answer"
         while time.monotonic() < deadline:
             if self.proc is not None and self.proc.poll() is not None:

@@ -8,8 +8,6 @@ registry with tree-sitter: ~80 ms of start-up).
 
 from __future__ import annotations
 
-from functools import cache
-
 from backforge.plan.model import Plan, Unit
 from backforge.spec.model import Project
 from backforge.spec.policy import resolve as resolve_policy
@@ -29,14 +27,14 @@ def spec_slice(plan: Plan, unit: Unit) -> Project:
     if unit.table is None:
         return project
     by_name = {t.name: t for t in project.tables}
-    keep: list[str] = []
+    keep: set[str] = set()
     users = _users_table(project)
     todo = [unit.table] + ([users] if users is not None else [])
     while todo:
         name = todo.pop()
         if name in keep or name not in by_name:
             continue
-        keep.append(name)
+        keep.add(name)
         table = by_name[name]
         todo += [f.references.split(".")[0] for f in table.fields if f.references]
         todo += [k.references for k in table.foreign_keys]
@@ -45,10 +43,19 @@ def spec_slice(plan: Plan, unit: Unit) -> Project:
     return project.model_copy(update={"tables": tables, "endpoints": endpoints})
 
 
-@cache
+# The last project asked about, by identity: an lru_cache would hash the whole frozen
+# project (every table and field) on each call, once per unit: quadratic in tables.
+_users_last: list[tuple[Project, str | None]] = []
+
+
 def _users_table(project: Project) -> str | None:
-    if not project.options.auth:
-        return None
-    accounts = resolve_policy(project).accounts
-    return accounts.table if accounts is not None else None
+    for known, table in _users_last:
+        if known is project:
+            return table
+    table = None
+    if project.options.auth:
+        accounts = resolve_policy(project).accounts
+        table = accounts.table if accounts is not None else None
+    _users_last[:] = [(project, table)]
+    return table
 

@@ -38,6 +38,9 @@ class LoadedSpec:
     notes: tuple[str, ...]  # e.g. "tables[3] (post_tags) has no primary key: added an 'id' ..."
     source: str  # the path as given, or "<dict>"
     format: str = "native"  # the loader that read it: native, designtool, sql, dbml, live, ...
+    # A file's text and load arguments (backforge.fingerprint); None for a mapping or a
+    # live database. The no-op answer recognizes an unchanged spec by it without loading.
+    fingerprint: str | None = None
 
 
 class Loader(Protocol):

@@ -7,9 +7,12 @@ and package.json lists the union over the enabled modules.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
+from pathlib import Path
 
-from backforge.express.lockfiles import module_deps, project_deps
+from backforge.express.layout import MODULES
+from backforge.express.lockfiles import LockStore, module_deps, project_deps
 
 VERSIONS: dict[str, str] = {
     "@redis/client": "^6.4.0",
@@ -56,3 +59,12 @@ def module_dependencies(module: str) -> tuple[dict[str, str], dict[str, str]]:
 def project_dependencies(modules: Iterable[str]) -> tuple[dict[str, str], dict[str, str]]:
     """package.json's (dependencies, devDependencies) for the enabled modules."""
     return project_deps(VERSIONS, RUNTIME, DEVELOPMENT, modules)
+
+
+# One package-lock.json per option combination (backforge.express.lockfiles); refresh
+# them with `python -m backforge.stacks.express_js.deps`.
+LOCKS = LockStore(Path(__file__).parent / "lockfiles", MODULES, RUNTIME, DEVELOPMENT,
+                  project_dependencies)
+
+if __name__ == "__main__":
+    LOCKS.main(sys.argv[1:])

@@ -17,9 +17,8 @@ from backforge.express.render import (
 )
 from backforge.plan.model import Plan, Unit
 from backforge.stacks.express_js.boundary import SCRIPTS
-from backforge.stacks.express_js.deps import module_dependencies, project_dependencies
+from backforge.stacks.express_js.deps import LOCKS, module_dependencies, project_dependencies
 from backforge.stacks.express_js.layout import TEMPLATES
-from backforge.stacks.express_js.lockfiles import lockfile
 
 __all__ = ["RENDERER", "auth_scope", "environment", "openapi_context", "project_context",
            "render_unit", "require"]
@@ -35,7 +34,7 @@ def _manifest(ctx: ProjectContext) -> dict[str, Any]:
 
 RENDERER = Renderer(Flavor(templates=TEMPLATES, scripts=SCRIPTS,
                            module_dependencies=module_dependencies,
-                           project_dependencies=project_dependencies, lockfile=lockfile,
+                           project_dependencies=project_dependencies, lockfile=LOCKS.lockfile,
                            manifest=_manifest))
 
 

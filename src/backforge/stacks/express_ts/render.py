@@ -11,9 +11,8 @@ from backforge.express.context import ProjectContext
 from backforge.express.render import Flavor, Renderer, es_import
 from backforge.plan.model import Plan, Unit
 from backforge.stacks.express_ts.boundary import SCRIPTS
-from backforge.stacks.express_ts.deps import module_dependencies, project_dependencies
+from backforge.stacks.express_ts.deps import LOCKS, module_dependencies, project_dependencies
 from backforge.stacks.express_ts.layout import TEMPLATES
-from backforge.stacks.express_ts.lockfiles import lockfile
 from backforge.stacks.express_ts.types import row_interface
 
 __all__ = ["RENDERER", "render_unit"]
@@ -25,7 +24,7 @@ def _manifest(ctx: ProjectContext) -> dict[str, Any]:
 
 RENDERER = Renderer(Flavor(templates=TEMPLATES, scripts=SCRIPTS,
                            module_dependencies=module_dependencies,
-                           project_dependencies=project_dependencies, lockfile=lockfile,
+                           project_dependencies=project_dependencies, lockfile=LOCKS.lockfile,
                            manifest=_manifest,
                            template_globals={"imports": es_import,
                                              "row_interface": row_interface}))
