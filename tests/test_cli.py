@@ -43,6 +43,20 @@ def test_json_flag_prints_one_event_per_line(tmp_path: Path, capsys) -> None:
     kinds = [e["event"] for e in events]
     assert kinds[0] == "run_started" and kinds[-1] == "run_finished"
     assert "unit_validated" in kinds and "file_written" in kinds
+    # run_started carries the unit DAG (unit -> deps, topological) for live displays.
+    graph = events[0]["data"]["graph"]
+    assert len(graph) == events[0]["data"]["units"]
+    assert {e["unit"] for e in events if e["event"] == "unit_validated"} == set(graph)
+    seen: set[str] = set()
+    for unit, deps in graph.items():
+        assert set(deps) <= seen, unit
+        seen.add(unit)
+
+
+def test_an_error_quoting_brackets_prints_them_as_text(tmp_path: Path, capsys) -> None:
+    missing = tmp_path / "[/red]" / "spec.yaml"  # rich markup syntax in a path
+    code = main(["generate", str(missing), "-o", str(tmp_path / "out")])
+    assert code == 2 and "[/red]" in capsys.readouterr().err
 
 
 def test_refuses_foreign_non_empty_folder(tmp_path: Path, capsys) -> None:

@@ -13,8 +13,6 @@ import sys
 import traceback
 from pathlib import Path
 
-from rich.markup import escape
-
 from backforge import api, cli_serve
 from backforge.cli_help import next_steps
 from backforge.console import Console
@@ -295,7 +293,7 @@ def run(args: argparse.Namespace) -> int:
             traceback.print_exc()
         text = " ".join(str(exc).split())[:300]
         hint = "" if args.debug else "; rerun with --debug for the stack trace"
-        console.error(escape(f"backforge {args.command} failed: unexpected "
-                             f"{type(exc).__name__}: {text}{hint}"))
+        console.error(f"backforge {args.command} failed: unexpected "
+                      f"{type(exc).__name__}: {text}{hint}")  # Console.error escapes it
         return 1
     return 2

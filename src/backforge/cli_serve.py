@@ -26,6 +26,10 @@ def add_parsers(sub) -> None:
     _add_store_option(s)
     s.add_argument("--artifacts", metavar="DIR",
                    help="where job folders live (default: DATA/jobs)")
+    _add_artifact_options(s)
+    s.add_argument("--retention-days", type=float, default=7.0, metavar="DAYS",
+                   help="delete ended jobs (status, events, files) this long after they "
+                        "finished; 0 keeps them for ever (default: 7)")
     s.add_argument("--workers", type=int, default=2, help="jobs that run at once")
     s.add_argument("--allow-provider", action="append", default=[], metavar="NAME",
                    help="also let jobs use this provider (openai, anthropic, hybrid); its "
@@ -53,6 +57,7 @@ def add_parsers(sub) -> None:
     _add_data_option(w)
     _add_store_option(w)
     _add_broker_options(w)
+    _add_artifact_options(w)
     w.add_argument("--concurrency", type=int, default=2, help="jobs this worker runs at once")
     _add_sandbox_option(w)
     k = sub.add_parser("keys", help="manage the API keys of `backforge serve`",
@@ -72,6 +77,15 @@ def _add_broker_options(p) -> None:
     p.add_argument("--visibility-timeout", type=float, default=3600.0, metavar="S",
                    help="with --broker: a job whose worker vanished is delivered again "
                         "after S seconds (keep it above the longest job)")
+
+
+def _add_artifact_options(p) -> None:
+    p.add_argument("--artifacts-s3", metavar="s3://BUCKET/PREFIX",
+                   help="keep finished jobs' files in this S3-compatible bucket instead of "
+                        "the local folder (needs the s3 extra; credentials from the usual "
+                        "AWS_* variables)")
+    p.add_argument("--s3-endpoint", metavar="URL",
+                   help="the S3-compatible server (MinIO, Ceph, R2...); default AWS")
 
 
 def _add_store_option(p) -> None:
@@ -98,6 +112,7 @@ def run(args: argparse.Namespace) -> int:
     # Not at the top: FastAPI, starlette and uvicorn (see the module docstring).
     from backforge.errors import InputError
     from backforge.service import ServeConfig, create_key, open_store
+    from backforge.service.artifacts import s3_location
     from backforge.service.config import BROKER_ENV, STORE_ENV, default_data_dir, from_env
 
     data = Path(args.data) if args.data else default_data_dir()
@@ -117,6 +132,10 @@ def run(args: argparse.Namespace) -> int:
     if args.workers < 1 or args.rate < 1 or args.max_active < 1 or args.max_spec_bytes < 1:
         raise InputError("serve: --workers, --rate, --max-active and --max-spec-bytes must "
                          "be at least 1")
+    if args.retention_days < 0:
+        raise InputError("serve: --retention-days must be 0 (keep for ever) or more")
+    if args.artifacts_s3:
+        s3_location(args.artifacts_s3)  # a bad URL stops here, before anything is written
     config = ServeConfig(
         data_dir=data, artifacts_dir=Path(args.artifacts) if args.artifacts else None,
         workers=args.workers, providers=("template", *args.allow_provider),
@@ -124,7 +143,9 @@ def run(args: argparse.Namespace) -> int:
         rate_per_minute=args.rate,
         max_active_jobs=args.max_active, max_spec_bytes=args.max_spec_bytes,
         broker=from_env(args.broker, BROKER_ENV), store=store_url,
-        visibility_timeout=args.visibility_timeout, cors_origins=tuple(args.cors_origin))
+        visibility_timeout=args.visibility_timeout, cors_origins=tuple(args.cors_origin),
+        retention_days=args.retention_days, artifacts_url=args.artifacts_s3,
+        s3_endpoint=args.s3_endpoint)
     return _serve(config, args.host, args.port)
 
 
@@ -132,15 +153,20 @@ def _worker(args: argparse.Namespace, data: Path, store: str | None, broker: str
             ) -> int:
     from backforge.errors import InputError
     from backforge.service import ServeConfig
+    from backforge.service.artifacts import s3_location
     from backforge.service.broker import run_worker
 
     if args.concurrency < 1:
         raise InputError("worker: --concurrency must be at least 1")
     if broker is None:
         raise InputError("worker: give the Redis URL with --broker or $BACKFORGE_SERVE_BROKER")
+    if args.artifacts_s3:
+        s3_location(args.artifacts_s3)
     run_worker(ServeConfig(data_dir=data, broker=broker, store=store,
                            sandbox_user=args.sandbox_user,
-                           visibility_timeout=args.visibility_timeout), args.concurrency)
+                           visibility_timeout=args.visibility_timeout,
+                           artifacts_url=args.artifacts_s3, s3_endpoint=args.s3_endpoint),
+               args.concurrency)
     return 0
 
 

@@ -34,7 +34,8 @@ class Console:
             console.soft_wrap = not console.is_terminal
 
     def error(self, message: str) -> None:
-        self.err.print(f"[bold red]error:[/] {message}", markup=True, soft_wrap=True)
+        # The message may quote spec text or a URL: "[/x]" in it is text, not markup.
+        self.err.print(f"[bold red]error:[/] {escape(message)}", markup=True, soft_wrap=True)
 
     @contextmanager
     def progress(self) -> Iterator[Callable[[Any], None]]:

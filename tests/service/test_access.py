@@ -6,8 +6,10 @@ import hashlib
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+from backforge.service.limits import quota_wait, retry_after
 from tests.service.conftest import TASKMANAGER, add_key, stored, wait_for
 
 HOSTILE = Path(__file__).resolve().parents[1] / "hostile"
@@ -180,3 +182,36 @@ def test_files_are_plain_text_and_cors_is_only_for_configured_origins(serve):
                 "Access-Control-Request-Headers": "authorization,content-type"})
             got = pre.headers.get("access-control-allow-origin")
             assert (got == origin) is allowed, (origin, pre.status_code, got)
+
+
+def test_quota_wait_is_the_soonest_expected_end_against_the_median_job():
+    recent = [10.0, 30.0, 20.0]  # median 20 s
+    assert quota_wait([5.0, 12.0], recent) == 8.0  # the job 12 s in ends first
+    assert quota_wait([25.0], recent) == 0.0  # past the median: may end any moment
+    assert quota_wait([], recent) == 20.0  # all queued: a whole job must run first
+    assert quota_wait([1.0], [], default=7.0) == 6.0  # no history yet
+    assert retry_after(0.0) == "1" and retry_after(7.2) == "8"
+
+
+def test_quota_retry_after_comes_from_the_running_job_and_past_durations(serve):
+    server = serve(workers=1, max_active_jobs=1)
+    key = add_key(server.config, "tool")
+    text = TASKMANAGER.read_text()
+    with server.client(key) as client:
+        first = _post(client, text).json()["id"]
+        wait_for(client, first)
+        second = _post(client, text).json()["id"]
+        before = time.time()
+        refused = _post(client, text)
+        after = time.time()
+    assert refused.status_code == 429
+    ((duration,),) = stored(server.config, "SELECT finished - started FROM jobs WHERE id = ?",
+                            first)
+    ((started,),) = stored(server.config, "SELECT started FROM jobs WHERE id = ?", second)
+    # The second job was queued (wait: a whole median job) or running since `started`.
+    if started is None or started > after:
+        expected = {retry_after(duration)}
+    else:
+        expected = {retry_after(duration - (t - started)) for t in (before, after)}
+    low, high = min(map(int, expected)), max(map(int, expected))
+    assert low <= int(refused.headers["Retry-After"]) <= high, (refused.headers, duration)

@@ -139,6 +139,7 @@ def test_regeneration_over_a_base_job_reports_the_impact(serve):
     assert done["status"] == "succeeded", done["reason"]
     impact = done["result"]["impact"]
     assert impact is not None and json.dumps(impact).count("priority_note") >= 1
+    assert impact["root"] == "." and str(server.config.data_dir) not in json.dumps(impact)
     new_migrations = sorted(f for f in after - before if f.startswith("migrations/"))
     assert [m.rsplit(".", 2)[1] for m in new_migrations] == ["down", "up"], new_migrations
     with server.client(key) as client:

@@ -114,7 +114,10 @@ class _Engine:
         self.emitter.emit(EventKind.RUN_STARTED, None, None,
                           f"{len(self.plan.units)} units in {len(self.plan.modules)} modules",
                           units=len(self.plan.units), modules=len(self.plan.modules),
-                          stack=self.plan.stack, provider=provider)
+                          stack=self.plan.stack, provider=provider,
+                          # unit -> its dependencies, in a topological order: a client
+                          # (the service's web UI) draws the DAG before any unit starts.
+                          graph={u: list(deps) for u, deps in self.plan.graph().items()})
         sorter = TopologicalSorter(self.plan.graph())
         sorter.prepare()
         deadline = asyncio.ensure_future(self._deadline())

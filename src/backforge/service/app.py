@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import shutil
+import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -13,15 +16,14 @@ from typing import Annotated, Any
 from anyio import to_thread
 from fastapi import Depends, FastAPI, Header, HTTPException, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 
 from backforge import __version__
-from backforge.service import artifacts
 from backforge.service.config import ServeConfig
 from backforge.service.events import stream as event_stream
 from backforge.service.jobs import INPUT, JobRunner
-from backforge.service.limits import RateLimiter, retry_after
+from backforge.service.limits import RateLimiter, quota_wait, retry_after
 from backforge.service.store import ApiKey, Job, JobStatus, open_store
 from backforge.service.submit import (
     RequestError,
@@ -39,7 +41,7 @@ __all__ = ["create_app"]
 STATIC = Path(__file__).parent / "static"
 # What a request may carry besides the spec: options, names, multipart framing.
 BODY_OVERHEAD = 64 * 1024
-QUOTA_RETRY_AFTER = 5  # s: a guess, since when a running job ends is unknown
+log = logging.getLogger("backforge.service")
 
 JOB_BODY = {
     "required": True,
@@ -93,7 +95,35 @@ class Service:
         job = self.store.job(job_id, key.id)
         if job is None:  # another key's job is as invisible as a missing one
             raise HTTPException(404, f"no job {job_id}")
+        if self.expired(job):  # past its retention, not swept yet: already gone
+            raise HTTPException(410, f"job {job_id} has expired: ended jobs are kept "
+                                     f"{self.config.retention_days:g} day(s)")
         return job
+
+    def expired(self, job: Job) -> bool:
+        keep = self.config.retention
+        return keep is not None and job.finished is not None and \
+            job.status.terminal and job.finished < time.time() - keep
+
+    def quota_retry_after(self, key: ApiKey) -> str:
+        now = time.time()
+        running = [now - started for started in self.store.running_since(key.id)]
+        return retry_after(quota_wait(running, self.store.durations()))
+
+    def sweep(self) -> list[str]:
+        """Delete the jobs past their retention: files first, then events and row, so a
+        sweep that fails half-way is finished by the next one."""
+        keep = self.config.retention
+        if keep is None:
+            return []
+        cutoff, gone = time.time() - keep, []
+        while (batch := self.store.expired(cutoff)) and not set(batch) & set(gone):
+            for job_id in batch:
+                self.runner.artifacts.delete(job_id)
+                shutil.rmtree(self.runner.folder(job_id), ignore_errors=True)
+                self.store.delete_job(job_id)
+            gone += batch
+        return gone
 
 
 def _enqueuer(config: ServeConfig) -> Any:
@@ -128,9 +158,11 @@ def create_app(config: ServeConfig) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         service.runner.start()
+        sweeper = asyncio.create_task(_sweeper(service))
         if service.hub is not None:
             await service.hub.start()
         yield
+        sweeper.cancel()
         if service.hub is not None:
             await service.hub.stop()
         await to_thread.run_sync(service.runner.shutdown)
@@ -180,13 +212,15 @@ def _routes(app: FastAPI, service: Service) -> None:
         if service.store.active_count(key.id) >= service.config.max_active_jobs:
             raise HTTPException(429, f"quota: at most {service.config.max_active_jobs} "
                                      "queued or running jobs per key",
-                                headers={"Retry-After": str(QUOTA_RETRY_AFTER)})
+                                headers={"Retry-After": service.quota_retry_after(key)})
         sub, raw_options, base_job = await _read_submission(request, service.config)
         options = parse_options(raw_options, service.config)
         if base_job is not None:
             base = service.store.job(str(base_job), key.id)
             if base is None:
                 raise RequestError(404, f"base_job: no job {base_job}")
+            if service.expired(base):
+                raise RequestError(410, f"base_job: job {base_job} has expired")
             if base.status is not JobStatus.SUCCEEDED:
                 raise RequestError(409, f"base_job: job {base_job} is {base.status.value}; "
                                         "only a succeeded job can be a base")
@@ -300,25 +334,25 @@ def _job_routes(app: FastAPI, service: Service) -> None:
     @app.get("/v1/jobs/{job_id}/archive")
     async def archive(job_id: str, key: Key) -> Response:
         found = _ended(service, job_id, key)
-        data = await to_thread.run_sync(artifacts.zip_folder, service.runner.output(found.id))
+        data = await to_thread.run_sync(service.runner.artifacts.archive, found.id)
         return Response(data, media_type="application/zip", headers={
             "Content-Disposition": f'attachment; filename="backforge-{job_id}.zip"'})
 
     @app.get("/v1/jobs/{job_id}/files")
     def files(job_id: str, key: Key) -> dict[str, Any]:
         found = _ended(service, job_id, key)
-        return {"files": artifacts.file_list(service.runner.output(found.id))}
+        return {"files": service.runner.artifacts.list_files(found.id)}
 
     @app.get("/v1/jobs/{job_id}/files/{path:path}")
-    def file(job_id: str, path: str, key: Key) -> FileResponse:
+    def file(job_id: str, path: str, key: Key) -> Response:
         found = _ended(service, job_id, key)
-        target = artifacts.resolve(service.runner.output(found.id), path)
-        if target is None:
+        data = service.runner.artifacts.get(found.id, path)
+        if data is None:
             raise HTTPException(404, f"no file {path} in job {job_id}")
         # Always text, never sniffed: a generated HTML or SVG file must not run in the
         # browser of whoever views it here.
-        return FileResponse(target, media_type="text/plain; charset=utf-8",
-                            headers={"X-Content-Type-Options": "nosniff"})
+        return Response(data, media_type="text/plain; charset=utf-8",
+                        headers={"X-Content-Type-Options": "nosniff"})
 
 
 def _ended(service: Service, job_id: str, key: ApiKey) -> Job:
@@ -327,3 +361,15 @@ def _ended(service: Service, job_id: str, key: ApiKey) -> Job:
         raise HTTPException(409, f"job {job_id} is {found.status.value}; its files are "
                                  "ready when it ends", headers={"Retry-After": "1"})
     return found
+
+
+async def _sweeper(service: Service) -> None:
+    """Delete expired jobs at start-up and then every sweep_interval seconds."""
+    while True:
+        try:
+            gone = await to_thread.run_sync(service.sweep)
+            if gone:
+                log.info("deleted %d expired job(s)", len(gone))
+        except Exception:  # a failed sweep (store busy, S3 down) is retried next time
+            log.exception("sweeping expired jobs failed")
+        await asyncio.sleep(service.config.sweep_interval)

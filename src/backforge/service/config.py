@@ -62,6 +62,14 @@ class ServeConfig:
     # this process. An unacknowledged job is redelivered after visibility_timeout seconds.
     broker: str | None = None
     visibility_timeout: float = 3600.0
+    # Where finished jobs' files live: None keeps them in jobs_dir; "s3://BUCKET/PREFIX"
+    # puts them in an S3-compatible store (s3_endpoint: its URL, None for AWS itself).
+    artifacts_url: str | None = None
+    s3_endpoint: str | None = None
+    # Ended jobs (row, events, files) are deleted retention_days after they finished
+    # (0: kept forever); the sweeper looks every sweep_interval seconds.
+    retention_days: float = 7.0
+    sweep_interval: float = 3600.0
     # The job store: None is the SQLite file in data_dir (one host); a postgresql:// URL
     # shares it between hosts (service/pgstore.py). Job folders stay in jobs_dir, which
     # every API instance and worker must see (a shared volume).
@@ -76,6 +84,11 @@ class ServeConfig:
     @property
     def jobs_dir(self) -> Path:
         return self.artifacts_dir if self.artifacts_dir is not None else self.data_dir / "jobs"
+
+    @property
+    def retention(self) -> float | None:
+        """Seconds an ended job is kept, or None for ever."""
+        return self.retention_days * 86400 if self.retention_days > 0 else None
 
     @property
     def sandbox(self) -> Sandbox:

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from backforge import api
 from backforge.engine.events import Event
 from backforge.errors import InputError
+from backforge.service.artifacts import open_artifacts
 from backforge.service.config import ServeConfig
 from backforge.service.sandbox import SandboxUnavailable, verify_sandboxed
 from backforge.service.store import Job, JobStatus, JobStore
@@ -66,6 +67,7 @@ class JobRunner:
                  enqueue: Callable[[str], None] | None = None,
                  publisher: RedisPublisher | None = None) -> None:
         self.store, self.config, self._enqueue = store, config, enqueue
+        self.artifacts = open_artifacts(config.jobs_dir, config.artifacts_url, config.s3_endpoint)
         self._publisher = publisher
         self._pool = ThreadPoolExecutor(config.workers, thread_name_prefix="backforge-job")
         self._cancels: dict[str, threading.Event] = {}
@@ -76,6 +78,7 @@ class JobRunner:
         return self.config.jobs_dir / job_id
 
     def output(self, job_id: str) -> Path:
+        """The job's working folder: where it generates (and, locally, its artifacts)."""
         return self.folder(job_id) / OUTPUT
 
     def start(self) -> None:
@@ -166,6 +169,11 @@ class JobRunner:
         if self._stopping and cancel.is_set():
             status = JobStatus.INTERRUPTED
             reason = "interrupted: the server shut down; files that validated were kept"
+        try:  # before the status turns terminal: an ended job's files are readable
+            self._keep(job_id)
+        except Exception as exc:
+            log.exception("job %s: storing the output failed", job_id)
+            status, reason = JobStatus.FAILED, f"storing the output failed: {exc}"
         self._finish(job_id, status, reason, result)
 
     def _finish(self, job_id: str, status: JobStatus, reason: str | None,
@@ -180,6 +188,14 @@ class JobRunner:
         if self._publisher is not None:
             self._publisher.event(job_id, seq, data)
 
+    def _keep(self, job_id: str) -> None:
+        out = self.output(job_id)
+        if not out.is_dir():
+            return
+        self.artifacts.put(job_id, out)
+        if not self.artifacts.keeps_working_folder:
+            shutil.rmtree(out)
+
     def _execute(self, job: Job, cancel: threading.Event
                  ) -> tuple[JobStatus, str | None, dict[str, Any]]:
         options = JobOptions.model_validate(job.options)
@@ -189,11 +205,13 @@ class JobRunner:
         generate = options.generate_options()
         impact = None
         if job.base_job is not None:
-            base = self.output(job.base_job)
             if out.exists():  # a resumed job starts again from the base
                 shutil.rmtree(out)
-            shutil.copytree(base, out, symlinks=True, ignore=shutil.ignore_patterns("lock"))
+            if not self.artifacts.download(job.base_job, out):
+                raise InputError(f"base_job: the output of job {job.base_job} is gone "
+                                 "(expired or deleted); submit without base_job")
             impact = api.plan(loaded, generate, output=out).to_dict()
+            impact["root"] = "."  # the server's folder layout is not the client's business
 
         def on_event(event: Event) -> None:
             self._event(job.id, json.dumps(event.to_dict()))

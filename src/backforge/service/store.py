@@ -199,6 +199,32 @@ class JobStore(ABC):
     def counts(self) -> dict[str, int]:
         return dict(self._query("SELECT status, count(*) FROM jobs GROUP BY status"))
 
+    def durations(self, limit: int = 50) -> list[float]:
+        """How long the last `limit` succeeded jobs ran (s), newest first."""
+        return [d for (d,) in self._query(
+            "SELECT finished - started FROM jobs WHERE status = 'succeeded' AND started "
+            "IS NOT NULL AND finished IS NOT NULL ORDER BY seq DESC LIMIT ?", (limit,))]
+
+    def running_since(self, key_id: str) -> list[float]:
+        """When the key's running jobs started (epoch s)."""
+        return [t for (t,) in self._query(
+            "SELECT started FROM jobs WHERE key_id = ? AND status = 'running' AND started "
+            "IS NOT NULL", (key_id,))]
+
+    # -- expiry ---------------------------------------------------------------------------
+
+    def expired(self, before: float, limit: int = 500) -> list[str]:
+        """Ended jobs that finished before `before` (epoch s), oldest first."""
+        return [i for (i,) in self._query(
+            "SELECT id FROM jobs WHERE status NOT IN (?, ?) AND finished < ? ORDER BY seq "
+            "LIMIT ?", (*ACTIVE, before, limit))]
+
+    def delete_job(self, job_id: str) -> None:
+        """Forget a job: its row and its events (its files are the artifact store's)."""
+        with self._tx() as execute:
+            execute("DELETE FROM events WHERE job_id = ?", (job_id,))
+            execute("DELETE FROM jobs WHERE id = ?", (job_id,))
+
     def queued(self) -> list[str]:
         return [i for (i,) in self._query(
             "SELECT id FROM jobs WHERE status = 'queued' ORDER BY seq")]
