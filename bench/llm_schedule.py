@@ -511,8 +511,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                          "default: off when comparing schedules, on in fault mode")
     ap.add_argument("--fault-rates", type=lambda s: tuple(float(r) for r in s.split(",")),
                     default=(0.0,), help="comparison: fault rates to compare at, e.g. 0,0.2")
-    ap.add_argument("--compare-timeout", type=float, default=15.0,
-                    help="comparison with faults: call_timeout, s (a hang costs this)")
+    # The engine's own default: the largest answers (tests/access.test.js, ~12k tokens)
+    # take ~24 s in this latency model, so a shorter limit fails them on every attempt.
+    ap.add_argument("--compare-timeout", type=float, default=EngineOptions().call_timeout,
+                    help="comparison with faults: call_timeout, s (a hang costs this; "
+                         "default: the engine's)")
     ap.add_argument("--compare-backoff", type=float, default=1.0,
                     help="comparison with faults: backoff base and the 429 Retry-After, s")
     ap.add_argument("--plot", metavar="FILE.png", help="bar chart (needs matplotlib)")

@@ -29,9 +29,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def add_key(where: Path | ServeConfig, name: str) -> str:
-    """A new key in a server's store (its config) or in a data folder's SQLite file."""
-    config = where if isinstance(where, ServeConfig) else ServeConfig(data_dir=where)
+def add_key(config: ServeConfig, name: str) -> str:
+    """A new key in a server's store (a data folder alone would miss a PostgreSQL one)."""
     store = open_store(config)
     try:
         return create_key(store, name)

@@ -281,7 +281,7 @@ def test_fails_closed_without_its_user(sandbox_user, tmp_path):
 
 def test_a_verify_job_fails_closed_with_the_reason(serve, sandbox_user):
     server = serve(allow_verify=True, sandbox_user="backforge-no-such-user")
-    key = add_key(server.config.data_dir, "tool")
+    key = add_key(server.config, "tool")
     with server.client(key) as client:
         job = client.post("/v1/jobs", json={"spec": TASKMANAGER.read_text(),
                                             "filename": "taskmanager.yaml",
@@ -299,7 +299,7 @@ def test_a_verify_job_fails_closed_with_the_reason(serve, sandbox_user):
 @pytest.mark.slow
 def test_verify_through_the_service_runs_confined_and_reports(serve, sandbox_user):
     server = serve(allow_verify=True)
-    key = add_key(server.config.data_dir, "tool")
+    key = add_key(server.config, "tool")
     with server.client(key) as client:
         assert client.get("/v1/stacks").json()["verify"] is True
         job = client.post("/v1/jobs", json={"spec": TASKMANAGER.read_text(),
