@@ -51,6 +51,15 @@ async def _backlog(store: JobStore, job_id: str, after: int
     return rows, None
 
 
+async def _read(store: JobStore, job_id: str, after: int) -> tuple[list[str], int, bool]:
+    """The stored events after `after` as SSE messages, the new `after`, and whether the
+    stream ends (its one chunk is then the `end` event)."""
+    rows, end = await _backlog(store, job_id, after)
+    if end:
+        return [end], after, True
+    return [_message(seq, data) for seq, data in rows], rows[-1][0] if rows else after, False
+
+
 async def stream(store: JobStore, config: ServeConfig, job_id: str, after: int,
                  request: Request, hub: RedisHub | None = None) -> AsyncIterator[str]:
     if hub is None:
@@ -67,14 +76,12 @@ async def _polled(store: JobStore, config: ServeConfig, job_id: str, after: int,
                   request: Request) -> AsyncIterator[str]:
     idle = 0.0
     while True:
-        rows, end = await _backlog(store, job_id, after)
-        if end:
-            yield end
+        chunks, after, ended = await _read(store, job_id, after)
+        for chunk in chunks:
+            yield chunk
+        if ended:
             return
-        for seq, data in rows:
-            yield _message(seq, data)
-            after = seq
-        if rows:
+        if chunks:
             idle = 0.0
             continue
         if await request.is_disconnected():
@@ -91,15 +98,13 @@ async def _live(store: JobStore, config: ServeConfig, job_id: str, after: int,
     read_store, last_sent = True, time.monotonic()
     while True:
         if read_store:
-            rows, end = await _backlog(store, job_id, after)
-            if end:
-                yield end
+            chunks, after, ended = await _read(store, job_id, after)
+            for chunk in chunks:
+                yield chunk
+            if ended:
                 return
-            for seq, data in rows:
-                yield _message(seq, data)
-                after = seq
-            read_store = len(rows) >= 500  # a full page: more are stored
-            if rows:
+            read_store = len(chunks) >= 500  # a full page: more are stored
+            if chunks:
                 last_sent = time.monotonic()
                 continue
         wait = min(config.live_poll, max(0.0, last_sent + config.keepalive - time.monotonic()))
