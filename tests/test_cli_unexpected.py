@@ -1,11 +1,16 @@
-"""An unexpected exception (a bug) is one line and exit 1; `--debug` shows the stack."""
+"""An unexpected exception (a bug) is one line and exit 1; `--debug` shows the stack; text
+from events is printed as text."""
 
 from __future__ import annotations
+
+import io
 
 import pytest
 
 from backforge import api
 from backforge.cli import main
+from backforge.console import Console
+from backforge.engine.events import Event, EventKind
 
 
 @pytest.fixture
@@ -29,3 +34,20 @@ def test_debug_shows_the_stack(broken_load, tmp_path, capsys):
     assert main(["--debug", "plan", str(tmp_path / "spec.yaml")]) == 1
     err = capsys.readouterr().err
     assert "Traceback (most recent call last)" in err and "RuntimeError: boom" in err
+
+
+def test_progress_lines_print_event_text_as_text():
+    """On a terminal the progress bar prints retries and hedges; their messages quote
+    provider errors and spec text, so "[red]" in them stays text (and "[/x]" no crash)."""
+    out = io.StringIO()
+    console = Console(out=out)
+    console.out._force_terminal = True  # rich's switch for a terminal without a tty
+    with console.progress() as on_event:
+        on_event(Event(EventKind.RUN_STARTED, 0.0, data={"units": 2}))
+        on_event(Event(EventKind.UNIT_RETRIED, 1.0, "models/[red]x", 1,
+                       "attempt 1 error: 500 [/bad] [red]y[/red]"))
+        on_event(Event(EventKind.UNIT_HEDGED, 2.0, "models/[red]x", 2, "a second [b]request"))
+        on_event(Event(EventKind.UNIT_VALIDATED, 3.0, "models/[red]x", 2, "done"))
+    text = out.getvalue()
+    assert "retry models/[red]x: attempt 1 error: 500 [/bad] [red]y[/red]" in text
+    assert "hedge models/[red]x: a second [b]request" in text

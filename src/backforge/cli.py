@@ -114,6 +114,9 @@ def _add_budget_options(g) -> None:
                    help="do not read or write the LLM response cache (~/.cache/backforge)")
     g.add_argument("--no-loop-breaker", action="store_true",
                    help="keep retrying a unit even when a repair did not reduce its errors")
+    g.add_argument("--no-hedge", action="store_true",
+                   help="contracts schedule: never send a second request for a call running "
+                        "far past the time its size should take (wait out --timeout instead)")
 
 
 def _add_plan_parser(sub) -> None:

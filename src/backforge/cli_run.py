@@ -202,7 +202,7 @@ def _options(args: argparse.Namespace) -> api.GenerateOptions:
         force=args.force, model=args.model, base_url=args.base_url,
         api_key_env=args.api_key_env, max_tokens_total=args.max_tokens_total,
         max_cost=args.max_cost, prices=tuple(args.prices), cache=not args.no_cache,
-        loop_breaker=not args.no_loop_breaker, stream=args.stream,
+        loop_breaker=not args.no_loop_breaker, hedge=not args.no_hedge, stream=args.stream,
         allow_destructive=args.allow_destructive, dry_run=args.dry_run)
 
 

@@ -63,18 +63,22 @@ class Console:
                 bar.update(task, total=event.data.get("units"))
             elif kind in _TERMINAL_KINDS:
                 bar.advance(task)
-                bar.update(task, current=event.unit or "")
+                bar.update(task, current=escape(event.unit or ""))
+            # Unit ids and messages quote spec text and provider errors: "[x]" is text.
             elif kind == "unit_retried":
-                bar.console.print(f"[yellow]retry[/] {event.unit}: {event.message}")
+                bar.console.print(f"[yellow]retry[/] {escape(f'{event.unit}: {event.message}')}")
+            elif kind == "unit_hedged":
+                bar.console.print(f"[yellow]hedge[/] {escape(f'{event.unit}: {event.message}')}")
             elif kind == "budget_reached":
-                bar.console.print(f"[bold red]budget[/] {event.message}")
+                bar.console.print(f"[bold red]budget[/] {escape(event.message)}")
 
         with bar:
             yield on_event
 
     def _plain_event(self, event: Any) -> None:
         kind = str(event.kind)
-        if kind in ("unit_retried", "unit_failed", "unit_partial", "unit_blocked"):
+        if kind in ("unit_retried", "unit_hedged", "unit_failed", "unit_partial",
+                    "unit_blocked"):
             self.out.print(f"{kind.removeprefix('unit_')} {event.unit}: {event.message}",
                            markup=False, soft_wrap=True)
         elif kind == "budget_reached":

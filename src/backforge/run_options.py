@@ -59,6 +59,9 @@ class GenerateOptions:
     prices: tuple[str, ...] = ()
     cache: bool = True  # replay identical LLM requests from the user's response cache
     loop_breaker: bool = True  # stop retrying a unit whose repair did not reduce its errors
+    # Contract-first: a call running far past what its size should take gets a second
+    # request, the first answer wins (EngineOptions.hedge_factor).
+    hedge: bool = True
 
     def engine_options(self, cost_of: Callable[[Usage], float] | None = None) -> EngineOptions:
         # Not at the top: backforge.engine loads the scheduler, and the CLI builds its
@@ -73,4 +76,5 @@ class GenerateOptions:
             schedule=self.schedule if self.provider in _CONTRACT_PROVIDERS else "dependencies",
             required_ratio=self.required_ratio, success_ratio=self.success_ratio,
             seed=self.seed, max_tokens_total=self.max_tokens_total, max_cost=self.max_cost,
-            cost_of=cost_of, loop_breaker=self.loop_breaker)
+            cost_of=cost_of, loop_breaker=self.loop_breaker,
+            hedge_factor=EngineOptions.hedge_factor if self.hedge else None)

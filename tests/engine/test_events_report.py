@@ -108,7 +108,7 @@ def test_report_to_dict_is_json_and_deterministic():
                                       "attempts"]
     assert list(data["units"][0]["attempts"][0]) == [
         "attempt", "started", "duration", "outcome", "error", "retry_delay", "issues", "files",
-        "usage", "cached"]
+        "usage", "cached", "hedged"]
     jittered = [a["retry_delay"] for u in data["units"] for a in u["attempts"]
                 if a["outcome"] == "error"]
     assert jittered and all(round(d, 3) == d for d in jittered)

@@ -26,6 +26,7 @@ class EventKind(StrEnum):
     RUN_STARTED = "run_started"
     UNIT_STARTED = "unit_started"  # one per attempt, when the provider call begins
     UNIT_RETRIED = "unit_retried"  # an attempt failed and another follows after data["delay"]
+    UNIT_HEDGED = "unit_hedged"  # a slow call got a second request (data["after"] s in)
     UNIT_VALIDATED = "unit_validated"
     UNIT_PARTIAL = "unit_partial"
     UNIT_FAILED = "unit_failed"

@@ -1,4 +1,5 @@
-"""Limits on provider calls: the concurrency gate, the requests-per-minute window, retry delays."""
+"""Limits on provider calls: the concurrency gate, the requests-per-minute window, retry
+delays, and when a slow call gets a hedge."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ import heapq
 import itertools
 import random
 from collections import deque
+from collections.abc import Mapping
 
 from backforge.engine.clock import Clock
 from backforge.engine.options import EngineOptions
-from backforge.engine.protocols import ProviderError, ProviderTimeout
+from backforge.engine.protocols import ProviderError, ProviderTimeout, Usage
 
 
 class PriorityGate:
@@ -142,3 +144,41 @@ class RetryPolicy:
         if isinstance(error, ProviderError) and error.retry_after is not None:
             return max(0.0, float(error.retry_after))
         return self.backoff(failed_attempt)
+
+
+class LatencyModel:
+    """When to hedge a model call: learned from this run's own answers.
+
+    Contract-first, each unit has an expected answer size (`weights`: characters of its
+    stand-in files). Every model answer (tokens spent, not cached) teaches the seconds per
+    expected character; the slowest such rate seen so far times a unit's size is what its
+    call should take. A call still running `hedge_factor` x that plus `hedge_floor` seconds
+    is an outlier (a hung connection, an overloaded replica): a second request for the same
+    answer is sent and the first answer wins, instead of waiting out `call_timeout`
+    ("The Tail at Scale"). Before `MIN_SAMPLES` answers, or without weights, nothing is
+    hedged; nor is a call whose hedge point would come after its timeout anyway.
+    """
+
+    MIN_SAMPLES = 3
+
+    def __init__(self, weights: Mapping[str, float] | None, options: EngineOptions) -> None:
+        self._weights = weights or {}
+        self._options = options
+        self._rate = 0.0  # the slowest seconds per expected character seen
+        self._samples = 0
+
+    def observe(self, uid: str, seconds: float, usage: Usage, cached: bool) -> None:
+        weight = self._weights.get(uid, 0.0)
+        if cached or weight <= 0 or not (usage.prompt_tokens or usage.completion_tokens):
+            return  # a template unit or a cache hit says nothing about the model's speed
+        self._rate = max(self._rate, seconds / weight)
+        self._samples += 1
+
+    def hedge_after(self, uid: str) -> float | None:
+        """Seconds after which a call for `uid` gets a second request; None: never."""
+        o = self._options
+        weight = self._weights.get(uid, 0.0)
+        if o.hedge_factor is None or self._samples < self.MIN_SAMPLES or weight <= 0:
+            return None
+        after = o.hedge_factor * self._rate * weight + o.hedge_floor
+        return after if after < o.call_timeout else None

@@ -41,6 +41,11 @@ class EngineOptions:
     max_tokens_total: int | None = None  # prompt + completion tokens for the run; None = no limit
     max_cost: float | None = None  # USD for the run (needs cost_of); None = no limit
     cost_of: CostFunction | None = None  # Usage -> USD, built by the caller from a price table
+    # A model call running hedge_factor x its expected time (learned from the run's own
+    # answers, see limits.LatencyModel) + hedge_floor s gets a second request; the first
+    # answer wins. None: never. Contract-first only (it needs each unit's expected size).
+    hedge_factor: float | None = 2.0
+    hedge_floor: float = 5.0
     loop_breaker: bool = True  # stop retrying a unit whose repair did not reduce its errors
     # Set from any thread to stop the run the way the deadline does (validated units kept).
     cancel: threading.Event | None = None
@@ -62,7 +67,9 @@ class EngineOptions:
         for name in ("call_timeout", "deadline"):
             if getattr(self, name) <= 0:
                 problems.append(f"{name} must be positive")
-        for name in ("backoff_base", "cancel_grace"):
+        if self.hedge_factor is not None and self.hedge_factor < 1:
+            problems.append("hedge_factor must be at least 1 (or None for no hedging)")
+        for name in ("backoff_base", "cancel_grace", "hedge_floor"):
             if getattr(self, name) < 0:
                 problems.append(f"{name} must not be negative")
         if self.backoff_factor < 1:

@@ -72,6 +72,7 @@ class AttemptRecord:
     usage: Usage = field(default_factory=Usage)
     retry_delay: float | None = None  # the wait before the next attempt, when one followed
     cached: bool = False  # the answer came from a response cache (no tokens spent)
+    hedged: float | None = None  # s into the call when a second request went out (a hedge)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -80,6 +81,7 @@ class AttemptRecord:
             "retry_delay": None if self.retry_delay is None else _r(self.retry_delay),
             "issues": [issue_dict(i) for i in self.issues], "files": list(self.files),
             "usage": usage_dict(self.usage), "cached": self.cached,
+            "hedged": None if self.hedged is None else _r(self.hedged),
         }
 
 

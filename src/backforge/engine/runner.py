@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -17,7 +18,13 @@ from backforge.engine.budget import Budget, StopSignal
 from backforge.engine.checks import Registry, errors_in, path_issues, presence_issues
 from backforge.engine.clock import Clock
 from backforge.engine.events import Emitter, EventKind
-from backforge.engine.limits import PriorityGate, RateLimiter, RetryPolicy, TokenLimiter
+from backforge.engine.limits import (
+    LatencyModel,
+    PriorityGate,
+    RateLimiter,
+    RetryPolicy,
+    TokenLimiter,
+)
 from backforge.engine.options import EngineOptions, Schedule
 from backforge.engine.protocols import (
     Generation,
@@ -39,6 +46,18 @@ log = logging.getLogger("backforge.engine")
 # Outcomes after which another attempt cannot help.
 _FINAL = (AttemptOutcome.VALIDATED, AttemptOutcome.PERMANENT, AttemptOutcome.CRASHED,
           AttemptOutcome.WRITE_FAILED)
+# A hedge waits for a slot ahead of every first request: it is already late.
+HEDGE_PRIORITY = (-math.inf,)
+
+
+@dataclass
+class _Race:
+    """One attempt's call: when it started (run time), when to hedge it (s into the call,
+    None: never) and when the hedge went out (None: it did not)."""
+
+    started: float
+    after: float | None
+    sent: float | None = None
 
 
 @dataclass
@@ -83,6 +102,7 @@ class RunEnv:
     priority: Mapping[str, tuple[float, ...]]
     budget: Budget
     stop: StopSignal
+    latency: LatencyModel
     abandoned: list[str] = field(default_factory=list)  # units whose call ignored cancellation
 
 
@@ -245,13 +265,15 @@ class UnitRunner:
             # Built only now, so it holds every file validated while this unit queued.
             ctx = self._context(state, attempt, landing)
             started = env.emitter.elapsed()
+            race = _Race(started, env.latency.hedge_after(unit.id))
             env.emitter.emit(EventKind.UNIT_STARTED, unit.id, attempt,
                              f"attempt {attempt} of {unit.id}")
             try:
-                generation = await self._call(unit, ctx)
+                generation = await self._call(unit, ctx, race)
             except asyncio.CancelledError:
                 state.attempts.append(AttemptRecord(attempt, started, env.emitter.elapsed()
-                                                    - started, AttemptOutcome.CANCELLED))
+                                                    - started, AttemptOutcome.CANCELLED,
+                                                    hedged=race.sent))
                 raise
             except Exception as exc:  # every provider failure is recorded, none kills the run
                 outcome = _outcome_of(exc)
@@ -261,16 +283,65 @@ class UnitRunner:
                     else str(exc)
                 spent = getattr(exc, "usage", None) or Usage()
                 state.attempts.append(AttemptRecord(attempt, started, env.emitter.elapsed()
-                                                    - started, outcome, error, usage=spent))
+                                                    - started, outcome, error, usage=spent,
+                                                    hedged=race.sent))
                 self._spend(unit, attempt, Generation((), usage=spent))
                 return outcome, exc
         finally:
             env.gate.release()
+        if race.sent is None:  # a hedged call's time says nothing clean about the model
+            env.latency.observe(unit.id, env.emitter.elapsed() - started, generation.usage,
+                                generation.cached)
         self._spend(unit, attempt, generation)
-        return self._judge(state, attempt, started, generation, ctx, landing), None
+        return self._judge(state, attempt, started, generation, ctx, landing, race.sent), None
 
-    async def _call(self, unit: Unit, ctx: UnitContext) -> Generation:
-        """The provider call, bounded by call_timeout on the engine's clock."""
+    async def _call(self, unit: Unit, ctx: UnitContext, race: _Race) -> Generation:
+        """The provider call; past `race.after` s a second request (a hedge) races it and
+        the first answer wins. A failure before the hedge went out ends the attempt; after,
+        the other request is still awaited (each is bounded by call_timeout)."""
+        first = asyncio.ensure_future(self._timed_call(unit, ctx))
+        if race.after is None:
+            return await first
+        second = asyncio.ensure_future(self._hedge(unit, ctx, race))
+        pending: set[asyncio.Future[Generation]] = {first, second}
+        error: BaseException | None = None
+        try:
+            while pending:
+                done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                for task in done:
+                    if task.exception() is None:
+                        return task.result()
+                    error = task.exception()
+                if race.sent is None:
+                    break
+            assert error is not None
+            raise error
+        finally:
+            for task in (first, second):
+                task.cancel()
+            await settle({first, second}, self.env.clock, self.env.options.cancel_grace + 1.0)
+
+    async def _hedge(self, unit: Unit, ctx: UnitContext, race: _Race) -> Generation:
+        """The second request: `race.after` s in, through the gate (ahead of every first
+        call) and the rate limits like any call."""
+        env = self.env
+        assert race.after is not None
+        await env.clock.sleep(race.after)
+        await env.gate.acquire(HEDGE_PRIORITY)
+        try:
+            await env.limiter.acquire()
+            await env.tokens.acquire()
+            race.sent = env.emitter.elapsed() - race.started
+            env.emitter.emit(EventKind.UNIT_HEDGED, unit.id, ctx.attempt,
+                             f"attempt {ctx.attempt} of {unit.id} has run {race.sent:.1f} s, "
+                             f"past the {race.after:.1f} s expected for its size: a second "
+                             "request races it", after=round(race.sent, 3))
+            return await self._timed_call(unit, ctx)
+        finally:
+            env.gate.release()
+
+    async def _timed_call(self, unit: Unit, ctx: UnitContext) -> Generation:
+        """One provider request, bounded by call_timeout on the engine's clock."""
         env = self.env
         call = asyncio.ensure_future(env.provider.generate(unit, ctx))
         timer = asyncio.ensure_future(env.clock.sleep(env.options.call_timeout))
@@ -304,7 +375,8 @@ class UnitRunner:
         return issues
 
     def _judge(self, state: UnitState, attempt: int, started: float, generation: Generation,
-               ctx: UnitContext, landing: bool = False) -> AttemptOutcome:
+               ctx: UnitContext, landing: bool = False,
+               hedged: float | None = None) -> AttemptOutcome:
         env, unit = self.env, state.unit
         issues = tuple(self._validate(unit, generation, ctx))
         state.previous, state.issues = generation, issues
@@ -315,7 +387,7 @@ class UnitRunner:
         def record(outcome: AttemptOutcome, error: str | None = None) -> AttemptOutcome:
             state.attempts.append(AttemptRecord(attempt, started, env.emitter.elapsed() - started,
                                                 outcome, error, issues, paths, generation.usage,
-                                                cached=generation.cached))
+                                                cached=generation.cached, hedged=hedged))
             return outcome
 
         if errors_in(issues):

@@ -19,7 +19,13 @@ from backforge.engine.budget import Budget, StopReason, StopSignal
 from backforge.engine.checks import Registry
 from backforge.engine.clock import Clock, LoopClock
 from backforge.engine.events import Emitter, Event, EventCallback, EventKind
-from backforge.engine.limits import PriorityGate, RateLimiter, RetryPolicy, TokenLimiter
+from backforge.engine.limits import (
+    LatencyModel,
+    PriorityGate,
+    RateLimiter,
+    RetryPolicy,
+    TokenLimiter,
+)
 from backforge.engine.options import EngineOptions, Schedule
 from backforge.engine.protocols import Provider, Sink, Validator
 from backforge.engine.report import (
@@ -105,7 +111,8 @@ class _Engine:
                           self.registry, PriorityGate(options.concurrency),
                           RateLimiter(options.requests_per_minute, clock),
                           TokenLimiter(options.tokens_per_minute, clock), RetryPolicy(options),
-                          priorities(plan, weights, options.schedule), self.budget, self.stop)
+                          priorities(plan, weights, options.schedule), self.budget, self.stop,
+                          LatencyModel(weights, options))
         self.runner = UnitRunner(self.env)
         self.stopped_by: StopReason | None = None  # set when the stop path ran
 
