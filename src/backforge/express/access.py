@@ -235,7 +235,11 @@ def policy_rows(ctx: ProjectContext) -> list[dict[str, str]]:
 
 def uncreatable(ctx: ProjectContext) -> frozenset[str]:
     """Tables the policy serves no create for (the users table: register is the door)."""
-    return frozenset(t.name for t in ctx.tables if not served(ctx, t, "create"))
+    cache = ctx.project_cache
+    if "uncreatable" not in cache:  # asked by every table's tests unit
+        cache["uncreatable"] = frozenset(t.name for t in ctx.tables
+                                         if not served(ctx, t, "create"))
+    return cache["uncreatable"]
 
 
 def promote_sql(ctx: ProjectContext) -> str | None:

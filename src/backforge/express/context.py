@@ -225,6 +225,12 @@ class ProjectContext:
         return {}
 
     @cached_property
+    def project_cache(self) -> dict[str, Any]:
+        """Whole-project values a per-table render needs, computed once (a scan of every
+        table per table unit makes rendering quadratic)."""
+        return {}
+
+    @cached_property
     def tableless(self) -> tuple[CustomEndpoint, ...]:
         return tuple(e for e in self.endpoints if e.table is None)
 

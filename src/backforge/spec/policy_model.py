@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
@@ -181,7 +182,13 @@ class Policy:
     anonymous: tuple[str, ...] = field(default=())
 
     def table(self, name: str) -> TablePolicy:
-        return next(t for t in self.tables if t.table == name)
+        return self._by_name[name]
+
+    @cached_property
+    def _by_name(self) -> Mapping[str, TablePolicy]:
+        # Rendering asks once per table, operation and unit: a scan of every table each
+        # time made 500 tables cost 11 x what 150 did (2.7 s of that run).
+        return MappingProxyType({t.table: t for t in self.tables})
 
     def to_dict(self) -> dict[str, Any]:
         return {"enabled": self.enabled, "anonymous": list(self.anonymous),
