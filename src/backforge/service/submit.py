@@ -56,6 +56,7 @@ class JobOptions(BaseModel):
     max_tokens_total: int | None = Field(None, ge=1)
     max_cost: float | None = Field(None, gt=0)
     allow_destructive: bool = False
+    hedge: bool = True  # a model call far past its expected time gets a second request
     verify: bool = False
 
     def generate_options(self) -> GenerateOptions:
@@ -65,7 +66,7 @@ class JobOptions(BaseModel):
             call_timeout=self.timeout, max_retries=self.retries, deadline=self.deadline,
             requests_per_minute=self.rpm, model=self.model,
             max_tokens_total=self.max_tokens_total, max_cost=self.max_cost, cache=False,
-            allow_destructive=self.allow_destructive, force=True)
+            allow_destructive=self.allow_destructive, hedge=self.hedge, force=True)
 
 
 def parse_options(raw: Any, config: ServeConfig) -> JobOptions:
