@@ -10,6 +10,8 @@ import hcl2
 import jinja2
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from backforge import render
 from backforge.render import quoting as q
@@ -38,6 +40,25 @@ def test_js_string_round_trips_in_node_and_hides_nothing(payload: str):
     out = subprocess.run(["node", "-e", f"process.stdout.write(JSON.stringify({literal}))"],
                          capture_output=True, text=True, check=True).stdout
     assert json.loads(out) == payload
+
+
+def _js_string_per_character(value: str) -> str:
+    """js_string's rule applied to every character, without its ASCII shortcut."""
+    body = json.dumps(value, ensure_ascii=False)[1:-1]
+    body = "".join(q._js_escape(ch) if ch in q._LINE_BREAKS or q._hidden(ch) else ch
+                   for ch in body)
+    return "'" + body.replace('\\"', '"').replace("'", "\\'") + "'"
+
+
+@pytest.mark.parametrize("value", [chr(c) for c in range(128)] + HOSTILE
+                         + ["plain ascii", "a\x7fb", "caf\u00e9", ""])
+def test_js_string_shortcut_equals_the_per_character_rule(value: str):
+    assert q.js_string(value) == _js_string_per_character(value)
+
+
+@given(st.text())
+def test_js_string_shortcut_equals_the_per_character_rule_for_any_text(value: str):
+    assert q.js_string(value) == _js_string_per_character(value)
 
 
 @pytest.mark.parametrize("payload", HOSTILE)
