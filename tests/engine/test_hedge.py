@@ -54,6 +54,8 @@ def test_a_hung_call_is_hedged_and_the_hedge_answers():
     assert attempt.started == 2.0 and attempt.hedged == 7.0 and attempt.duration == 8.0
     (hedged,) = out.events(EventKind.UNIT_HEDGED, "slow")
     assert hedged.time == 9.0 and hedged.data["after"] == 7.0 and hedged.attempt == 1
+    assert "past its hedge point (7.0 s: 2 x the time its size should take + 5 s)" \
+        in hedged.message
     assert [c.started for c in out.provider.calls_of("slow")] == [2.0, 9.0]
     assert out.report.duration == 10.0
     # Only the answer that won is counted; the hung request was cancelled.

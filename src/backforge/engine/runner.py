@@ -334,8 +334,10 @@ class UnitRunner:
             race.sent = env.emitter.elapsed() - race.started
             env.emitter.emit(EventKind.UNIT_HEDGED, unit.id, ctx.attempt,
                              f"attempt {ctx.attempt} of {unit.id} has run {race.sent:.1f} s, "
-                             f"past the {race.after:.1f} s expected for its size: a second "
-                             "request races it", after=round(race.sent, 3))
+                             f"past its hedge point ({race.after:.1f} s: "
+                             f"{env.options.hedge_factor:g} x the time its size should take "
+                             f"+ {env.options.hedge_floor:g} s): a second request races it",
+                             after=round(race.sent, 3))
             return await self._timed_call(unit, ctx)
         finally:
             env.gate.release()
