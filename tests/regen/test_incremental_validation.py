@@ -5,7 +5,6 @@ importer's import is still caught at that importer."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -20,20 +19,6 @@ from backforge.validate.registry import Registry
 from tests.regen.support import SPECS, mutated, write_spec
 
 SPEC = SPECS / "taskmanager.yaml"
-
-
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("incremental") / "tm"
-    assert api.generate(SPEC, output=root).exit_code == 0
-    return root
-
-
-@pytest.fixture
-def project(pristine: Path, tmp_path: Path) -> Path:
-    root = tmp_path / "tm"
-    shutil.copytree(pristine, root)
-    return root
 
 
 @pytest.fixture

@@ -24,13 +24,6 @@ from tests.regen.support import SPECS
 SPEC = SPECS / "taskmanager.yaml"
 
 
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("fastpath") / "tm"
-    assert api.generate(SPEC, output=root).exit_code == 0
-    return root
-
-
 @pytest.fixture
 def project(pristine: Path, tmp_path: Path) -> Path:
     """A copy whose stat cache still matches: copied with its times, then re-recorded as

@@ -18,17 +18,10 @@ def _all_files(root: Path) -> dict[str, tuple[int, bytes]]:
             for p in root.rglob("*") if p.is_file()}
 
 
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("plan") / "tm"
-    assert api.generate(SPECS / "taskmanager.yaml", output=root).success
-    return root
-
-
 @pytest.fixture
-def project(generated: Path, tmp_path: Path) -> Path:
+def project(pristine: Path, tmp_path: Path) -> Path:
     root = tmp_path / "tm"
-    shutil.copytree(generated, root)
+    shutil.copytree(pristine, root)
     with (root / "src/models/tasks.js").open("a", encoding="utf-8") as fh:
         fh.write("\n// mine\n")
     return root

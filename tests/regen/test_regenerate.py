@@ -21,14 +21,6 @@ OLD_MIGRATIONS = ("0001_initial.up.sql", "0001_initial.down.sql", "0002_auth.up.
                   "0002_auth.down.sql")
 
 
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("pristine") / "tm"
-    result = api.generate(SPECS / "taskmanager.yaml", output=root)
-    assert result.success
-    return root
-
-
 @pytest.fixture
 def project(pristine: Path, tmp_path: Path) -> Path:
     """The generated taskmanager, with a model, a service and the README edited by hand."""

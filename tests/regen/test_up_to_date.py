@@ -22,20 +22,6 @@ from tests.regen.support import SPECS, mutated, write_spec
 SPEC = SPECS / "taskmanager.yaml"
 
 
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("uptodate") / "tm"
-    assert api.generate(SPEC, output=root).exit_code == 0
-    return root
-
-
-@pytest.fixture
-def project(pristine: Path, tmp_path: Path) -> Path:
-    root = tmp_path / "tm"
-    shutil.copytree(pristine, root)
-    return root
-
-
 def _mtimes(root: Path) -> dict[str, int]:
     """Every file, .backforge/ included (report.json too: a full run always rewrites it)."""
     return {p.relative_to(root).as_posix(): p.stat().st_mtime_ns for p in root.rglob("*")
