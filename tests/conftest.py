@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from backforge import api
 from backforge.verify.model import StepStatus, VerifyReport
 from backforge.verify.postgres import find_bin
 
@@ -37,6 +38,15 @@ def assert_typechecked(report: VerifyReport) -> None:
 @pytest.fixture
 def data_dir() -> Path:
     return DATA
+
+
+@pytest.fixture(scope="session")
+def generated_taskmanager(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled example generated once per session with the template provider. Never
+    change it: a test that writes works on a copy."""
+    root = tmp_path_factory.mktemp("taskmanager") / "tm"
+    assert api.generate(DATA / "taskmanager.yaml", output=root).exit_code == 0
+    return root
 
 
 @pytest.fixture(autouse=True)

@@ -21,11 +21,9 @@ from backforge.validate.project import ModuleMap, assess, read_project
 from tests.conftest import DATA
 
 
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("gen") / "tm"
-    assert api.generate(DATA / "taskmanager.yaml", output=out).success
-    return out
+@pytest.fixture
+def generated(generated_taskmanager: Path) -> Path:
+    return generated_taskmanager
 
 
 @pytest.fixture
