@@ -11,7 +11,8 @@ import asyncio
 import dataclasses
 import logging
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 from backforge.engine.budget import Budget, StopSignal
@@ -258,10 +259,7 @@ class UnitRunner:
     async def _attempt(self, state: UnitState, attempt: int,
                        landing: bool = False) -> tuple[AttemptOutcome, BaseException | None]:
         env, unit = self.env, state.unit
-        await env.gate.acquire(env.priority[unit.id])
-        try:
-            await env.limiter.acquire()
-            await env.tokens.acquire()
+        async with self._slot(env.priority[unit.id]):
             # Built only now, so it holds every file validated while this unit queued.
             ctx = self._context(state, attempt, landing)
             started = env.emitter.elapsed()
@@ -287,8 +285,6 @@ class UnitRunner:
                                                     hedged=race.sent))
                 self._spend(unit, attempt, Generation((), usage=spent))
                 return outcome, exc
-        finally:
-            env.gate.release()
         if race.sent is None:  # a hedged call's time says nothing clean about the model
             env.latency.observe(unit.id, env.emitter.elapsed() - started, generation.usage,
                                 generation.cached)
@@ -327,10 +323,7 @@ class UnitRunner:
         env = self.env
         assert race.after is not None
         await env.clock.sleep(race.after)
-        await env.gate.acquire(HEDGE_PRIORITY)
-        try:
-            await env.limiter.acquire()
-            await env.tokens.acquire()
+        async with self._slot(HEDGE_PRIORITY):
             race.sent = env.emitter.elapsed() - race.started
             env.emitter.emit(EventKind.UNIT_HEDGED, unit.id, ctx.attempt,
                              f"attempt {ctx.attempt} of {unit.id} has run {race.sent:.1f} s, "
@@ -339,6 +332,17 @@ class UnitRunner:
                              f"+ {env.options.hedge_floor:g} s): a second request races it",
                              after=round(race.sent, 3))
             return await self._timed_call(unit, ctx)
+
+    @asynccontextmanager
+    async def _slot(self, key: tuple[float, ...]) -> AsyncIterator[None]:
+        """What every request waits for: a concurrency slot (lowest `key` first), then the
+        requests-per-minute and tokens-per-minute windows; the slot is held until exit."""
+        env = self.env
+        await env.gate.acquire(key)
+        try:
+            await env.limiter.acquire()
+            await env.tokens.acquire()
+            yield
         finally:
             env.gate.release()
 
