@@ -168,4 +168,8 @@ def test_over_cap_answers_are_retryable_protocol_errors(tmp_path: Path, kind: st
     firsts = _first_attempts(result.report)
     capped = [a for a in firsts.values() if a["outcome"] == "error"]
     assert capped and all(reason in a["error"] for a in capped)
-    assert len(capped) == server.stats.faults[kind]
+    # A 50 MB answer is slow enough over HTTP to be hedged: the hedge is that unit's second
+    # request (never faulted here), and when it wins the attempt is not an error. Every
+    # faulted first request is either a capped attempt or a hedge's lost race.
+    rescued = [a for a in firsts.values() if a["hedged"] is not None and a["outcome"] != "error"]
+    assert len(capped) + len(rescued) == server.stats.faults[kind]
