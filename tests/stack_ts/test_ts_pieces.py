@@ -78,14 +78,15 @@ def _ignored(path: str, dockerignore: str) -> bool:
 
 
 def test_the_image_builds_and_runs_what_verify_ran(files: dict[str, str]) -> None:
-    """The build stage compiles with the build script `npm start` runs in verify, from
-    sources the build context holds; the runtime stage starts the start script's node
+    """The build stage compiles with the build script `npm start` runs in verify (start
+    leaves the type check to lint: --noCheck), from sources the build context holds; the
+    runtime stage starts the start script's node
     command, and the entrypoint migrates with the compiled form of the migrate script
     (tsconfig.build: src/ to dist/)."""
     stages = _stages(files["Dockerfile"])
     assert list(stages) == ["build", "deps", "runtime"]
     scripts = json.loads(files["package.json"])["scripts"]
-    assert scripts["start"] == f"{scripts['build']} && node dist/index.js"
+    assert scripts["start"] == f"{scripts['build']} --noCheck && node dist/index.js"
     assert f"RUN npx {scripts['build']}" in stages["build"]
     assert 'CMD ["node", "dist/index.js"]' in stages["runtime"]
     build = json.loads(files["tsconfig.build.json"])["compilerOptions"]
