@@ -49,6 +49,14 @@ def generated_taskmanager(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+@pytest.fixture
+def taskmanager_copy(generated_taskmanager: Path, tmp_path: Path) -> Path:
+    """This test's own copy of the generated taskmanager, free to change."""
+    root = tmp_path / "tm"
+    shutil.copytree(generated_taskmanager, root)
+    return root
+
+
 @pytest.fixture(autouse=True)
 def _private_llm_cache(tmp_path_factory, monkeypatch):
     """Every test gets its own empty LLM response cache, never the user's ~/.cache: a

@@ -3,7 +3,6 @@ once per session); a test that writes works on its own copy (`project`)."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,5 @@ def pristine(generated_taskmanager: Path) -> Path:
 
 
 @pytest.fixture
-def project(pristine: Path, tmp_path: Path) -> Path:
-    root = tmp_path / "tm"
-    shutil.copytree(pristine, root)
-    return root
+def project(taskmanager_copy: Path) -> Path:
+    return taskmanager_copy

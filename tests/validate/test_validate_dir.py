@@ -27,10 +27,8 @@ def generated(generated_taskmanager: Path) -> Path:
 
 
 @pytest.fixture
-def folder(generated: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "tm"
-    shutil.copytree(generated, copy)
-    return copy
+def folder(taskmanager_copy: Path) -> Path:
+    return taskmanager_copy
 
 
 def statuses(result: api.ValidateResult) -> dict[str, str]:
